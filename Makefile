@@ -1,0 +1,154 @@
+# ddim-lab build. `make` builds build/ddim-lab; `make help` lists the targets.
+#
+# Variables a caller may set:
+#   BUILD=dir       where objects and binaries go (default build)
+#   SANITIZE=1      build with AddressSanitizer + UndefinedBehaviorSanitizer
+#   TARGET_ARCH=aarch64  cross-build the kernel tests with aarch64-linux-gnu-gcc
+
+BUILD ?= build
+TARGET_ARCH ?= $(shell uname -m)
+VERSION := 0.1.0
+
+ifeq ($(TARGET_ARCH),aarch64)
+  ifneq ($(shell uname -m),aarch64)
+    CC := aarch64-linux-gnu-gcc
+    PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config
+  endif
+endif
+CC ?= gcc
+CXX ?= g++
+PKG_CONFIG ?= pkg-config
+
+CFLAGS := -std=c11 -O2 -g -Wall -Wextra -D_POSIX_C_SOURCE=200809L -MMD -MP -I.
+ifeq ($(SANITIZE),1)
+  CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+  LDFLAGS += -fsanitize=address,undefined
+endif
+
+# Each ISA directory gets exactly the flags of its ISA; everything else is
+# built for the baseline of the architecture and picks kernels at run time.
+ISA_FLAGS_ref := -fno-tree-vectorize
+ISA_FLAGS_avx2 := -mavx2 -mfma
+ISA_FLAGS_avx512 := -mavx512f -mavx2 -mfma
+ISA_FLAGS_neon :=
+ifeq ($(TARGET_ARCH),x86_64)
+  ARCH_ISAS := avx2 avx512
+else ifeq ($(TARGET_ARCH),aarch64)
+  ARCH_ISAS := neon
+endif
+# An ISA is compiled in once its directory has its kernel table.
+ISAS := ref $(foreach isa,$(ARCH_ISAS),$(if $(wildcard kernels/$(isa)/table.c),$(isa)))
+CFLAGS += $(foreach isa,$(ISAS),-DDDIM_HAVE_$(isa))
+
+KERNEL_SRC := $(wildcard kernels/*.c) $(foreach isa,$(ISAS),$(wildcard kernels/$(isa)/*.c))
+RUNTIME_SRC := $(filter-out runtime/main.c,$(wildcard runtime/*.c))
+KERNEL_TEST_SRC := tests/test_main.c tests/test_util.c $(wildcard tests/test_kernels*.c)
+RUNTIME_TEST_SRC := $(filter-out $(KERNEL_TEST_SRC),$(wildcard tests/*.c))
+
+KERNEL_LIBS = $(shell $(PKG_CONFIG) --libs sleef) -lm
+RUNTIME_LIBS = $(shell $(PKG_CONFIG) --libs lua5.4 libpng zlib)
+RUNTIME_CFLAGS = $(shell $(PKG_CONFIG) --cflags lua5.4 libpng zlib)
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+KERNEL_OBJ := $(call obj,$(KERNEL_SRC))
+RUNTIME_OBJ := $(call obj,$(RUNTIME_SRC))
+
+.PHONY: FORCE all deps deps-neon data test test-kernels test-neon test-sanitize check bench clean help
+all: $(BUILD)/ddim-lab
+
+help:
+	@echo "make            build build/ddim-lab"
+	@echo "make deps       install missing Debian packages (apt-get; sudo when not root)"
+	@echo "make data       fetch and verify MNIST into data/mnist/"
+	@echo "make test       all tests, every ISA this CPU runs"
+	@echo "make test-neon  the kernel tests cross-built for AArch64, run under qemu-aarch64"
+	@echo "make test-sanitize  the tests under AddressSanitizer + UBSan"
+	@echo "make check      test + test-neon + test-sanitize (what CI runs)"
+	@echo "make bench      kernel benchmarks against the measured FMA peak and OpenBLAS"
+
+# Installing packages is order-only: it never makes anything out of date.
+$(BUILD)/.deps-native: scripts/deps.sh
+	@scripts/deps.sh native
+	@mkdir -p $(@D) && touch $@
+$(BUILD)/.deps-neon: scripts/deps.sh
+	@scripts/deps.sh neon
+	@mkdir -p $(@D) && touch $@
+deps: $(BUILD)/.deps-native
+deps-neon: $(BUILD)/.deps-neon
+DEPS_STAMP := $(if $(filter aarch64,$(TARGET_ARCH)),$(if $(filter aarch64,$(shell uname -m)),$(BUILD)/.deps-native,$(BUILD)/.deps-neon),$(BUILD)/.deps-native)
+
+# dispatch.c lists the ISAs compiled in: rebuild it when that set changes.
+$(BUILD)/isas: FORCE
+	@mkdir -p $(@D) && echo '$(ISAS)' | cmp -s - $@ || echo '$(ISAS)' > $@
+$(BUILD)/kernels/dispatch.o: $(BUILD)/isas
+FORCE:
+
+$(BUILD)/kernels/%.o: kernels/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(ISA_FLAGS_$(firstword $(subst /, ,$(dir $*)))) -c $< -o $@
+
+$(BUILD)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(RUNTIME_CFLAGS) -DDDIM_VERSION='"$(VERSION)"' -c $< -o $@
+
+$(BUILD)/ddim-lab: $(call obj,runtime/main.c) $(RUNTIME_OBJ) $(KERNEL_OBJ)
+	$(CC) $(LDFLAGS) $^ $(RUNTIME_LIBS) $(KERNEL_LIBS) -o $@
+
+# The MNIST digests live in runtime/mnist.sha256 (which scripts/fetch-mnist.sh
+# reads); C gets them as initializers { "name.gz", "digest" }.
+$(BUILD)/gen/mnist_digests.h: runtime/mnist.sha256
+	@mkdir -p $(@D)
+	sed -nE 's/^([0-9a-f]{64}) +(.+)$$/{ "\2.gz", "\1" },/p' $< > $@
+$(BUILD)/runtime/mnist.o: $(BUILD)/gen/mnist_digests.h
+$(BUILD)/runtime/mnist.o: CFLAGS += -I$(BUILD)/gen
+# The CLI tests run the binary of this build.
+$(BUILD)/tests/test_cli.o: CFLAGS += -DDDIM_LAB_BINARY='"$(BUILD)/ddim-lab"'
+
+# Kernel tests alone (what runs under qemu) and the full suite.
+$(BUILD)/test-kernels: $(call obj,$(KERNEL_TEST_SRC)) $(KERNEL_OBJ)
+	$(CC) $(LDFLAGS) $^ $(KERNEL_LIBS) $(shell $(PKG_CONFIG) --libs cmocka) -o $@
+$(BUILD)/test-all: $(call obj,$(KERNEL_TEST_SRC) $(RUNTIME_TEST_SRC)) $(RUNTIME_OBJ) $(KERNEL_OBJ)
+	$(CC) $(LDFLAGS) $^ $(RUNTIME_LIBS) $(KERNEL_LIBS) $(shell $(PKG_CONFIG) --libs cmocka) -o $@
+
+test: data $(BUILD)/test-all $(BUILD)/ddim-lab
+	tests/test-fetch-mnist.sh
+	$(BUILD)/test-all
+
+test-kernels: $(BUILD)/test-kernels
+	$(BUILD)/test-kernels
+
+# The guest's loader, libc, libsleef and libcmocka all come from the arm64
+# multiarch packages (/lib/aarch64-linux-gnu), so qemu's guest root is /;
+# /usr/aarch64-linux-gnu would pair the cross toolchain's ld.so with the
+# multiarch libc, two different glibc builds. The kernel tests use none of
+# the runtime's libraries, which are not installed for arm64: RUNTIME_CFLAGS=
+# keeps pkg-config from looking for them.
+test-neon: deps-neon
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/neon TARGET_ARCH=aarch64 RUNTIME_CFLAGS= $(BUILD)/neon/test-kernels
+	QEMU_LD_PREFIX=/ qemu-aarch64 $(BUILD)/neon/test-kernels
+
+# The cmocka suite (which also runs the sanitized ddim-lab for the CLI tests).
+test-sanitize: data
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize SANITIZE=1 $(BUILD)/sanitize/test-all $(BUILD)/sanitize/ddim-lab
+	$(BUILD)/sanitize/test-all
+
+check: test test-neon test-sanitize
+
+# Medians of 5 repetitions: the machines are shared and noisy.
+BENCH_FLAGS ?= --benchmark_repetitions=5 --benchmark_report_aggregates_only=true --benchmark_min_time=0.2
+CXXFLAGS := -std=c++17 -O2 -g -Wall -Wextra -MMD -MP -I.
+$(BUILD)/bench/%.o: bench/%.cc | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) $(shell $(PKG_CONFIG) --cflags benchmark openblas) -c $< -o $@
+$(BUILD)/bench-kernels: $(BUILD)/bench/bench_kernels.o $(KERNEL_OBJ)
+	$(CXX) $(LDFLAGS) $^ $(shell $(PKG_CONFIG) --libs benchmark openblas) $(KERNEL_LIBS) -lpthread -o $@
+bench: $(BUILD)/bench-kernels
+	$(BUILD)/bench-kernels $(BENCH_FLAGS) --benchmark_out=$(BUILD)/bench.json --benchmark_out_format=json
+
+data: $(BUILD)/.deps-native
+	scripts/fetch-mnist.sh data/mnist
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,205 @@
+/* Cache-blocked, packed sgemm driver (BLIS-style loop nest), plain C.
+ *
+ * C[m x n] = act((accumulate ? C : 0) + op(A)[m x k] op(B)[k x n] + bias)
+ *
+ * Loop nest, outermost first (counts in floats, see struct sgemm_microkernel):
+ *   ic: mc rows of C
+ *     pc: kc of the k sum       pack op(A)[ic.., pc..] (mb x kb) into mr-row
+ *                               panels: the A block, kept in L2
+ *       jr: nr columns of C     pack op(B)[pc.., jr..] (kb x nr) into one
+ *                               panel, kept in L1
+ *         ir: mr rows           microkernel on one mr x nr tile of C
+ * Packing turns every layout into the same unit-stride panels, so the
+ * microkernel never sees NN/NT/TN, and zero-pads them to whole tiles. Each
+ * element of op(A) is packed once; each element of op(B) once per mc rows,
+ * which is cheap next to the mc multiply-adds it then feeds. There is no jc
+ * loop because a B panel is consumed as soon as it is packed, so the only
+ * buffers are the two packed blocks, on the stack.
+ *
+ * The first k block applies the caller's accumulate flag, later ones add to
+ * what the earlier ones wrote. The bias + activation epilogue runs after the
+ * last k block on each mb x nr column strip just written, while it is in L1.
+ */
+#include <string.h>
+#include "sgemm_blocked.h"
+
+static size_t min_size(size_t x, size_t y)
+{
+    return x < y ? x : y;
+}
+
+static size_t round_up(size_t x, size_t multiple)
+{
+    return (x + multiple - 1) / multiple * multiple;
+}
+
+/* dst[0 .. count) = src[0 .. count), dst[count .. width) = 0. Written in
+ * groups of four, which gcc turns into 16-byte moves even at the baseline
+ * ISA; a memcpy call costs more than these short copies themselves. */
+static void copy_padded(float *restrict dst, const float *restrict src, size_t count, size_t width)
+{
+    size_t j = 0;
+    for (; j + 4 <= count; j += 4) {
+        dst[j] = src[j];
+        dst[j + 1] = src[j + 1];
+        dst[j + 2] = src[j + 2];
+        dst[j + 3] = src[j + 3];
+    }
+    for (; j < count; j++)
+        dst[j] = src[j];
+    for (; j < width; j++)
+        dst[j] = 0.0f;
+}
+
+/* dst[p * width + r] = src[r * ld + p] for r < rows, p < count: rows of a
+ * row-major matrix written down the columns of a panel (a transpose). Eight
+ * rows at a time keep eight independent sequential read streams in flight,
+ * enough to hide the latency of L2/L3 while few enough for the hardware
+ * prefetchers to follow; the scattered stores land in a panel that is in L1. */
+static void transpose_to_panel(float *restrict dst, size_t width, const float *restrict src,
+                               size_t ld, size_t rows, size_t count)
+{
+    for (size_t r0 = 0; r0 < rows; r0 += 8) {
+        const size_t r1 = min_size(rows, r0 + 8);
+        /* The rows are short runs far apart, so fetch the next eight's lines
+         * ahead of time rather than leave it to the prefetchers. */
+        for (size_t r = r1; r < min_size(rows, r1 + 8); r++)
+            for (size_t p = 0; p < count; p += 16)
+                __builtin_prefetch(src + r * ld + p);
+        for (size_t p = 0; p < count; p++)
+            for (size_t r = r0; r < r1; r++)
+                dst[p * width + r] = src[r * ld + p];
+    }
+}
+
+/* Packs op(A)[i0 .. i0+mb) x [p0 .. p0+kb) into ceil(mb / mr) panels of
+ * kb x mr: dst[panel][p * mr + i] = op(A)[i0 + panel * mr + i][p0 + p],
+ * rows past mb zero. */
+static void pack_a(panel_transpose_fn *transpose, enum gemm_layout layout, const float *a, size_t lda,
+                   size_t i0, size_t p0, size_t mb, size_t kb, size_t mr, float *dst)
+{
+    for (size_t r = 0; r < mb; r += mr, dst += kb * mr) {
+        const size_t rows = min_size(mr, mb - r);
+        if (layout == GEMM_TN) {
+            /* A is stored k x m: each p is a contiguous run of rows. */
+            for (size_t p = 0; p < kb; p++)
+                copy_padded(dst + p * mr, a + (p0 + p) * lda + i0 + r, rows, mr);
+        } else {
+            /* A is stored m x k: a transpose. */
+            transpose(dst, mr, a + (i0 + r) * lda + p0, lda, rows, kb);
+            for (size_t p = 0; p < kb; p++)
+                for (size_t i = rows; i < mr; i++)
+                    dst[p * mr + i] = 0.0f;
+        }
+    }
+}
+
+/* Packs the panel op(B)[p0 .. p0+kb) x [j0 .. j0+cols) into kb x nr floats,
+ * dst[p * nr + j] = op(B)[p0 + p][j0 + j], columns cols .. nr zero. */
+static void pack_b(panel_transpose_fn *transpose, enum gemm_layout layout, const float *b, size_t ldb,
+                   size_t p0, size_t j0, size_t kb, size_t cols, size_t nr, float *dst)
+{
+    if (layout == GEMM_NT) {
+        /* B is stored n x k: a transpose. */
+        transpose(dst, nr, b + j0 * ldb + p0, ldb, cols, kb);
+        for (size_t p = 0; p < kb; p++)
+            for (size_t j = cols; j < nr; j++)
+                dst[p * nr + j] = 0.0f;
+    } else {
+        /* B is stored k x n: each p is a contiguous run of columns, a few
+         * cache lines from a different row of B. Rows this far apart defeat
+         * the hardware prefetchers, so ask for the lines of row p + 8 while
+         * copying row p. */
+        const size_t distance = 8;
+        for (size_t p = 0; p < kb; p++) {
+            const float *src = b + (p0 + p) * ldb + j0;
+            if (p + distance < kb)
+                for (size_t j = 0; j < cols; j += 16)
+                    __builtin_prefetch(src + distance * ldb + j);
+            copy_padded(dst + p * nr, src, cols, nr);
+        }
+    }
+}
+
+/* C[mb x cols] (+)= packed A block (mb x kb) x one packed B panel
+ * (kb x nr, cols <= nr of them real). Full tiles go straight to C; edge
+ * tiles go through a whole mr x nr tile on the stack, of which only the
+ * rows x cols corner is copied in and out. */
+static void multiply_strip(const struct sgemm_microkernel *uk, size_t mb, size_t cols,
+                           size_t kb, const float *pa, const float *pb,
+                           float *c, size_t ldc, int accumulate)
+{
+    const size_t mr = (size_t)uk->mr, nr = (size_t)uk->nr;
+    _Alignas(64) float tile[SGEMM_MAX_TILE];
+    for (size_t ir = 0; ir < mb; ir += mr) {
+        const float *a_panel = pa + ir * kb;
+        const size_t rows = min_size(mr, mb - ir);
+        float *c_tile = c + ir * ldc;
+        if (rows == mr && cols == nr) {
+            uk->run(kb, a_panel, pb, c_tile, ldc, accumulate);
+            continue;
+        }
+        if (accumulate)
+            for (size_t i = 0; i < rows; i++)
+                memcpy(tile + i * nr, c_tile + i * ldc, cols * sizeof(float));
+        uk->run(kb, a_panel, pb, tile, nr, accumulate);
+        for (size_t i = 0; i < rows; i++)
+            memcpy(c_tile + i * ldc, tile + i * nr, cols * sizeof(float));
+    }
+}
+
+void sgemm_blocked(const struct sgemm_microkernel *uk,
+                   enum gemm_layout layout, int m, int n, int k,
+                   const float *a, int lda, const float *b, int ldb,
+                   float *c, int ldc, int accumulate,
+                   const float *bias, enum activation act)
+{
+    if (m <= 0 || n <= 0)
+        return;
+    const int epilogue = bias != NULL || act != ACTIVATION_NONE;
+    if (k <= 0) {
+        /* No product: C = act((accumulate ? C : 0) + bias). */
+        for (int i = 0; i < m; i++) {
+            float *row = c + (size_t)i * ldc;
+            if (!accumulate)
+                memset(row, 0, (size_t)n * sizeof(float));
+            if (epilogue)
+                uk->epilogue((size_t)n, bias, row, act);
+        }
+        return;
+    }
+
+    const size_t mr = (size_t)uk->mr, nr = (size_t)uk->nr;
+    panel_transpose_fn *transpose = uk->transpose ? uk->transpose : transpose_to_panel;
+    /* Blocks no bigger than the problem, so small calls use little stack.
+     * When k < kc the A block takes proportionally more rows instead, which
+     * cuts how often each B panel is repacked (the weight gradients have
+     * k = batch = 64 but m in the hundreds). */
+    const size_t kc = min_size((size_t)k, (size_t)uk->kc);
+    const size_t mc_budget = (size_t)uk->mc * (size_t)uk->kc / kc / mr * mr;
+    const size_t mc = min_size(round_up((size_t)m, mr), mc_budget);
+    /* The A block rounded up to whole cache lines so the B panel after it
+     * is 64-byte aligned too. */
+    const size_t a_floats = round_up(mc * kc, 16);
+    _Alignas(64) float packed[a_floats + kc * nr];
+    float *pa = packed, *pb = packed + a_floats;
+
+    for (size_t ic = 0; ic < (size_t)m; ic += mc) {
+        const size_t mb = min_size(mc, (size_t)m - ic);
+        for (size_t pc = 0; pc < (size_t)k; pc += kc) {
+            const size_t kb = min_size(kc, (size_t)k - pc);
+            const int acc = accumulate || pc > 0;
+            const int last_k_block = pc + kb == (size_t)k;
+            pack_a(transpose, layout, a, (size_t)lda, ic, pc, mb, kb, mr, pa);
+            for (size_t jr = 0; jr < (size_t)n; jr += nr) {
+                const size_t cols = min_size(nr, (size_t)n - jr);
+                float *c_strip = c + ic * (size_t)ldc + jr;
+                pack_b(transpose, layout, b, (size_t)ldb, pc, jr, kb, cols, nr, pb);
+                multiply_strip(uk, mb, cols, kb, pa, pb, c_strip, (size_t)ldc, acc);
+                if (last_k_block && epilogue)
+                    for (size_t i = 0; i < mb; i++)
+                        uk->epilogue(cols, bias ? bias + jr : NULL, c_strip + i * (size_t)ldc, act);
+            }
+        }
+    }
+}

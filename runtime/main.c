@@ -1,0 +1,116 @@
+/* ddim-lab: the command-line entry point. It parses the global options,
+ * picks the kernel table, and hands over to a command. Adding a command is
+ * writing its function and adding a line to `commands`. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "info.h"
+#include "kernels/kernels.h"
+
+#define EXIT_USAGE 2 /* bad command line or environment */
+
+/* What every command receives besides its own arguments. */
+struct context {
+    const char *data_dir;           /* directory of the MNIST .gz files */
+    const struct kernels *kernels;  /* the best for this CPU, or DDIM_ISA's */
+};
+
+typedef int command_fn(const struct context *context, int argc, char **argv);
+
+/* Prints "ddim-lab: <message> (see ddim-lab --help)" on stderr; returns the
+ * exit status for a usage error. */
+static int usage_error(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    fprintf(stderr, "ddim-lab: ");
+    vfprintf(stderr, format, args);
+    fprintf(stderr, " (see ddim-lab --help)\n");
+    va_end(args);
+    return EXIT_USAGE;
+}
+
+static int run_info(const struct context *context, int argc, char **argv)
+{
+    if (argc > 0)
+        return usage_error("'info' takes no arguments, got '%s'", argv[0]);
+    info_print(stdout, context->kernels, context->data_dir);
+    return EXIT_SUCCESS;
+}
+
+static const struct command {
+    const char *name;
+    const char *summary;
+    command_fn *run;
+} commands[] = {
+    { "info", "CPU features, kernel ISAs, library versions, and whether the MNIST files are verified", run_info },
+};
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+static void print_help(FILE *out)
+{
+    fprintf(out, "usage: ddim-lab [options] command [arguments]\n\ncommands:\n");
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out,
+            "\noptions (anywhere on the line; -- ends them):\n"
+            "  --data DIR   directory of the MNIST .gz files (default: $DDIM_DATA, else data/mnist)\n"
+            "  --help, -h   print this help\n"
+            "  --version    print the version\n"
+            "\nenvironment:\n"
+            "  DDIM_ISA     use this kernel ISA (ref, avx2, avx512, neon) instead of the best one\n"
+            "  DDIM_DATA    default for --data\n");
+}
+
+int main(int argc, char **argv)
+{
+    struct context context = { .data_dir = getenv("DDIM_DATA") };
+    if (!context.data_dir || !*context.data_dir)
+        context.data_dir = "data/mnist";
+
+    /* Options are consumed; the other arguments are moved to the front of
+     * argv + 1, in order: the command, then its arguments. */
+    int positional = 0, options_ended = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (options_ended || arg[0] != '-' || strcmp(arg, "-") == 0) {
+            argv[1 + positional++] = argv[i];
+        } else if (strcmp(arg, "--") == 0) {
+            options_ended = 1;
+        } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            print_help(stdout);
+            return EXIT_SUCCESS;
+        } else if (strcmp(arg, "--version") == 0) {
+            printf("ddim-lab %s\n", DDIM_VERSION);
+            return EXIT_SUCCESS;
+        } else if (strcmp(arg, "--data") == 0) {
+            if (i + 1 == argc)
+                return usage_error("option '--data' needs a directory");
+            context.data_dir = argv[++i];
+        } else if (strncmp(arg, "--data=", 7) == 0) {
+            context.data_dir = arg + 7;
+        } else {
+            return usage_error("unknown option '%s'", arg);
+        }
+    }
+    if (positional == 0) {
+        print_help(stderr);
+        return EXIT_USAGE;
+    }
+
+    const struct command *command = NULL;
+    for (size_t i = 0; i < COMMAND_COUNT && !command; i++)
+        if (strcmp(commands[i].name, argv[1]) == 0)
+            command = &commands[i];
+    if (!command)
+        return usage_error("unknown command '%s'", argv[1]);
+
+    const char *isa_error = NULL;
+    context.kernels = kernels_select(&isa_error);
+    if (!context.kernels) {
+        fprintf(stderr, "ddim-lab: DDIM_ISA=%s: %s\n", getenv("DDIM_ISA"), isa_error);
+        return EXIT_USAGE;
+    }
+    return command->run(&context, positional - 1, argv + 2);
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a build needs that are missing.
+# Usage: scripts/deps.sh native|neon
+# native: compiler, libraries, test framework, benchmark library, OpenBLAS.
+# neon: the AArch64 cross compiler, qemu-user and the arm64 libraries the NEON
+#       kernel tests link (multiarch, via dpkg --add-architecture arm64);
+#       libc6:arm64 is the runtime qemu loads them with (QEMU_LD_PREFIX=/).
+set -euo pipefail
+
+case "${1:-}" in
+native)
+    packages="gcc g++ make pkg-config curl ca-certificates liblua5.4-dev libpng-dev zlib1g-dev
+              libsleef-dev libcmocka-dev libbenchmark-dev libopenblas-dev" ;;
+neon)
+    packages="pkg-config gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+              libc6:arm64 libsleef-dev:arm64 libcmocka-dev:arm64" ;;
+*)
+    echo "usage: $0 native|neon" >&2; exit 2 ;;
+esac
+
+installed() { dpkg-query -W -f='${db:Status-Abbrev}\n' "$1" 2>/dev/null | grep -q '^ii'; }
+
+missing=""
+for p in $packages; do
+    installed "$p" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "deps: installing$missing" >&2
+if [ "$1" = neon ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    $sudo dpkg --add-architecture arm64
+fi
+$sudo apt-get update -q
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing

@@ -1,0 +1,14 @@
+/* The runtime's tests, gathered for test_main.c: SHA-256, the MNIST reader
+ * and the ddim-lab command line, each in its own file. */
+#include "test_util.h"
+
+test_collector sha256_tests, mnist_tests, cli_tests;
+
+size_t runtime_tests(struct CMUnitTest *out)
+{
+    test_collector *parts[] = { sha256_tests, mnist_tests, cli_tests };
+    size_t count = 0;
+    for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++)
+        count += parts[p](out ? out + count : NULL);
+    return count;
+}
