@@ -5,6 +5,8 @@
 // Before the benchmarks run, main() measures each ISA's FMA peak on one core
 // (median of 7 runs of its fma_peak kernel); every sgemm row then carries
 // GFLOPS (2 m n k per call) and peak_frac, its fraction of that peak.
+// The transposed convolutions count 2 FLOPs per multiply-add of the
+// convolution (B H W Cin Cout 9 of them) and report peak_frac the same way.
 // Elementwise kernels report GFLOPS by the FLOPs per element stated in
 // elementwise_ops below, and GB/s of memory traffic.
 #include <benchmark/benchmark.h>
@@ -78,12 +80,17 @@ void operand_dims(const GemmShape &s, int *lda, int *ldb, size_t *a_size, size_t
     *b_size = static_cast<size_t>(s.k) * s.n;
 }
 
-void set_gemm_counters(benchmark::State &state, const GemmShape &s, double peak)
+void set_flop_counters(benchmark::State &state, double flops_per_call, double peak)
 {
-    double flops = 2.0 * s.m * s.n * s.k * static_cast<double>(state.iterations());
+    double flops = flops_per_call * static_cast<double>(state.iterations());
     state.counters["GFLOPS"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsRate);
     if (peak > 0)
         state.counters["peak_frac"] = benchmark::Counter(flops * 1e-9 / peak, benchmark::Counter::kIsRate);
+}
+
+void set_gemm_counters(benchmark::State &state, const GemmShape &s, double peak)
+{
+    set_flop_counters(state, 2.0 * s.m * s.n * s.k, peak);
 }
 
 void bench_sgemm(benchmark::State &state, const kernels *k, GemmShape s)
@@ -120,6 +127,40 @@ void bench_openblas(benchmark::State &state, GemmShape s, int threads, double pe
         benchmark::ClobberMemory();
     }
     set_gemm_counters(state, s, peak * threads);
+}
+
+// The seed networks' Conv2DTranspose layers (3x3, 'same') at batch 64, in
+// each direction: forward, backward-data, backward-weights.
+struct ConvCase {
+    conv_shape shape;
+    const char *what;
+};
+
+const ConvCase conv_cases[] = {
+    {{64, 7, 7, 64, 64, 2}, "convT_7x7x64_to_14x14x64"},
+    {{64, 14, 14, 64, 32, 2}, "convT_14x14x64_to_28x28x32"},
+    {{64, 28, 28, 32, 1, 1}, "convT_28x28x32_to_28x28x1"},
+};
+const char *const conv_directions[] = {"fwd", "dx", "dw"};
+
+void bench_conv(benchmark::State &state, const kernels *k, ConvCase c, int direction)
+{
+    const conv_shape &s = c.shape;
+    size_t x_size = static_cast<size_t>(s.batch) * s.in_h * s.in_w * s.in_c;
+    size_t y_size = x_size / s.in_c * s.stride * s.stride * s.out_c, w_size = 9 * s.out_c * s.in_c;
+    Buffer x = make_buffer(x_size, 0.5f), w = make_buffer(w_size, -0.25f), y = make_buffer(y_size, 0.1f);
+    Buffer dw = make_buffer(w_size, 0.0f), bias = make_buffer(s.out_c, 0.3f);
+    Buffer workspace = make_buffer(conv_transpose2d_workspace_floats(&s), 0.0f);
+    for (auto _ : state) {
+        if (direction == 0)
+            k->conv_transpose2d(&s, x.get(), w.get(), bias.get(), y.get(), workspace.get());
+        else if (direction == 1)
+            k->conv_transpose2d_backward_data(&s, y.get(), w.get(), x.get(), workspace.get());
+        else
+            k->conv_transpose2d_backward_weights(&s, x.get(), y.get(), dw.get(), 0, workspace.get());
+        benchmark::ClobberMemory();
+    }
+    set_flop_counters(state, 2.0 * 9 * static_cast<double>(x_size) * s.out_c, peak_gflops[k->isa]);
 }
 
 // Elementwise kernels on one activation tensor of the first network at batch
@@ -211,10 +252,10 @@ public:
         for (const Run &run : runs) {
             bool wanted = run.run_type == Run::RT_Aggregate ? run.aggregate_name == "median" : run.repetitions <= 1;
             const std::string &name = run.run_name.function_name;
-            if (!wanted || name.rfind("sgemm/", 0) != 0)
+            if (!wanted || (name.rfind("sgemm/", 0) != 0 && name.rfind("conv_transpose2d/", 0) != 0))
                 continue;
-            size_t slash = name.rfind('/');
-            std::string shape = name.substr(6, slash - 6), column = name.substr(slash + 1);
+            size_t first = name.find('/'), slash = name.rfind('/');
+            std::string shape = name.substr(first + 1, slash - first - 1), column = name.substr(slash + 1);
             if (std::find(shapes_.begin(), shapes_.end(), shape) == shapes_.end())
                 shapes_.push_back(shape);
             if (std::find(columns_.begin(), columns_.end(), column) == columns_.end())
@@ -232,7 +273,7 @@ public:
         ConsoleReporter::Finalize();
         if (shapes_.empty())
             return;
-        std::printf("\nsgemm, GFLOP/s (fraction of the one-core FMA peak of its ISA; OpenBLAS: of the widest ISA's, "
+        std::printf("\nsgemm and conv_transpose2d, GFLOP/s (fraction of the one-core FMA peak of its ISA; OpenBLAS: of the widest ISA's, "
                     "times its threads)\n| shape |");
         for (const std::string &c : columns_)
             std::printf(" %s |", c.c_str());
@@ -287,6 +328,12 @@ int main(int argc, char **argv)
         benchmark::RegisterBenchmark((std::string("sgemm/") + s.what + "/openblas_" + std::to_string(threads) + "t").c_str(),
                                      bench_openblas, s, threads, widest_peak)->UseRealTime();
     }
+    for (const ConvCase &c : conv_cases)
+        for (int direction = 0; direction < 3; direction++)
+            for (int i = 0; i < count; i++)
+                benchmark::RegisterBenchmark((std::string("conv_transpose2d/") + c.what + "/" + conv_directions[direction] +
+                                              "/" + available[i]->isa).c_str(),
+                                             bench_conv, available[i], c, direction);
     for (const ElementwiseOp &op : elementwise_ops)
         for (int i = 0; i < count; i++)
             benchmark::RegisterBenchmark((std::string(op.name) + "/" + available[i]->isa).c_str(), bench_elementwise,

@@ -70,6 +70,42 @@ typedef void ema_fn(size_t n, float decay, const float *param, float *ema);
  * unit busy; returns the number of FLOPs done (2 per lane per FMA). Used by
  * the benchmark to measure the ISA's peak; sink keeps the result live. */
 typedef double fma_peak_fn(long iterations, float *sink);
+/* out[j] = sum over i < rows of x[i * cols + j], for j < cols (overwrites
+ * out): the bias gradient of a dense layer (rows = batch) or of a conv layer
+ * on NHWC data (rows = batch * height * width, cols = channels). */
+typedef void sum_rows_fn(size_t rows, size_t cols, const float *x, float *out);
+
+/* A 3x3 transposed convolution (Keras Conv2DTranspose, padding 'same') on
+ * NHWC tensors; every field is >= 1 and stride is 1 or 2:
+ *   x: [batch, in_h, in_w, in_c]
+ *   w: [3, 3, out_c, in_c]  (kh, kw, out channel, in channel: Keras' kernel)
+ *   y: [batch, in_h * stride, in_w * stride, out_c]
+ *   y[b, oh, ow, co] = bias[co] + sum of x[b, ih, iw, ci] w[kh, kw, co, ci]
+ *     over oh = ih * stride + kh - pad, ow = iw * stride + kw - pad inside y,
+ * pad = 1 for stride 1 and 0 for stride 2 (TensorFlow's 'same': a total of
+ * max(3 - stride, 0), the smaller half before; see kernels/ref). */
+struct conv_shape { int batch, in_h, in_w, in_c, out_c, stride; };
+
+/* The padding before the first row and column: max(3 - stride, 0) / 2. */
+static inline int conv_transpose2d_pad(int stride)
+{
+    return (3 - stride) / 2;
+}
+
+/* Scratch (floats) that a call of any conv_transpose2d function with this
+ * shape may use; the caller allocates it once, the kernels allocate nothing. */
+size_t conv_transpose2d_workspace_floats(const struct conv_shape *s);
+
+/* y = convT(x, w) + bias (bias: out_c floats, or NULL for none). */
+typedef void conv_transpose2d_fn(const struct conv_shape *s, const float *x, const float *w,
+                                 const float *bias, float *y, float *workspace);
+/* dx = J_x^T dy, the adjoint in x: <dx, u> = <dy, convT(u, w)> for all u. */
+typedef void conv_transpose2d_backward_data_fn(const struct conv_shape *s, const float *dy,
+                                               const float *w, float *dx, float *workspace);
+/* dw = (accumulate ? dw : 0) + J_w^T dy given x: <J_w^T dy, v> = <dy, convT(x, v)>. */
+typedef void conv_transpose2d_backward_weights_fn(const struct conv_shape *s, const float *x,
+                                                  const float *dy, float *dw, int accumulate,
+                                                  float *workspace);
 
 struct kernels {
     const char *isa;            /* "ref", "avx2", "avx512", "neon" */
@@ -84,6 +120,10 @@ struct kernels {
     adamw_fn *adamw_step;
     ema_fn *ema_update;
     fma_peak_fn *fma_peak;
+    sum_rows_fn *sum_rows;
+    conv_transpose2d_fn *conv_transpose2d;
+    conv_transpose2d_backward_data_fn *conv_transpose2d_backward_data;
+    conv_transpose2d_backward_weights_fn *conv_transpose2d_backward_weights;
 };
 
 /* Keras defaults for AdamW. */

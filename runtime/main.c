@@ -5,16 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "commands.h"
 #include "info.h"
 #include "kernels/kernels.h"
 
 #define EXIT_USAGE 2 /* bad command line or environment */
-
-/* What every command receives besides its own arguments. */
-struct context {
-    const char *data_dir;           /* directory of the MNIST .gz files */
-    const struct kernels *kernels;  /* the best for this CPU, or DDIM_ISA's */
-};
 
 typedef int command_fn(const struct context *context, int argc, char **argv);
 
@@ -43,8 +38,11 @@ static const struct command {
     const char *name;
     const char *summary;
     command_fn *run;
+    int own_options;   /* options main does not know are the command's */
 } commands[] = {
-    { "info", "CPU features, kernel ISAs, library versions, and whether the MNIST files are verified", run_info },
+    { "FILE.lua", "run an experiment: train its variants, write runs/<experiment>/<time>/ with a report",
+      run_experiment, 1 },
+    { "info", "CPU features, kernel ISAs, library versions, and whether the MNIST files are verified", run_info, 0 },
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
@@ -58,9 +56,35 @@ static void print_help(FILE *out)
             "  --data DIR   directory of the MNIST .gz files (default: $DDIM_DATA, else data/mnist)\n"
             "  --help, -h   print this help\n"
             "  --version    print the version\n"
+            "\nexperiment options (after FILE.lua):\n"
+            "  --quick          a small subset and few steps: the whole experiment in about a minute\n"
+            "  --out DIR        where run directories go (default: runs)\n"
+            "  --seed N         the training seed of every variant\n"
+            "  --variant NAME   run only this variant\n"
+            "  --threads N      threads to use (default 1)\n"
+            "  key.path=value   override a config field, e.g. train.epochs=1\n"
             "\nenvironment:\n"
             "  DDIM_ISA     use this kernel ISA (ref, avx2, avx512, neon) instead of the best one\n"
             "  DDIM_DATA    default for --data\n");
+}
+
+static int is_lua_file(const char *arg)
+{
+    size_t n = strlen(arg);
+    return n > 4 && strcmp(arg + n - 4, ".lua") == 0;
+}
+
+/* An experiment run is the only command with options of its own: the first
+ * argument that is neither an option nor --data's value names a .lua file. */
+static int is_experiment_run(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--data") == 0)
+            i++;
+        else if (argv[i][0] != '-')
+            return is_lua_file(argv[i]);
+    }
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -71,6 +95,7 @@ int main(int argc, char **argv)
 
     /* Options are consumed; the other arguments are moved to the front of
      * argv + 1, in order: the command, then its arguments. */
+    const int experiment_run = is_experiment_run(argc, argv);
     int positional = 0, options_ended = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -90,6 +115,8 @@ int main(int argc, char **argv)
             context.data_dir = argv[++i];
         } else if (strncmp(arg, "--data=", 7) == 0) {
             context.data_dir = arg + 7;
+        } else if (experiment_run) {
+            argv[1 + positional++] = argv[i]; /* the experiment's own option */
         } else {
             return usage_error("unknown option '%s'", arg);
         }
@@ -101,7 +128,7 @@ int main(int argc, char **argv)
 
     const struct command *command = NULL;
     for (size_t i = 0; i < COMMAND_COUNT && !command; i++)
-        if (strcmp(commands[i].name, argv[1]) == 0)
+        if (strcmp(commands[i].name, argv[1]) == 0 || (commands[i].own_options && is_lua_file(argv[1])))
             command = &commands[i];
     if (!command)
         return usage_error("unknown command '%s'", argv[1]);
@@ -112,5 +139,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "ddim-lab: DDIM_ISA=%s: %s\n", getenv("DDIM_ISA"), isa_error);
         return EXIT_USAGE;
     }
+    /* An experiment's file is its first argument; a named command's
+     * arguments follow its name. */
+    if (command->own_options)
+        return command->run(&context, positional, argv + 1);
     return command->run(&context, positional - 1, argv + 2);
 }

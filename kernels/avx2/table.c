@@ -12,4 +12,8 @@ const struct kernels kernels_avx2 = {
     .mae_loss_backward = mae_loss_backward_avx2, .mse_loss_backward = mse_loss_backward_avx2,
     .adamw_step = adamw_step_avx2, .ema_update = ema_update_avx2,
     .fma_peak = fma_peak_avx2,
+    .sum_rows = sum_rows_avx2,
+    .conv_transpose2d = conv_transpose2d_avx2,
+    .conv_transpose2d_backward_data = conv_transpose2d_backward_data_avx2,
+    .conv_transpose2d_backward_weights = conv_transpose2d_backward_weights_avx2,
 };

@@ -18,6 +18,10 @@ loss_backward_fn mae_loss_backward_avx512, mse_loss_backward_avx512;
 adamw_fn adamw_step_avx512;
 ema_fn ema_update_avx512;
 fma_peak_fn fma_peak_avx512;
+sum_rows_fn sum_rows_avx512;
+conv_transpose2d_fn conv_transpose2d_avx512;
+conv_transpose2d_backward_data_fn conv_transpose2d_backward_data_avx512;
+conv_transpose2d_backward_weights_fn conv_transpose2d_backward_weights_avx512;
 bias_activation_fn bias_activation_avx512;
 sgemm_microkernel_fn sgemm_ukernel_8x48_avx512;
 

@@ -12,4 +12,8 @@ const struct kernels kernels_avx512 = {
     .mae_loss_backward = mae_loss_backward_avx512, .mse_loss_backward = mse_loss_backward_avx512,
     .adamw_step = adamw_step_avx512, .ema_update = ema_update_avx512,
     .fma_peak = fma_peak_avx512,
+    .sum_rows = sum_rows_avx512,
+    .conv_transpose2d = conv_transpose2d_avx512,
+    .conv_transpose2d_backward_data = conv_transpose2d_backward_data_avx512,
+    .conv_transpose2d_backward_weights = conv_transpose2d_backward_weights_avx512,
 };

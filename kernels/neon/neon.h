@@ -20,6 +20,10 @@ loss_backward_fn mae_loss_backward_neon, mse_loss_backward_neon;
 adamw_fn adamw_step_neon;
 ema_fn ema_update_neon;
 fma_peak_fn fma_peak_neon;
+sum_rows_fn sum_rows_neon;
+conv_transpose2d_fn conv_transpose2d_neon;
+conv_transpose2d_backward_data_fn conv_transpose2d_backward_data_neon;
+conv_transpose2d_backward_weights_fn conv_transpose2d_backward_weights_neon;
 bias_activation_fn bias_activation_neon;
 sgemm_microkernel_fn sgemm_ukernel_8x12_neon;
 

@@ -12,4 +12,8 @@ const struct kernels kernels_neon = {
     .mae_loss_backward = mae_loss_backward_neon, .mse_loss_backward = mse_loss_backward_neon,
     .adamw_step = adamw_step_neon, .ema_update = ema_update_neon,
     .fma_peak = fma_peak_neon,
+    .sum_rows = sum_rows_neon,
+    .conv_transpose2d = conv_transpose2d_neon,
+    .conv_transpose2d_backward_data = conv_transpose2d_backward_data_neon,
+    .conv_transpose2d_backward_weights = conv_transpose2d_backward_weights_neon,
 };

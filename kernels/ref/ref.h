@@ -18,5 +18,9 @@ loss_backward_fn mae_loss_backward_ref, mse_loss_backward_ref;
 adamw_fn adamw_step_ref;
 ema_fn ema_update_ref;
 fma_peak_fn fma_peak_ref;
+sum_rows_fn sum_rows_ref;
+conv_transpose2d_fn conv_transpose2d_ref;
+conv_transpose2d_backward_data_fn conv_transpose2d_backward_data_ref;
+conv_transpose2d_backward_weights_fn conv_transpose2d_backward_weights_ref;
 
 #endif

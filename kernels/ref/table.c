@@ -12,4 +12,8 @@ const struct kernels kernels_ref = {
     .mae_loss_backward = mae_loss_backward_ref, .mse_loss_backward = mse_loss_backward_ref,
     .adamw_step = adamw_step_ref, .ema_update = ema_update_ref,
     .fma_peak = fma_peak_ref,
+    .sum_rows = sum_rows_ref,
+    .conv_transpose2d = conv_transpose2d_ref,
+    .conv_transpose2d_backward_data = conv_transpose2d_backward_data_ref,
+    .conv_transpose2d_backward_weights = conv_transpose2d_backward_weights_ref,
 };

@@ -1,0 +1,18 @@
+/* commands.h: what the CLI's commands share, and the commands that live
+ * outside main.c. */
+#ifndef DDIM_COMMANDS_H
+#define DDIM_COMMANDS_H
+
+#include "kernels/kernels.h"
+
+/* What every command receives besides its own arguments. */
+struct context {
+    const char *data_dir;           /* directory of the MNIST .gz files */
+    const struct kernels *kernels;  /* the best for this CPU, or DDIM_ISA's */
+};
+
+/* `ddim-lab EXPERIMENT.lua [options] [key.path=value ...]`: argv[0] is the
+ * file. Returns the exit status (2 for a bad command line or config). */
+int run_experiment(const struct context *ctx, int argc, char **argv);
+
+#endif

@@ -1,0 +1,72 @@
+/* config.h: an experiment as the Lua file describes it, resolved (defaults
+ * filled, command-line overrides applied, everything checked). The Lua
+ * state never outlives experiment_load: what the runtime needs is copied
+ * into these plain structs. */
+#ifndef DDIM_CONFIG_H
+#define DDIM_CONFIG_H
+
+#include <stdint.h>
+#include "graph.h"
+
+enum loss_kind { LOSS_MAE, LOSS_MSE };
+enum schedule_kind { SCHEDULE_NONE }; /* the seed's: noisy = image + noise */
+
+struct train_config {
+    int epochs;
+    int batch_size;
+    double learning_rate;
+    double weight_decay;        /* AdamW's decoupled decay (Keras default 0.004) */
+    enum loss_kind loss;        /* of the noise prediction */
+    uint64_t seed;
+    char dataset[8];            /* "all" (70,000), "train" (60,000) or "test" (10,000) */
+    double ema;                 /* EMA decay of the weights; 0 = off */
+    long max_images;            /* use only the first max_images of the data set; 0 = all */
+};
+
+struct diffusion_config {
+    int steps;                  /* sampling steps */
+    double min_signal_rate, max_signal_rate;
+    enum schedule_kind schedule;
+    int gradient_trick;         /* pred_image = noisy - pred_noise - d(sum pred_noise)/d(noisy) */
+};
+
+struct sample_config {
+    int grid;                   /* samples per side of the sample grid */
+    int scale;                  /* pixels per MNIST pixel in the PNGs */
+};
+
+struct variant {
+    char name[64];
+    struct train_config train;
+    struct diffusion_config diffusion;
+    struct sample_config sample;
+    struct graph graph;         /* the model */
+    int input_image, input_noise_level, output; /* node ids in graph */
+};
+
+struct experiment {
+    char name[64];              /* the file's name without .lua */
+    char path[512];             /* the Lua file */
+    int variant_count;
+    struct variant *variants;
+    char *resolved;             /* the resolved config as Lua source, saved with the results */
+};
+
+/* Options of `ddim-lab EXPERIMENT.lua` that change the config. */
+struct experiment_options {
+    int quick;                  /* apply the file's `quick` overrides */
+    const char *variant;        /* keep only this variant, or NULL */
+    int has_seed;
+    uint64_t seed;              /* --seed N */
+    int override_count;
+    char **overrides;           /* "key.path=value" */
+};
+
+/* Loads, resolves and checks an experiment. On error returns -1 with ONE
+ * line in err naming the file (and line, where the problem is in the file)
+ * and what was expected. */
+int experiment_load(const char *path, const struct experiment_options *options,
+                    struct experiment *out, char *err, size_t errlen);
+void experiment_free(struct experiment *e);
+
+#endif

@@ -1,0 +1,243 @@
+/* Planning and running a graph: each op is one call of a kernel (or a
+ * plain loop for the cheap broadcasts), over buffers fixed at plan time. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "executor.h"
+
+static size_t node_floats(const struct graph *g, int batch, int id)
+{
+    const struct node *n = &g->nodes[id];
+    return shape_size(&n->shape) * (n->shape.batched ? (size_t)batch : 1);
+}
+
+size_t plan_node_floats(const struct plan *p, int node)
+{
+    return node_floats(p->graph, p->batch, node);
+}
+
+float *plan_buffer(const struct plan *p, int node)
+{
+    return p->buffers[node];
+}
+
+/* The conv shape of a conv-transpose node from its operands: the forward
+ * and the weight gradient see x first; the data gradient sees dy (the
+ * output) first and produces x. */
+static struct conv_shape conv_shape_of(const struct graph *g, int batch, int id)
+{
+    const struct node *n = &g->nodes[id];
+    const struct shape *a = &g->nodes[n->inputs[0]].shape;
+    const struct shape *x = n->op == OP_CONV_TRANSPOSE_DATA ? &n->shape : a;
+    const struct shape *y = n->op == OP_CONV_TRANSPOSE ? &n->shape : n->op == OP_CONV_TRANSPOSE_DATA ? a
+                                                                     : &g->nodes[n->inputs[1]].shape;
+    return (struct conv_shape){ batch, x->dims[0], x->dims[1], x->dims[2], y->dims[2], n->stride };
+}
+
+static int is_alias(enum op op)
+{
+    return op == OP_RESHAPE || op == OP_PARAM;
+}
+
+int plan_create(struct plan *p, const struct graph *g, const struct kernels *k, int batch,
+                int count, const int *outputs, float *params, char *err, size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    p->graph = g;
+    p->kernels = k;
+    p->batch = batch;
+    char *wanted = calloc((size_t)g->count, 1);
+    p->order = malloc((size_t)g->count * sizeof *p->order);
+    p->buffers = calloc((size_t)g->count, sizeof *p->buffers);
+    if (!wanted || !p->order || !p->buffers)
+        goto out_of_memory;
+
+    /* Keep what the outputs depend on: inputs come before their users, so
+     * one backward sweep marks everything. */
+    for (int i = 0; i < count; i++)
+        wanted[outputs[i]] = 1;
+    for (int id = g->count - 1; id >= 0; id--)
+        if (wanted[id])
+            for (int j = 0; j < 3; j++)
+                if (g->nodes[id].inputs[j] >= 0)
+                    wanted[g->nodes[id].inputs[j]] = 1;
+
+    size_t workspace = 0;
+    for (int id = 0; id < g->count; id++) {
+        if (!wanted[id])
+            continue;
+        p->order[p->order_count++] = id;
+        enum op op = g->nodes[id].op;
+        if (!is_alias(op))
+            p->arena_floats += (node_floats(g, batch, id) + 15) / 16 * 16;
+        if (op == OP_CONV_TRANSPOSE || op == OP_CONV_TRANSPOSE_DATA || op == OP_CONV_TRANSPOSE_WEIGHTS) {
+            struct conv_shape s = conv_shape_of(g, batch, id);
+            size_t need = conv_transpose2d_workspace_floats(&s);
+            workspace = need > workspace ? need : workspace;
+        }
+    }
+    p->arena_floats += workspace;
+    p->arena = aligned_alloc(64, (p->arena_floats * sizeof(float) + 63) / 64 * 64);
+    if (!p->arena)
+        goto out_of_memory;
+    float *next = p->arena;
+    for (int i = 0; i < p->order_count; i++) {
+        int id = p->order[i];
+        const struct node *n = &g->nodes[id];
+        if (n->op == OP_PARAM) {
+            p->buffers[id] = params + n->param_offset;
+        } else if (n->op == OP_RESHAPE) {
+            p->buffers[id] = p->buffers[n->inputs[0]];
+        } else {
+            p->buffers[id] = next;
+            next += (node_floats(g, batch, id) + 15) / 16 * 16;
+        }
+        if (n->op == OP_ONES)   /* constant: filled once here */
+            for (size_t j = 0; j < node_floats(g, batch, id); j++)
+                p->buffers[id][j] = 1.0f;
+    }
+    p->workspace = next;
+    free(wanted);
+    return 0;
+
+out_of_memory:
+    free(wanted);
+    plan_free(p);
+    snprintf(err, errlen, "out of memory planning the graph for batch %d", batch);
+    return -1;
+}
+
+void plan_free(struct plan *p)
+{
+    free(p->order);
+    free(p->buffers);
+    free(p->arena);
+    memset(p, 0, sizeof *p);
+}
+
+/* A node's operand as a matrix (see graph_matmul): rows x cols. */
+static void matrix_of(const struct plan *p, int id, int *rows, int *cols)
+{
+    const struct shape *s = &p->graph->nodes[id].shape;
+    *rows = s->batched ? p->batch : s->dims[0];
+    *cols = s->batched ? (int)shape_size(s) : s->dims[1];
+}
+
+static void run_matmul(const struct plan *p, const struct node *n, float *out)
+{
+    int ar, ac, br, bc;
+    matrix_of(p, n->inputs[0], &ar, &ac);
+    matrix_of(p, n->inputs[1], &br, &bc);
+    int m = n->layout == GEMM_TN ? ac : ar, k = n->layout == GEMM_TN ? ar : ac;
+    int cols = n->layout == GEMM_NT ? br : bc;
+    p->kernels->sgemm(n->layout, m, cols, k, p->buffers[n->inputs[0]], ac, p->buffers[n->inputs[1]], bc, out, cols,
+                      0, NULL, ACTIVATION_NONE);
+}
+
+static void run_node(const struct plan *p, int id)
+{
+    const struct graph *g = p->graph;
+    const struct kernels *k = p->kernels;
+    const struct node *n = &g->nodes[id];
+    float *out = p->buffers[id];
+    const float *a = n->inputs[0] >= 0 ? p->buffers[n->inputs[0]] : NULL;
+    const float *b = n->inputs[1] >= 0 ? p->buffers[n->inputs[1]] : NULL;
+    const size_t count = node_floats(g, p->batch, id);
+    /* Per-sample size of the first operand, for the broadcasts. */
+    const size_t per_sample = n->inputs[0] >= 0 ? shape_size(&g->nodes[n->inputs[0]].shape) : 0;
+    switch (n->op) {
+    case OP_INPUT: case OP_PARAM: case OP_RESHAPE: case OP_ONES:
+        break;
+    case OP_MATMUL:
+        run_matmul(p, n, out);
+        break;
+    case OP_CONV_TRANSPOSE: {
+        struct conv_shape s = conv_shape_of(g, p->batch, id);
+        k->conv_transpose2d(&s, a, b, NULL, out, p->workspace);
+        break;
+    }
+    case OP_CONV_TRANSPOSE_DATA: {
+        struct conv_shape s = conv_shape_of(g, p->batch, id);
+        k->conv_transpose2d_backward_data(&s, a, b, out, p->workspace);
+        break;
+    }
+    case OP_CONV_TRANSPOSE_WEIGHTS: {
+        struct conv_shape s = conv_shape_of(g, p->batch, id);
+        k->conv_transpose2d_backward_weights(&s, a, b, out, 0, p->workspace);
+        break;
+    }
+    case OP_BIAS_ADD: {
+        const size_t channels = (size_t)n->shape.dims[n->shape.rank - 1];
+        for (size_t i = 0; i < count; i += channels)
+            for (size_t c = 0; c < channels; c++)
+                out[i + c] = a[i + c] + b[c];
+        break;
+    }
+    case OP_CHANNEL_SUM: {
+        const size_t channels = (size_t)n->shape.dims[0];
+        k->sum_rows(node_floats(g, p->batch, n->inputs[0]) / channels, channels, a, out);
+        break;
+    }
+    case OP_ADD:
+        k->add(count, a, b, out);
+        break;
+    case OP_SUB:
+        for (size_t i = 0; i < count; i++)
+            out[i] = a[i] - b[i];
+        break;
+    case OP_MUL:
+        k->mul(count, a, b, out);
+        break;
+    case OP_SCALE:
+        k->scale(count, n->alpha, a, out);
+        break;
+    case OP_SAMPLE_BROADCAST_ADD:
+        for (int s = 0; s < p->batch; s++)
+            for (size_t i = 0; i < per_sample; i++)
+                out[s * per_sample + i] = a[s * per_sample + i] + b[s];
+        break;
+    case OP_SAMPLE_SUM:
+        for (int s = 0; s < p->batch; s++)
+            out[s] = k->sum(per_sample, a + s * per_sample);
+        break;
+    case OP_SAMPLE_BROADCAST: {
+        const size_t size = shape_size(&n->shape);
+        for (int s = 0; s < p->batch; s++)
+            for (size_t i = 0; i < size; i++)
+                out[s * size + i] = a[s];
+        break;
+    }
+    case OP_RELU:
+        k->relu(count, a, out);
+        break;
+    case OP_RELU_GRAD:
+        k->relu_backward(count, a, b, out);
+        break;
+    case OP_SIGMOID:
+        k->sigmoid(count, a, out);
+        break;
+    case OP_SIGMOID_GRAD:
+        k->sigmoid_backward(count, a, b, out);
+        break;
+    case OP_MAE:
+        out[0] = k->mae_loss(node_floats(g, p->batch, n->inputs[0]), a, b);
+        break;
+    case OP_MSE:
+        out[0] = k->mse_loss(node_floats(g, p->batch, n->inputs[0]), a, b);
+        break;
+    case OP_MAE_GRAD:
+        k->mae_loss_backward(count, a, b, p->buffers[n->inputs[2]][0], out);
+        break;
+    case OP_MSE_GRAD:
+        k->mse_loss_backward(count, a, b, p->buffers[n->inputs[2]][0], out);
+        break;
+    case OP_COUNT_:
+        break;
+    }
+}
+
+void plan_run(const struct plan *p)
+{
+    for (int i = 0; i < p->order_count; i++)
+        run_node(p, p->order[i]);
+}

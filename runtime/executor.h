@@ -1,0 +1,40 @@
+/* executor.h: a graph planned for one batch size and a set of outputs.
+ *
+ * Planning keeps only the nodes the outputs depend on and gives each a
+ * buffer, all carved from one allocation made here; running allocates
+ * nothing. Parameters live in the caller's flat buffer; reshapes alias
+ * their input. */
+#ifndef DDIM_EXECUTOR_H
+#define DDIM_EXECUTOR_H
+
+#include <stddef.h>
+#include "graph.h"
+#include "kernels/kernels.h"
+
+struct plan {
+    const struct graph *graph;
+    const struct kernels *kernels;
+    int batch;
+    int *order;             /* ids of the nodes to run, in graph order */
+    int order_count;
+    float **buffers;        /* per node id: its values, or NULL when not planned */
+    float *arena;           /* every buffer the plan owns */
+    size_t arena_floats;
+    float *workspace;       /* scratch shared by the convolutions */
+};
+
+/* Plans g to compute the count nodes in outputs at batch size `batch`,
+ * with parameters read from params (g->param_floats of them). Returns 0,
+ * or -1 with a one-line reason in err. */
+int plan_create(struct plan *p, const struct graph *g, const struct kernels *k, int batch,
+                int count, const int *outputs, float *params, char *err, size_t errlen);
+void plan_free(struct plan *p);
+
+/* The values of a planned node: batch x shape_size for batched nodes. The
+ * caller writes the OP_INPUT buffers before plan_run and reads outputs after. */
+float *plan_buffer(const struct plan *p, int node);
+size_t plan_node_floats(const struct plan *p, int node);
+
+void plan_run(const struct plan *p);
+
+#endif

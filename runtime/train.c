@@ -1,0 +1,248 @@
+/* The seed's diffusion training and sampling over a compiled graph. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "autograd.h"
+#include "mnist.h"
+#include "rng.h"
+#include "train.h"
+
+#define PIXELS MNIST_IMAGE_PIXELS
+
+static int graph_failed(const struct graph *g, const char *what, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "building the %s: %s", what, g->error);
+    return -1;
+}
+
+/* Adds the loss, the gradient trick and the parameter gradients to the
+ * variant's graph. */
+static int build_training_graph(struct trainer *t, char *err, size_t errlen)
+{
+    struct variant *v = t->variant;
+    struct graph *g = &v->graph;
+    t->noisy = v->input_image;
+    t->level = v->input_noise_level;
+    t->pred_noise = v->output;
+    const struct shape image = g->nodes[t->noisy].shape;
+    t->clean = graph_input(g, "clean", image.rank, image.dims);
+    t->noise = graph_input(g, "noise", image.rank, image.dims);
+    if (t->clean < 0 || t->noise < 0)
+        return graph_failed(g, "training inputs", err, errlen);
+
+    int denoised = graph_op(g, OP_SUB, t->noisy, t->pred_noise, -1);
+    if (v->diffusion.gradient_trick && denoised >= 0) {
+        int trick;
+        if (graph_gradients(g, t->pred_noise, -1, 1, &t->noisy, &trick))
+            return graph_failed(g, "gradient trick", err, errlen);
+        denoised = graph_op(g, OP_SUB, denoised, trick, -1);
+    }
+    t->pred_image = denoised;
+    t->noise_loss = graph_op(g, v->train.loss == LOSS_MSE ? OP_MSE : OP_MAE, t->pred_noise, t->noise, -1);
+    t->image_loss = graph_op(g, OP_MAE, t->pred_image, t->clean, -1);
+    if (t->pred_image < 0 || t->noise_loss < 0 || t->image_loss < 0)
+        return graph_failed(g, "losses", err, errlen);
+
+    t->param_count = 0;
+    for (int id = 0; id < g->count; id++)
+        t->param_count += g->nodes[id].op == OP_PARAM;
+    t->param_nodes = malloc((size_t)t->param_count * sizeof(int));
+    t->grad_nodes = malloc((size_t)t->param_count * sizeof(int));
+    if (!t->param_nodes || !t->grad_nodes) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (int id = 0, i = 0; id < g->count; id++)
+        if (g->nodes[id].op == OP_PARAM)
+            t->param_nodes[i++] = id;
+    if (graph_gradients(g, t->noise_loss, -1, t->param_count, t->param_nodes, t->grad_nodes))
+        return graph_failed(g, "parameter gradients", err, errlen);
+    return 0;
+}
+
+/* Keras' defaults: Glorot-uniform kernels, U(-l, l) with l = sqrt(6 /
+ * (fan_in + fan_out)); zero biases. */
+static void init_params(struct trainer *t)
+{
+    const struct graph *g = &t->variant->graph;
+    for (int i = 0; i < t->param_count; i++) {
+        const struct node *n = &g->nodes[t->param_nodes[i]];
+        float *p = t->params + n->param_offset;
+        size_t size = shape_size(&n->shape);
+        float limit = sqrtf(6.0f / (float)(n->fan_in + n->fan_out));
+        for (size_t j = 0; j < size; j++)
+            p[j] = n->init == INIT_GLOROT_UNIFORM
+                       ? limit * (2.0f * rng_uniform(t->variant->train.seed, RNG_INIT, (uint64_t)i, j) - 1.0f)
+                       : 0.0f;
+    }
+}
+
+int trainer_create(struct trainer *t, struct variant *v, const struct kernels *k,
+                   const float *images, long image_count, int sample_batch, char *err, size_t errlen)
+{
+    memset(t, 0, sizeof *t);
+    t->variant = v;
+    t->kernels = k;
+    t->images = images;
+    t->image_count = image_count;
+    t->sample_batch = sample_batch;
+    if (build_training_graph(t, err, errlen))
+        return -1;
+    t->param_floats = v->graph.param_floats;
+    size_t bytes = (t->param_floats * sizeof(float) + 63) / 64 * 64;
+    t->params = aligned_alloc(64, bytes);
+    t->grads = aligned_alloc(64, bytes);
+    t->adam_m = calloc(t->param_floats, sizeof(float));
+    t->adam_v = calloc(t->param_floats, sizeof(float));
+    t->sample_params = aligned_alloc(64, bytes);
+    t->ema = v->train.ema > 0 ? aligned_alloc(64, bytes) : NULL;
+    t->order = malloc((size_t)image_count * sizeof(int));
+    if (!t->params || !t->grads || !t->adam_m || !t->adam_v || !t->sample_params || (v->train.ema > 0 && !t->ema) || !t->order) {
+        snprintf(err, errlen, "out of memory for %zu parameters", t->param_floats);
+        return -1;
+    }
+    init_params(t);
+    if (t->ema)
+        memcpy(t->ema, t->params, t->param_floats * sizeof(float));
+
+    int step_outputs[2 + 1024];
+    if (t->param_count > 1024) {
+        snprintf(err, errlen, "the model has %d parameter tensors, at most 1024 are supported", t->param_count);
+        return -1;
+    }
+    step_outputs[0] = t->noise_loss;
+    step_outputs[1] = t->image_loss;
+    memcpy(step_outputs + 2, t->grad_nodes, (size_t)t->param_count * sizeof(int));
+    if (plan_create(&t->step_plan, &v->graph, k, v->train.batch_size, 2 + t->param_count, step_outputs, t->params,
+                    err, errlen))
+        return -1;
+    /* Sampling runs on a copy of whichever weights it is given (the current
+     * ones, the best epoch's, the EMA). */
+    int sample_outputs[2] = { t->pred_noise, t->pred_image };
+    return plan_create(&t->sample_plan, &v->graph, k, sample_batch, 2, sample_outputs, t->sample_params, err,
+                       errlen);
+}
+
+void trainer_free(struct trainer *t)
+{
+    plan_free(&t->step_plan);
+    plan_free(&t->sample_plan);
+    free(t->param_nodes);
+    free(t->grad_nodes);
+    free(t->params);
+    free(t->grads);
+    free(t->adam_m);
+    free(t->adam_v);
+    free(t->sample_params);
+    free(t->ema);
+    free(t->order);
+    memset(t, 0, sizeof *t);
+}
+
+/* Fisher-Yates from the counter-based generator: the order depends on
+ * (seed, epoch) alone. */
+static void shuffle(struct trainer *t, int epoch)
+{
+    for (long i = 0; i < t->image_count; i++)
+        t->order[i] = (int)i;
+    for (long i = t->image_count - 1; i > 0; i--) {
+        long j = (long)(rng_bits(t->variant->train.seed, RNG_SHUFFLE, (uint64_t)epoch, (uint64_t)i) %
+                        (uint64_t)(i + 1));
+        int swap = t->order[i];
+        t->order[i] = t->order[j];
+        t->order[j] = swap;
+    }
+}
+
+/* Fills the step's inputs: clean images, their noise, noisy = clean +
+ * noise, and the noise level t^2, all keyed by (seed, step, image). */
+static void fill_batch(struct trainer *t, long first)
+{
+    const struct plan *p = &t->step_plan;
+    const int batch = t->variant->train.batch_size;
+    const uint64_t seed = t->variant->train.seed, step = (uint64_t)t->step;
+    float *clean = plan_buffer(p, t->clean), *noise = plan_buffer(p, t->noise);
+    float *noisy = plan_buffer(p, t->noisy), *level = plan_buffer(p, t->level);
+    for (int b = 0; b < batch; b++) {
+        const float *image = t->images + (size_t)t->order[first + b] * PIXELS;
+        float time = rng_uniform(seed, RNG_TIME, step, (uint64_t)b);
+        level[b] = time * time;
+        for (int i = 0; i < PIXELS; i++) {
+            size_t at = (size_t)b * PIXELS + (size_t)i;
+            clean[at] = image[i];
+            noise[at] = rng_normal(seed, RNG_NOISE, step, at);
+            noisy[at] = clean[at] + noise[at];
+        }
+    }
+}
+
+/* Copies each parameter's gradient into the flat gradient buffer, in the
+ * parameters' layout, for one AdamW call over all of them. */
+static void gather_gradients(struct trainer *t)
+{
+    const struct graph *g = &t->variant->graph;
+    for (int i = 0; i < t->param_count; i++) {
+        const struct node *n = &g->nodes[t->param_nodes[i]];
+        memcpy(t->grads + n->param_offset, plan_buffer(&t->step_plan, t->grad_nodes[i]),
+               shape_size(&n->shape) * sizeof(float));
+    }
+}
+
+int trainer_epoch(struct trainer *t, int epoch, struct progress *progress, struct epoch_result *r,
+                  char *err, size_t errlen)
+{
+    const struct train_config *c = &t->variant->train;
+    const long steps = t->image_count / c->batch_size;
+    const double start = progress_clock();
+    double noise_sum = 0, image_sum = 0;
+    shuffle(t, epoch);
+    for (long s = 0; s < steps; s++) {
+        fill_batch(t, s * c->batch_size);
+        plan_run(&t->step_plan);
+        double noise_loss = plan_buffer(&t->step_plan, t->noise_loss)[0];
+        double image_loss = plan_buffer(&t->step_plan, t->image_loss)[0];
+        if (!isfinite(noise_loss)) {
+            snprintf(err, errlen, "variant %s diverged: noise loss %g at epoch %d step %ld", t->variant->name,
+                     noise_loss, epoch + 1, s + 1);
+            return -1;
+        }
+        gather_gradients(t);
+        t->step++;
+        t->kernels->adamw_step(t->param_floats, t->params, t->grads, t->adam_m, t->adam_v, (float)c->learning_rate,
+                               ADAMW_BETA1, ADAMW_BETA2, ADAMW_EPSILON, (float)c->weight_decay, t->step);
+        if (t->ema)
+            t->kernels->ema_update(t->param_floats, (float)c->ema, t->params, t->ema);
+        noise_sum += noise_loss;
+        image_sum += image_loss;
+        if (progress)
+            progress_step(progress, epoch + 1, (int)s + 1, noise_loss, progress_clock());
+    }
+    r->noise_loss = steps ? noise_sum / (double)steps : NAN;
+    r->image_loss = steps ? image_sum / (double)steps : NAN;
+    r->seconds = progress_clock() - start;
+    r->images = steps * c->batch_size;
+    return 0;
+}
+
+void trainer_sample(struct trainer *t, const float *params, uint64_t noise_set, float *out)
+{
+    const struct plan *p = &t->sample_plan;
+    const int steps = t->variant->diffusion.steps, batch = t->sample_batch;
+    const size_t count = (size_t)batch * PIXELS;
+    float *x = plan_buffer(p, t->noisy), *level = plan_buffer(p, t->level);
+    const float *pred_noise = plan_buffer(p, t->pred_noise), *pred_image = plan_buffer(p, t->pred_image);
+    memcpy(t->sample_params, params, t->param_floats * sizeof(float));
+    for (size_t i = 0; i < count; i++)
+        x[i] = rng_normal(t->variant->train.seed, RNG_SAMPLE, noise_set, i);
+    float time = 1.0f;
+    for (int s = 0; s < steps; s++) {
+        for (int b = 0; b < batch; b++)
+            level[b] = time * time;
+        plan_run(p);
+        time -= 1.0f / (float)steps;
+        for (size_t i = 0; i < count; i++)
+            x[i] = pred_image[i] + pred_noise[i];
+    }
+    memcpy(out, pred_image, count * sizeof(float));
+}

@@ -1,0 +1,68 @@
+/* train.h: the seed's diffusion, trained and sampled with one variant's
+ * network (../shared/seed/README.md, "first version" and "update 2").
+ *
+ * Training step, per image: noise ~ N(0, 1), t ~ U[0, 1); noisy = image +
+ * noise; pred_noise = net(noisy, t^2); noise_loss = MAE (or MSE) of
+ * pred_noise against noise drives AdamW; image_loss = MAE(image,
+ * pred_image) is a metric, with pred_image = noisy - pred_noise - g when
+ * the gradient trick is on (g = d(sum of pred_noise)/d(noisy), per image)
+ * and noisy - pred_noise when it is off.
+ *
+ * Sampling: x ~ N(0, 1), t = 1; `steps` times: (pn, pi) = denoise(x, t);
+ * t -= 1 / steps; x = pi + pn. The last pi, clipped to [0, 1], is the sample.
+ */
+#ifndef DDIM_TRAIN_H
+#define DDIM_TRAIN_H
+
+#include <stddef.h>
+#include "config.h"
+#include "executor.h"
+#include "progress.h"
+
+struct trainer {
+    struct variant *variant;       /* its graph grows the training nodes */
+    const struct kernels *kernels;
+    const float *images;           /* image_count x 28 x 28 in [0, 1] */
+    long image_count;
+    int param_count;               /* parameter tensors */
+    int *param_nodes, *grad_nodes; /* per tensor */
+    int noisy, level, clean, noise;    /* input nodes */
+    int pred_noise, pred_image, noise_loss, image_loss;
+    struct plan step_plan;         /* batch_size: losses and gradients */
+    struct plan sample_plan;       /* sample batch: pred_noise, pred_image */
+    int sample_batch;
+    size_t param_floats;
+    float *params, *grads, *adam_m, *adam_v;
+    float *ema;                    /* EMA of params, NULL when off */
+    float *sample_params;          /* the weights sample_plan runs with */
+    long step;                     /* optimizer steps taken */
+    int *order;                    /* this epoch's image order */
+};
+
+struct epoch_result {
+    double noise_loss, image_loss; /* means over the epoch's steps */
+    double seconds;
+    long images;
+};
+
+/* Builds the training and sampling graphs and plans, and initialises the
+ * parameters (Glorot uniform kernels, zero biases, from train.seed).
+ * sample_batch: how many images trainer_sample draws at once. */
+int trainer_create(struct trainer *t, struct variant *v, const struct kernels *k,
+                   const float *images, long image_count, int sample_batch, char *err, size_t errlen);
+void trainer_free(struct trainer *t);
+
+/* One epoch (counted from 0) over the data, reshuffled from the seed and
+ * the epoch; the batch remainder is dropped. Reports each step to progress
+ * (when not NULL). Returns -1 with a message in err if a loss is not
+ * finite (a diverging run). */
+int trainer_epoch(struct trainer *t, int epoch, struct progress *progress, struct epoch_result *r,
+                  char *err, size_t errlen);
+
+/* Draws sample_batch samples with the parameters in params (e.g. the best
+ * checkpoint's) into out (sample_batch x 28 x 28): the last predicted
+ * image, not yet clipped to [0, 1] (the grids show it clipped and
+ * stretched). The initial noise depends on (train.seed, noise_set) only. */
+void trainer_sample(struct trainer *t, const float *params, uint64_t noise_set, float *out);
+
+#endif

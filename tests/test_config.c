@@ -1,0 +1,459 @@
+/* Experiment files: experiments/skip_vs_noskip.lua as the project ships it,
+ * command-line options on top of it, and broken experiments, each written
+ * to a temporary file, whose errors must name that file, the line, and
+ * what was expected. (Under `make test-sanitize`, LeakSanitizer also checks
+ * that the graphs of models no kept variant uses are freed.) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include "test_util.h"
+#include "runtime/config.h"
+
+#define SEED_EXPERIMENT "experiments/skip_vs_noskip.lua"
+
+/* Parameters, by hand (kernel + bias of each layer; convolutions 3x3):
+ *   dense 784 -> 3136               784 * 3136 + 3136 = 2,461,760
+ *   conv_transpose2d 64 -> 64       9 * 64 * 64 + 64  =    36,928
+ *   conv_transpose2d 64 -> 32       9 * 64 * 32 + 32  =    18,464
+ *   conv_transpose2d 32 -> 1        9 * 32 * 1 + 1    =       289
+ *   first: 2,461,760 + 36,928 + 18,464 + 289          = 2,517,441
+ *   dense 784 -> 784 (the skip)     784 * 784 + 784   =   615,440
+ *   skip: 2,517,441 + 615,440                         = 3,132,881 */
+#define FIRST_PARAMETERS 2517441
+#define SKIP_PARAMETERS 3132881
+
+static void assert_shape(const struct graph *g, int node, int d0, int d1, int d2)
+{
+    assert_true(node >= 0 && node < g->count);
+    const struct shape *s = &g->nodes[node].shape;
+    assert_int_equal(s->rank, 3);
+    assert_true(s->batched);
+    assert_int_equal(s->dims[0], d0);
+    assert_int_equal(s->dims[1], d1);
+    assert_int_equal(s->dims[2], d2);
+}
+
+static void assert_contains(const char *text, const char *part)
+{
+    if (!strstr(text, part))
+        fail_msg("expected \"%s\" in:\n%s", part, text);
+}
+
+static void load_ok(const struct experiment_options *options, struct experiment *e)
+{
+    char err[1024];
+    if (experiment_load(SEED_EXPERIMENT, options, e, err, sizeof err) != 0)
+        fail_msg("loading %s: %s", SEED_EXPERIMENT, err);
+}
+
+/* Loads the seed experiment with options, which must fail; returns the message in err. */
+static void load_fails(const struct experiment_options *options, char *err, size_t errlen)
+{
+    struct experiment e;
+    assert_int_equal(experiment_load(SEED_EXPERIMENT, options, &e, err, errlen), -1);
+}
+
+static void test_config_seed_experiment(void **state)
+{
+    (void)state;
+    struct experiment e;
+    load_ok(NULL, &e);
+    assert_string_equal(e.name, "skip_vs_noskip");
+    assert_string_equal(e.path, SEED_EXPERIMENT);
+    assert_int_equal(e.variant_count, 2);
+    assert_string_equal(e.variants[0].name, "first");
+    assert_string_equal(e.variants[1].name, "skip");
+    for (int i = 0; i < 2; i++) {
+        const struct variant *v = &e.variants[i];
+        assert_int_equal(v->train.epochs, 3);
+        assert_int_equal(v->train.batch_size, 64);
+        assert_true(v->train.learning_rate == 1e-3);
+        assert_true(v->train.weight_decay == 0.004);
+        assert_int_equal(v->train.loss, LOSS_MAE);
+        assert_int_equal(v->train.seed, 1);
+        assert_string_equal(v->train.dataset, "all");
+        assert_true(v->train.ema == 0);
+        assert_int_equal(v->train.max_images, 0);
+        assert_int_equal(v->diffusion.steps, 20);
+        assert_true(v->diffusion.min_signal_rate == 0.02);
+        assert_true(v->diffusion.max_signal_rate == 0.95);
+        assert_int_equal(v->diffusion.schedule, SCHEDULE_NONE);
+        assert_true(v->diffusion.gradient_trick);
+        assert_int_equal(v->sample.grid, 8);
+        assert_int_equal(v->sample.scale, 3);
+        assert_shape(&v->graph, v->input_image, 28, 28, 1);
+        assert_shape(&v->graph, v->input_noise_level, 1, 1, 1);
+        assert_shape(&v->graph, v->output, 28, 28, 1);
+        assert_int_equal(v->graph.nodes[v->input_image].op, OP_INPUT);
+        assert_int_equal(v->graph.nodes[v->input_noise_level].op, OP_INPUT);
+    }
+    assert_int_equal(e.variants[0].graph.param_floats, FIRST_PARAMETERS);
+    assert_int_equal(e.variants[1].graph.param_floats, SKIP_PARAMETERS);
+    /* first ends in a sigmoid; skip in the add of the skip path. */
+    assert_int_equal(e.variants[0].graph.nodes[e.variants[0].output].op, OP_SIGMOID);
+    assert_int_equal(e.variants[1].graph.nodes[e.variants[1].output].op, OP_ADD);
+    /* Nodes know the line of the layer that made them. */
+    assert_contains(e.variants[1].graph.nodes[e.variants[1].output].location, "experiments/lib/seed_nets.lua:");
+    experiment_free(&e);
+}
+
+/* The resolved config is Lua that returns every setting of every variant. */
+static void test_config_resolved_is_lua(void **state)
+{
+    (void)state;
+    struct experiment e;
+    load_ok(NULL, &e);
+    assert_contains(e.resolved, "max_images = 0");
+    assert_contains(e.resolved, "gradient_trick = true");
+    assert_contains(e.resolved, "learning_rate = 0.001,");
+    assert_contains(e.resolved, "3132881 parameters");
+    assert_contains(e.resolved, "dense(784, linear)");
+    lua_State *L = luaL_newstate();
+    assert_non_null(L);
+    if (luaL_loadstring(L, e.resolved) != LUA_OK || lua_pcall(L, 0, 1, 0) != LUA_OK)
+        fail_msg("the resolved config is not Lua: %s\n%s", lua_tostring(L, -1), e.resolved);
+    assert_int_equal(lua_getfield(L, -1, "variants"), LUA_TTABLE);
+    assert_int_equal(lua_rawlen(L, -1), 2);
+    lua_rawgeti(L, -1, 2);
+    lua_getfield(L, -1, "train");
+    lua_getfield(L, -1, "weight_decay");
+    assert_true(lua_tonumber(L, -1) == 0.004);
+    lua_close(L);
+    experiment_free(&e);
+}
+
+static void test_config_overrides_are_typed(void **state)
+{
+    (void)state;
+    char *overrides[] = { "train.epochs=5", "train.learning_rate=3e-4", "diffusion.gradient_trick=false",
+                          "train.loss=mse", "train.dataset=train", "sample.grid=4" };
+    struct experiment_options options = { .override_count = 6, .overrides = overrides };
+    struct experiment e;
+    load_ok(&options, &e);
+    for (int i = 0; i < e.variant_count; i++) {
+        assert_int_equal(e.variants[i].train.epochs, 5);
+        assert_true(e.variants[i].train.learning_rate == 3e-4);
+        assert_false(e.variants[i].diffusion.gradient_trick);
+        assert_int_equal(e.variants[i].train.loss, LOSS_MSE);
+        assert_string_equal(e.variants[i].train.dataset, "train");
+        assert_int_equal(e.variants[i].sample.grid, 4);
+    }
+    assert_contains(e.resolved, "train.epochs=5");
+    assert_contains(e.resolved, "loss = \"mse\"");
+    experiment_free(&e);
+}
+
+static void assert_override_fails(char *override, const char *expected)
+{
+    char *overrides[] = { override };
+    struct experiment_options options = { .override_count = 1, .overrides = overrides };
+    char err[1024];
+    load_fails(&options, err, sizeof err);
+    char prefix[256];
+    snprintf(prefix, sizeof prefix, "%s: override '%s", SEED_EXPERIMENT, override);
+    if (strncmp(err, prefix, strlen(prefix)) != 0)
+        fail_msg("expected the error to start with \"%s\", got \"%s\"", prefix, err);
+    assert_contains(err, expected);
+}
+
+static void test_config_bad_overrides(void **state)
+{
+    (void)state;
+    assert_override_fails("train.epochz=3", "unknown setting 'train.epochz' (did you mean 'train.epochs'?)");
+    assert_override_fails("train.epochs=three", "train.epochs must be an integer >= 1, got string 'three'");
+    assert_override_fails("train.epochs=2.5", "must be an integer >= 1, got 2.5");
+    assert_override_fails("train.batch_size=0", "must be an integer >= 1, got 0");
+    assert_override_fails("diffusion.gradient_trick=0", "must be a boolean (true or false), got 0");
+    assert_override_fails("train.loss=l1", "must be one of \"mae\", \"mse\", got string 'l1'");
+    assert_override_fails("epochs", "must be key.path=value");
+}
+
+static void test_config_quick(void **state)
+{
+    (void)state;
+    struct experiment_options options = { .quick = 1 };
+    struct experiment e;
+    load_ok(&options, &e);
+    assert_int_equal(e.variants[0].train.epochs, 1);
+    assert_int_equal(e.variants[1].train.max_images, 4096);
+    assert_int_equal(e.variants[1].train.batch_size, 64);
+    experiment_free(&e);
+    /* The command line comes after quick. */
+    char *overrides[] = { "train.epochs=2" };
+    options.override_count = 1;
+    options.overrides = overrides;
+    load_ok(&options, &e);
+    assert_int_equal(e.variants[0].train.epochs, 2);
+    assert_int_equal(e.variants[0].train.max_images, 4096);
+    experiment_free(&e);
+}
+
+static void test_config_variant_and_seed_options(void **state)
+{
+    (void)state;
+    struct experiment_options options = { .variant = "skip", .has_seed = 1, .seed = 42 };
+    struct experiment e;
+    load_ok(&options, &e);
+    assert_int_equal(e.variant_count, 1);
+    assert_string_equal(e.variants[0].name, "skip");
+    assert_int_equal(e.variants[0].graph.param_floats, SKIP_PARAMETERS);
+    assert_int_equal(e.variants[0].train.seed, 42);
+    experiment_free(&e);
+
+    char err[1024];
+    options.variant = "nope";
+    load_fails(&options, err, sizeof err);
+    assert_string_equal(err, SEED_EXPERIMENT ": --variant nope: no such variant; the variants are first, skip");
+}
+
+/* ---- experiments in temporary files -------------------------------------------- */
+
+/* A temporary directory holding `bad.lua`. */
+struct temp_file {
+    char dir[64];
+    char path[96];
+};
+
+static void temp_write(struct temp_file *t, const char *source)
+{
+    snprintf(t->dir, sizeof t->dir, "/tmp/ddim-config-XXXXXX");
+    assert_non_null(mkdtemp(t->dir));
+    snprintf(t->path, sizeof t->path, "%s/bad.lua", t->dir);
+    FILE *f = fopen(t->path, "w");
+    assert_non_null(f);
+    fputs(source, f);
+    fclose(f);
+}
+
+static void temp_remove(struct temp_file *t)
+{
+    unlink(t->path);
+    rmdir(t->dir);
+}
+
+/* Lines 1-6 of most temporary experiments: a model with no layers but the add. */
+#define TINY_MODEL                                                                                     \
+    "local ddim = require 'ddim'\n"                                                                    \
+    "local function tiny()\n"                                                                          \
+    "  local x = ddim.input{28, 28, 1}\n"                                                              \
+    "  local t = ddim.input{1, 1, 1}\n"                                                                \
+    "  return ddim.model{inputs = {x, t}, output = x + t}\n"                                           \
+    "end\n"
+
+/* Loading source must fail with "<its path>:<line>: ..." (line 0: "<its
+ * path>: ...") containing expected. */
+static void assert_fails_at(const char *source, int line, const char *expected)
+{
+    struct temp_file t;
+    temp_write(&t, source);
+    struct experiment e;
+    char err[1024], prefix[128];
+    int status = experiment_load(t.path, NULL, &e, err, sizeof err);
+    temp_remove(&t);
+    if (status == 0) {
+        experiment_free(&e);
+        fail_msg("expected an error about \"%s\" in:\n%s", expected, source);
+    }
+    if (line > 0)
+        snprintf(prefix, sizeof prefix, "%s:%d: ", t.path, line);
+    else
+        snprintf(prefix, sizeof prefix, "%s: ", t.path);
+    if (strncmp(err, prefix, strlen(prefix)) != 0)
+        fail_msg("expected the error to start with \"%s\", got \"%s\"", prefix, err);
+    assert_contains(err, expected);
+    assert_null(strchr(err, '\n'));
+}
+
+static void test_config_typo_in_a_key(void **state)
+{
+    (void)state;
+    assert_fails_at(TINY_MODEL
+                    "return ddim.experiment {\n"
+                    "  train = { epochz = 3 },\n"                             /* 8 */
+                    "  variants = { { name = 'a', model = tiny() } },\n"
+                    "}\n",
+                    8, "unknown key 'epochz' in train (did you mean 'epochs'?); valid keys: epochs, batch_size");
+    assert_fails_at(TINY_MODEL
+                    "return ddim.experiment {\n"
+                    "  variants = { { name = 'a', model = tiny(), diffusion = { stepz = 3 } } },\n" /* 8 */
+                    "}\n",
+                    8, "variants[1] ('a'): unknown key 'stepz' in diffusion (did you mean 'steps'?)");
+    assert_fails_at(TINY_MODEL
+                    "return ddim.experiment {\n"
+                    "  varients = { { name = 'a', model = tiny() } },\n"      /* 8 */
+                    "}\n",
+                    8, "unknown key 'varients' in the experiment (did you mean 'variants'?)");
+}
+
+static void test_config_wrong_type(void **state)
+{
+    (void)state;
+    assert_fails_at(TINY_MODEL
+                    "return ddim.experiment {\n"                               /* 7 */
+                    "  train = { epochs = 'three' },\n"
+                    "  variants = { { name = 'a', model = tiny() } },\n"
+                    "}\n",
+                    7, "train.epochs must be an integer >= 1, got string 'three'");
+    assert_fails_at(TINY_MODEL
+                    "return ddim.experiment {\n"                               /* 7 */
+                    "  variants = { { name = 'a', model = tiny(), train = { loss = 'l1' } } },\n"
+                    "}\n",
+                    7, "train.loss must be one of \"mae\", \"mse\", got string 'l1'");
+    assert_fails_at(TINY_MODEL
+                    "return ddim.experiment {\n"                               /* 7 */
+                    "  diffusion = { steps = 0 },\n"
+                    "  variants = { { name = 'a', model = tiny() } },\n"
+                    "}\n",
+                    7, "diffusion.steps must be an integer >= 1, got 0");
+    assert_fails_at(TINY_MODEL
+                    "return ddim.experiment {\n"                               /* 7 */
+                    "  variants = { { name = 'a', model = 'tiny' } },\n"
+                    "}\n",
+                    7, "model must be a model made by ddim.model{...}, got string");
+}
+
+static void test_config_bad_variants(void **state)
+{
+    (void)state;
+    assert_fails_at(TINY_MODEL
+                    "return ddim.experiment {\n"                               /* 7 */
+                    "  variants = { { name = 'a', model = tiny() }, { name = 'a', model = tiny() } },\n"
+                    "}\n",
+                    7, "variants[2] ('a'): another variant has the same name");
+    assert_fails_at(TINY_MODEL "return ddim.experiment { variants = {} }\n", 7, "variants is empty");
+    assert_fails_at(TINY_MODEL
+                    "local m = tiny()\n"
+                    "return ddim.experiment {\n"                               /* 8 */
+                    "  variants = { { name = 'a', model = m }, { name = 'b', model = m } },\n"
+                    "}\n",
+                    8, "variants[2] ('b'): it shares its model with variant 'a'");
+    assert_fails_at(TINY_MODEL "return { variants = { { name = 'a', model = tiny() } } }\n", 0,
+                    "the script must return ddim.experiment{...}, got table");
+}
+
+static void test_config_layer_that_does_not_fit(void **state)
+{
+    (void)state;
+    assert_fails_at("local ddim = require 'ddim'\n"
+                    "local x = ddim.input{28, 28, 1}\n"
+                    "local h = ddim.flatten(x)\n"
+                    "h = ddim.reshape(h, {7, 7, 64})\n",                       /* 4 */
+                    4, "cannot reshape (batch, 784) (784 values) to (batch, 7, 7, 64) (3136 values)");
+    assert_fails_at("local ddim = require 'ddim'\n"
+                    "local x = ddim.input{28, 28, 1}\n"
+                    "local h = ddim.dense(x, 10)\n",                           /* 3 */
+                    3, "dense expects a flat input");
+    assert_fails_at("local ddim = require 'ddim'\n"
+                    "local x = ddim.input{28, 28, 1}\n"
+                    "local h = ddim.conv_transpose2d(x, 8, {kernel_size = 5})\n",
+                    3, "only kernel_size = 3 is implemented, got 5");
+    assert_fails_at("local ddim = require 'ddim'\n"
+                    "local x = ddim.input{28, 28, 1}\n"
+                    "local h = ddim.dense(ddim.flatten(x), 10, {activation = 'tanh'})\n",
+                    3, "activation must be one of \"linear\", \"relu\", \"sigmoid\", \"swish\", got 'tanh'");
+    assert_fails_at("local ddim = require 'ddim'\n"
+                    "local x = ddim.input{28, 28}\n"
+                    "local t = ddim.input{1, 1, 1}\n"
+                    "local y = ddim.reshape(x + t, {28, 28, 1})\n"
+                    "local m = ddim.model{inputs = {x, t}, output = y}\n",     /* 5 */
+                    5, "inputs[1] must be the image, a ddim.input of shape 28x28x1; got an input of shape 28x28");
+}
+
+static void test_config_mixing_models(void **state)
+{
+    (void)state;
+    assert_fails_at(TINY_MODEL
+                    "local a = tiny()\n"
+                    "local x = ddim.input{28, 28, 1}\n"                        /* 8 */
+                    "local t = ddim.input{1, 1, 1}\n"
+                    "local m = ddim.model{inputs = {x, t}, output = x + t}\n"
+                    "local x2 = ddim.input{28, 28, 1}\n"                       /* 11 */
+                    "local y = ddim.add(x2, x)\n",                             /* 12 */
+                    12, "tensors of different models: the first comes from the ddim.input at ");
+    assert_fails_at(TINY_MODEL
+                    "local x = ddim.input{28, 28, 1}\n"
+                    "local t = ddim.input{1, 1, 1}\n"
+                    "local m = ddim.model{inputs = {x, t}, output = x + t}\n"  /* 9 */
+                    "local y = ddim.relu(x)\n",                                /* 10 */
+                    10, "this tensor belongs to the model made at ");
+}
+
+static void test_config_script_errors(void **state)
+{
+    (void)state;
+    assert_fails_at("local ddim = require 'ddim'\n"
+                    "local x = ddim.input{28, 28, 1\n"
+                    "return x\n",                                              /* 3 */
+                    3, "'}' expected (to close '{' at line 2) near 'return'");
+    assert_fails_at("local ddim = require 'ddim'\n"
+                    "local settings = nil\n"
+                    "return settings.train\n",                                 /* 3 */
+                    3, "attempt to index a nil value (local 'settings')");
+    assert_fails_at("error('the experiment is not ready')\n", 1, "the experiment is not ready");
+    /* No io, os or C modules in an experiment. */
+    assert_fails_at("local f = io.open('/tmp/x', 'w')\n", 1, "attempt to index a nil value (global 'io')");
+    assert_fails_at("local nets = require 'lib.missing'\n", 1,
+                    "module 'lib.missing' not found: no field package.preload['lib.missing']; no file '/tmp/");
+}
+
+static void test_config_defaults_and_variant_settings(void **state)
+{
+    (void)state;
+    struct temp_file t;
+    temp_write(&t, TINY_MODEL
+               "return ddim.experiment {\n"
+               "  name = 'tiny',\n"
+               "  train = { epochs = 2 },\n"
+               "  variants = {\n"
+               "    { name = 'mae', model = tiny() },\n"
+               "    { name = 'mse', model = tiny(), train = { loss = 'mse', epochs = 4 } },\n"
+               "  },\n"
+               "}\n");
+    char *overrides[] = { "train.epochs=7" };
+    struct experiment_options cli = { .override_count = 1, .overrides = overrides };
+    struct experiment e, e2;
+    char err[1024];
+    int status = experiment_load(t.path, NULL, &e, err, sizeof err);
+    int status2 = experiment_load(t.path, &cli, &e2, err, sizeof err);
+    temp_remove(&t);
+    if (status || status2)
+        fail_msg("%s", err);
+    assert_string_equal(e.name, "tiny");
+    assert_int_equal(e.variants[0].train.epochs, 2);
+    assert_int_equal(e.variants[0].train.loss, LOSS_MAE);
+    assert_int_equal(e.variants[0].diffusion.steps, 20);
+    assert_int_equal(e.variants[0].graph.param_floats, 0);
+    assert_int_equal(e.variants[1].train.epochs, 4);
+    assert_int_equal(e.variants[1].train.loss, LOSS_MSE);
+    /* The command line wins over the variant's own settings. */
+    assert_int_equal(e2.variants[1].train.epochs, 7);
+    assert_int_equal(e2.variants[1].train.loss, LOSS_MSE);
+    experiment_free(&e);
+    experiment_free(&e2);
+}
+
+size_t config_tests(struct CMUnitTest *out)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_config_seed_experiment),
+        cmocka_unit_test(test_config_resolved_is_lua),
+        cmocka_unit_test(test_config_overrides_are_typed),
+        cmocka_unit_test(test_config_bad_overrides),
+        cmocka_unit_test(test_config_quick),
+        cmocka_unit_test(test_config_variant_and_seed_options),
+        cmocka_unit_test(test_config_typo_in_a_key),
+        cmocka_unit_test(test_config_wrong_type),
+        cmocka_unit_test(test_config_bad_variants),
+        cmocka_unit_test(test_config_layer_that_does_not_fit),
+        cmocka_unit_test(test_config_mixing_models),
+        cmocka_unit_test(test_config_script_errors),
+        cmocka_unit_test(test_config_defaults_and_variant_settings),
+    };
+    if (out)
+        memcpy(out, tests, sizeof tests);
+    return sizeof tests / sizeof tests[0];
+}
