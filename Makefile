@@ -20,6 +20,12 @@ CXX ?= g++
 PKG_CONFIG ?= pkg-config
 
 CFLAGS := -std=c11 -O2 -g -Wall -Wextra -D_POSIX_C_SOURCE=200809L -MMD -MP -I.
+# Threads through OpenMP on native builds; the qemu-run NEON build stays
+# single-threaded (its kernels give the same results either way).
+ifeq ($(TARGET_ARCH),$(shell uname -m))
+  CFLAGS += -fopenmp
+  LDFLAGS += -fopenmp
+endif
 ifeq ($(SANITIZE),1)
   CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
   LDFLAGS += -fsanitize=address,undefined

@@ -178,11 +178,8 @@ void sgemm_blocked(const struct sgemm_microkernel *uk,
     const size_t kc = min_size((size_t)k, (size_t)uk->kc);
     const size_t mc_budget = (size_t)uk->mc * (size_t)uk->kc / kc / mr * mr;
     const size_t mc = min_size(round_up((size_t)m, mr), mc_budget);
-    /* The A block rounded up to whole cache lines so the B panel after it
-     * is 64-byte aligned too. */
-    const size_t a_floats = round_up(mc * kc, 16);
-    _Alignas(64) float packed[a_floats + kc * nr];
-    float *pa = packed, *pb = packed + a_floats;
+    _Alignas(64) float pa[mc * kc];
+    const long panels = (long)((n + nr - 1) / nr);
 
     for (size_t ic = 0; ic < (size_t)m; ic += mc) {
         const size_t mb = min_size(mc, (size_t)m - ic);
@@ -191,9 +188,17 @@ void sgemm_blocked(const struct sgemm_microkernel *uk,
             const int acc = accumulate || pc > 0;
             const int last_k_block = pc + kb == (size_t)k;
             pack_a(transpose, layout, a, (size_t)lda, ic, pc, mb, kb, mr, pa);
-            for (size_t jr = 0; jr < (size_t)n; jr += nr) {
-                const size_t cols = min_size(nr, (size_t)n - jr);
+            /* Threads share the A block and split the column panels; every
+             * element of C is summed in the same order whatever the thread
+             * count, so results are bit-identical for any count. Below a
+             * few MFLOP a block is not worth waking the threads for. */
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) if (panels > 1 && 2.0 * mb * kb * (double)n > 4e6)
+#endif
+            for (long panel = 0; panel < panels; panel++) {
+                const size_t jr = (size_t)panel * nr, cols = min_size(nr, (size_t)n - jr);
                 float *c_strip = c + ic * (size_t)ldc + jr;
+                _Alignas(64) float pb[kb * nr];
                 pack_b(transpose, layout, b, (size_t)ldb, pc, jr, kb, cols, nr, pb);
                 multiply_strip(uk, mb, cols, kb, pa, pb, c_strip, (size_t)ldc, acc);
                 if (last_k_block && epilogue)

@@ -18,6 +18,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include "checkpoint.h"
 #include "commands.h"
 #include "config.h"
@@ -34,7 +37,7 @@
 struct run_options {
     struct experiment_options experiment;
     const char *out;
-    int threads;
+    int threads;        /* 0: OpenMP's default, every core */
 };
 
 struct variant_result {
@@ -123,10 +126,12 @@ static int make_run_directory(const char *out, const char *name, char *dir, size
     time_t now = time(NULL);
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", gmtime(&now));
     for (int attempt = 1; attempt < 100; attempt++) {
-        if (attempt == 1)
-            snprintf(dir, size, "%s/%s/%s", out, name, stamp);
-        else
-            snprintf(dir, size, "%s/%s/%s-%d", out, name, stamp, attempt);
+        int length = attempt == 1 ? snprintf(dir, size, "%s/%s/%s", out, name, stamp)
+                                  : snprintf(dir, size, "%s/%s/%s-%d", out, name, stamp, attempt);
+        if (length < 0 || (size_t)length >= size) {
+            snprintf(err, errlen, "%s: the run directory's path is too long", out);
+            return -1;
+        }
         struct stat st;
         if (stat(dir, &st) != 0)
             return make_directories(dir, err, errlen);
@@ -285,7 +290,7 @@ done:
 
 int run_experiment(const struct context *ctx, int argc, char **argv)
 {
-    struct run_options o = { .out = "runs", .threads = 1 };
+    struct run_options o = { .out = "runs", .threads = 0 };
     char err[1024];
     char *overrides[argc > 0 ? argc : 1];
     o.experiment.overrides = overrides;
@@ -293,6 +298,13 @@ int run_experiment(const struct context *ctx, int argc, char **argv)
         fprintf(stderr, "ddim-lab: %s (see ddim-lab --help)\n", err);
         return 2;
     }
+#ifdef _OPENMP
+    if (o.threads > 0)
+        omp_set_num_threads(o.threads);
+    const int threads = omp_get_max_threads();
+#else
+    const int threads = 1;
+#endif
     struct experiment e;
     if (experiment_load(argv[0], &o.experiment, &e, err, sizeof err)) {
         fprintf(stderr, "ddim-lab: %s\n", err);
@@ -301,7 +313,7 @@ int run_experiment(const struct context *ctx, int argc, char **argv)
     struct data data = { 0 };
     struct variant_result *results = calloc((size_t)e.variant_count, sizeof *results);
     struct text csv = { 0 }, timing = { 0 }, table = { 0 };
-    char dir[1024];
+    char dir[512];
     int status = 1, done = 0;
     const struct mnist_dataset *test_set = dataset(&data, ctx->data_dir, "test", err, sizeof err);
     if (!results || !test_set || make_run_directory(o.out, e.name, dir, sizeof dir, err, sizeof err) ||
@@ -309,8 +321,8 @@ int run_experiment(const struct context *ctx, int argc, char **argv)
         goto out;
     text_append(&csv, "variant,epoch,noise_loss,image_loss,best_noise_loss\n");
     text_append(&timing, "variant,epoch,seconds,images_per_second\n");
-    printf("experiment %s (%s): %d variant(s), kernels %s; writing %s\n", e.name, e.path, e.variant_count,
-           ctx->kernels->isa, dir);
+    printf("experiment %s (%s): %d variant(s), kernels %s, %d thread(s); writing %s\n", e.name, e.path,
+           e.variant_count, ctx->kernels->isa, threads, dir);
     fflush(stdout);
 
     /* The floor: real training digits measured like the samples. */
@@ -331,9 +343,9 @@ int run_experiment(const struct context *ctx, int argc, char **argv)
         fflush(stdout);
     }
     struct text report = { 0 };
-    text_append(&report, "# %s\n\nExperiment `%s`, kernels %s, run directory `%s`. Resolved config: "
-                        "[config.lua](config.lua); per-epoch losses: [results.csv](results.csv).\n\n",
-               e.name, e.path, ctx->kernels->isa, dir);
+    text_append(&report, "# %s\n\nExperiment `%s`, kernels %s, %d thread(s), run directory `%s`. Resolved "
+                         "config: [config.lua](config.lua); per-epoch losses: [results.csv](results.csv).\n\n",
+               e.name, e.path, ctx->kernels->isa, threads, dir);
     text_append(&report, "%s\nNearest-digit RMS distance: per-pixel RMS distance from each of %d samples (clipped "
                         "to [0, 1]) to its nearest MNIST test digit; labels covered: how many digit labels those "
                         "nearest neighbours have. Real digits give the floor.\n\n",

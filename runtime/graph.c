@@ -302,7 +302,7 @@ int graph_dense(struct graph *g, int x, int units, enum activation act)
     if (units < 1)
         return fail(g, "dense needs at least 1 unit, got %d", units);
     int features = in->dims[0];
-    char layer[16];
+    char layer[24];
     snprintf(layer, sizeof layer, "dense_%d", ++g->layer_count);
     int w = add_param(g, layer, "kernel", make_shape(0, 2, (int[]){ features, units }), 1, features, units);
     int b = add_param(g, layer, "bias", make_shape(0, 1, &units), 0, 0, 0);

@@ -110,6 +110,36 @@ static void test_sgemm_network_shapes(void **state)
     }
 }
 
+#ifdef _OPENMP
+#include <omp.h>
+/* sgemm splits column panels across threads; each element is summed in the
+ * same order whatever the split, so 1 and 2 threads agree to the bit. */
+static void test_sgemm_threads_bit_identical(void **state)
+{
+    const struct kernels *k = *state;
+    static const struct gemm_case shapes[] = {
+        { GEMM_NN, 64, 3136, 784 }, { GEMM_NT, 64, 784, 3136 }, { GEMM_TN, 784, 3136, 64 }, { GEMM_NN, 97, 131, 63 },
+    };
+    int saved = omp_get_max_threads();
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        struct gemm_case g = shapes[s];
+        size_t a_size = (size_t)g.m * g.k, b_size = (size_t)g.k * g.n, c_size = (size_t)g.m * g.n;
+        float *a = test_alloc(a_size), *b = test_alloc(b_size), *c[2] = { test_alloc(c_size), test_alloc(c_size) };
+        fill_uniform(a, a_size, -1, 1, 1);
+        fill_uniform(b, b_size, -1, 1, 2);
+        for (int t = 0; t < 2; t++) {
+            omp_set_num_threads(t + 1);
+            k->sgemm(g.layout, g.m, g.n, g.k, a, g.layout == GEMM_TN ? g.m : g.k, b, g.layout == GEMM_NT ? g.k : g.n,
+                     c[t], g.n, 0, NULL, ACTIVATION_NONE);
+        }
+        if (memcmp(c[0], c[1], c_size * sizeof(float)) != 0)
+            fail_msg("%s sgemm %s %dx%dx%d: 1 and 2 threads differ", k->isa, layout_name(g.layout), g.m, g.n, g.k);
+        free(a); free(b); free(c[0]); free(c[1]);
+    }
+    omp_set_num_threads(saved);
+}
+#endif
+
 /* ---- elementwise ------------------------------------------------------------ */
 
 /* add, mul, scale, relu and relu's backward are exact in IEEE arithmetic, so
@@ -423,6 +453,9 @@ struct isa_test { const char *what; CMUnitTestFunction run; int include_ref; };
 static const struct isa_test isa_tests[] = {
     { "sgemm matches ref", test_sgemm_matches_ref, 0 },
     { "sgemm matches ref at the network shapes", test_sgemm_network_shapes, 0 },
+#ifdef _OPENMP
+    { "sgemm gives the same bits on 1 and 2 threads", test_sgemm_threads_bit_identical, 0 },
+#endif
     { "add/mul/scale/relu are bit-identical to ref", test_exact_elementwise, 0 },
     { "sigmoid/swish and backwards match ref", test_smooth_activations, 0 },
     { "reductions and losses match ref", test_reductions_and_losses, 0 },
