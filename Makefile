@@ -59,11 +59,12 @@ obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 KERNEL_OBJ := $(call obj,$(KERNEL_SRC))
 RUNTIME_OBJ := $(call obj,$(RUNTIME_SRC))
 
-.PHONY: FORCE all deps deps-neon data test test-kernels test-neon test-sanitize check bench clean help
+.PHONY: FORCE all quick deps deps-neon data test test-kernels test-neon test-sanitize check bench clean help
 all: $(BUILD)/ddim-lab
 
 help:
 	@echo "make            build build/ddim-lab"
+	@echo "make quick      the main job: the seed's skip-vs-no-skip experiment, --quick (about a minute)"
 	@echo "make deps       install missing Debian packages (apt-get; sudo when not root)"
 	@echo "make data       fetch and verify MNIST into data/mnist/"
 	@echo "make test       all tests, every ISA this CPU runs"
@@ -150,6 +151,9 @@ $(BUILD)/bench-kernels: $(BUILD)/bench/bench_kernels.o $(KERNEL_OBJ)
 	$(CXX) $(LDFLAGS) $^ $(shell $(PKG_CONFIG) --libs benchmark openblas) $(KERNEL_LIBS) -lpthread -o $@
 bench: $(BUILD)/bench-kernels
 	$(BUILD)/bench-kernels $(BENCH_FLAGS) --benchmark_out=$(BUILD)/bench.json --benchmark_out_format=json
+
+quick: data $(BUILD)/ddim-lab
+	$(BUILD)/ddim-lab experiments/skip_vs_noskip.lua --quick
 
 data: $(BUILD)/.deps-native
 	scripts/fetch-mnist.sh data/mnist

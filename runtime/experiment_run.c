@@ -12,6 +12,7 @@
  * Every file is written atomically, and results.csv again after each epoch,
  * so an interrupted run keeps all it had finished. */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,20 +180,20 @@ static int save_checkpoint(const char *dir, const struct experiment *e, const st
 
 /* The table, as markdown (stdout and report.md show the same lines). */
 static void format_table(struct text *out, const struct experiment *e, const struct variant_result *results,
-                         int done, const struct digit_likeness *floor)
+                         int done, const struct digit_likeness *floor, double threshold)
 {
     text_append(out, "| variant | parameters | noise loss (last epoch) | best noise loss (epoch) | image loss (last) "
-                    "| nearest-digit RMS distance | labels covered | training s | images/s |\n"
-                    "|---|---|---|---|---|---|---|---|---|\n");
+                     "| nearest-digit RMS distance | digit-like (<= %.3f) | labels covered | training s | images/s |\n"
+                     "|---|---|---|---|---|---|---|---|---|---|\n", threshold);
     for (int i = 0; i < done; i++) {
         const struct variant_result *r = &results[i];
-        text_append(out, "| %s | %zu | %.4f | %.4f (%d) | %.4f | %.3f | %d/10 | %.1f | %.0f |\n", e->variants[i].name,
-                   r->params, r->final_noise_loss, r->best_noise_loss, r->best_epoch, r->final_image_loss,
-                   r->likeness.rms_distance, r->likeness.labels_covered, r->seconds,
-                   r->seconds > 0 ? (double)r->images / r->seconds : 0.0);
+        text_append(out, "| %s | %zu | %.4f | %.4f (%d) | %.4f | %.3f | %.0f%% | %d/10 | %.1f | %.0f |\n",
+                    e->variants[i].name, r->params, r->final_noise_loss, r->best_noise_loss, r->best_epoch,
+                    r->final_image_loss, r->likeness.rms_distance, 100 * r->likeness.digit_like,
+                    r->likeness.labels_covered, r->seconds, r->seconds > 0 ? (double)r->images / r->seconds : 0.0);
     }
-    text_append(out, "| real MNIST digits (the floor) | | | | | %.3f | %d/10 | | |\n", floor->rms_distance,
-               floor->labels_covered);
+    text_append(out, "| real MNIST training digits (the floor) | | | | | %.3f | %.0f%% | %d/10 | | |\n",
+                floor->rms_distance, 100 * floor->digit_like, floor->labels_covered);
 }
 
 /* The data a variant trains on (loaded once per data set) and the test
@@ -216,7 +217,8 @@ static const struct mnist_dataset *dataset(struct data *d, const char *data_dir,
 }
 
 static int train_variant(const struct context *ctx, const struct experiment *e, struct variant *v,
-                         const struct mnist_dataset *train_set, const struct mnist_dataset *test_set, const char *dir,
+                         const struct mnist_dataset *train_set, const struct mnist_dataset *test_set,
+                         double digit_threshold, const char *dir,
                          struct text *results, struct text *timing, struct variant_result *r, char *err, size_t errlen)
 {
     long count = v->train.max_images > 0 && v->train.max_images < (long)train_set->count ? v->train.max_images
@@ -273,7 +275,7 @@ static int train_variant(const struct context *ctx, const struct experiment *e, 
     for (int set = 0; set < METRIC_SAMPLES / SAMPLE_BATCH; set++)
         trainer_sample(&t, best, (uint64_t)set, samples + (size_t)set * SAMPLE_BATCH * MNIST_IMAGE_PIXELS);
     if (nearest_digits(ctx->kernels, samples, METRIC_SAMPLES, test_set->images, test_set->labels,
-                       (long)test_set->count, &r->likeness)) {
+                       (long)test_set->count, digit_threshold, &r->likeness, NULL)) {
         snprintf(err, errlen, "out of memory measuring the samples");
         goto done;
     }
@@ -327,18 +329,28 @@ int run_experiment(const struct context *ctx, int argc, char **argv)
 
     /* The floor: real training digits measured like the samples. */
     struct digit_likeness floor;
+    double digit_threshold;
     const struct mnist_dataset *train_digits = dataset(&data, ctx->data_dir, "train", err, sizeof err);
-    if (!train_digits || nearest_digits(ctx->kernels, train_digits->images, METRIC_SAMPLES, test_set->images,
-                                        test_set->labels, (long)test_set->count, &floor))
+    /* First the threshold (the real digits' 95th percentile), then the
+     * floor's figures against it, measured as the samples will be. */
+    if (!train_digits)
         goto out;
+    if (nearest_digits(ctx->kernels, train_digits->images, METRIC_SAMPLES, test_set->images, test_set->labels,
+                       (long)test_set->count, INFINITY, &floor, &digit_threshold) ||
+        nearest_digits(ctx->kernels, train_digits->images, METRIC_SAMPLES, test_set->images, test_set->labels,
+                       (long)test_set->count, digit_threshold, &floor, NULL)) {
+        snprintf(err, sizeof err, "out of memory measuring real digits");
+        goto out;
+    }
     for (; done < e.variant_count; done++) {
         struct variant *v = &e.variants[done];
         const struct mnist_dataset *train_set = dataset(&data, ctx->data_dir, v->train.dataset, err, sizeof err);
         if (!train_set ||
-            train_variant(ctx, &e, v, train_set, test_set, dir, &csv, &timing, &results[done], err, sizeof err))
+            train_variant(ctx, &e, v, train_set, test_set, digit_threshold, dir, &csv, &timing, &results[done], err,
+                          sizeof err))
             goto out;
         table.length = 0;
-        format_table(&table, &e, results, done + 1, &floor);
+        format_table(&table, &e, results, done + 1, &floor, digit_threshold);
         printf("\n%s", table.text);
         fflush(stdout);
     }
@@ -347,9 +359,11 @@ int run_experiment(const struct context *ctx, int argc, char **argv)
                          "config: [config.lua](config.lua); per-epoch losses: [results.csv](results.csv).\n\n",
                e.name, e.path, ctx->kernels->isa, threads, dir);
     text_append(&report, "%s\nNearest-digit RMS distance: per-pixel RMS distance from each of %d samples (clipped "
-                        "to [0, 1]) to its nearest MNIST test digit; labels covered: how many digit labels those "
-                        "nearest neighbours have. Real digits give the floor.\n\n",
-               table.text, METRIC_SAMPLES);
+                         "to [0, 1]) to its nearest MNIST test digit. Digit-like: the share of samples at most as "
+                         "far from a test digit as 95%% of %d real training digits are. Labels covered: how many "
+                         "digit labels those nearest neighbours have (noise covers many; a collapsed model few). "
+                         "Real digits give the floor.\n\n",
+                table.text, METRIC_SAMPLES, METRIC_SAMPLES);
     for (int i = 0; i < e.variant_count; i++)
         text_append(&report, "## %s\n\nSamples from the best epoch's weights (left: clipped to [0, 1]; right: each "
                             "image scaled to its own min..max):\n\n![%s samples](%s/samples.png)\n\n",

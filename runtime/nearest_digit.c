@@ -17,8 +17,15 @@ static double squared_norm(const float *x)
     return s;
 }
 
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 int nearest_digits(const struct kernels *k, const float *samples, int count, const float *reference,
-                   const unsigned char *labels, long reference_count, struct digit_likeness *out)
+                   const unsigned char *labels, long reference_count, double threshold,
+                   struct digit_likeness *out, double *percentile_95)
 {
     float *clipped = malloc((size_t)count * PIXELS * sizeof(float));
     float *dots = malloc((size_t)count * BLOCK * sizeof(float));
@@ -49,9 +56,15 @@ int nearest_digits(const struct kernels *k, const float *samples, int count, con
     }
     memset(out, 0, sizeof *out);
     for (int s = 0; s < count; s++) {
-        double d2 = best[s] + squared_norm(clipped + (size_t)s * PIXELS);
-        out->rms_distance += sqrt(fmax(d2, 0.0) / PIXELS) / count;
+        /* best[s] becomes the per-pixel RMS distance. */
+        best[s] = sqrt(fmax(best[s] + squared_norm(clipped + (size_t)s * PIXELS), 0.0) / PIXELS);
+        out->rms_distance += best[s] / count;
+        out->digit_like += (best[s] <= threshold) / (double)count;
         out->label_counts[best_label[s]]++;
+    }
+    if (percentile_95) {
+        qsort(best, (size_t)count, sizeof *best, compare_doubles);
+        *percentile_95 = best[(size_t)(0.95 * (count - 1))];
     }
     for (int l = 0; l < 10; l++)
         out->labels_covered += out->label_counts[l] > 0;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <glob.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "test_util.h"
@@ -138,6 +139,88 @@ static void test_cli_info_reports_the_state_of_the_data(void **state)
     assert_contains(out, "data:         /nonexistent/elsewhere\n");
 }
 
+/* ---- experiments --------------------------------------------------------------- */
+
+/* A tiny run of the seed experiment's skip variant: two epochs of 128
+ * digits, 2 sampling steps. */
+#define TINY_RUN "experiments/skip_vs_noskip.lua --variant skip train.max_images=128 train.epochs=2 diffusion.steps=2"
+
+/* Reads the one file matching pattern (a glob) into buf. */
+static void read_only_match(const char *pattern, char *buf, size_t size)
+{
+    glob_t found;
+    if (glob(pattern, 0, NULL, &found) != 0 || found.gl_pathc != 1)
+        fail_msg("expected exactly one file matching %s", pattern);
+    FILE *f = fopen(found.gl_pathv[0], "rb");
+    assert_non_null(f);
+    size_t used = fread(buf, 1, size - 1, f);
+    buf[used] = '\0';
+    fclose(f);
+    globfree(&found);
+}
+
+/* Same config and seed: identical results.csv, on 1 thread and on 2; and
+ * every output the run promises is there. */
+static void test_experiment_runs_are_reproducible(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ddim-lab-test-XXXXXX", args[512], out[8192], pattern[600];
+    char results[3][4096];
+    assert_non_null(mkdtemp(dir));
+    for (int run = 0; run < 3; run++) {
+        snprintf(args, sizeof args, TINY_RUN " --out %s/%d --threads %d", dir, run, run == 2 ? 2 : 1);
+        if (run_cli(NULL, args, out, sizeof out) != 0)
+            fail_msg("ddim-lab %s failed:\n%s", args, out);
+        snprintf(pattern, sizeof pattern, "%s/%d/skip_vs_noskip/*/results.csv", dir, run);
+        read_only_match(pattern, results[run], sizeof results[run]);
+    }
+    assert_contains(results[0], "variant,epoch,noise_loss,image_loss,best_noise_loss\nskip,1,");
+    assert_contains(results[0], "\nskip,2,");
+    assert_string_equal(results[0], results[1]);
+    assert_string_equal(results[0], results[2]);
+    static const char *const outputs[] = {
+        "config.lua", "report.md", "timing.csv", "skip/epoch_01.png", "skip/epoch_02.png", "skip/samples.png",
+        "skip/checkpoint.ddim",
+    };
+    for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {
+        glob_t found;
+        snprintf(pattern, sizeof pattern, "%s/0/skip_vs_noskip/*/%s", dir, outputs[i]);
+        if (glob(pattern, 0, NULL, &found) != 0)
+            fail_msg("the run wrote no %s", outputs[i]);
+        globfree(&found);
+    }
+    remove_tree(dir);
+}
+
+/* A typo in a key fails before training, naming file:line, exit code 2,
+ * and nothing is written. */
+static void test_experiment_bad_config_writes_nothing(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ddim-lab-test-XXXXXX", path[600], args[1400], out[4096];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/typo.lua", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("local ddim = require \"ddim\"\nlocal nets = require \"lib.seed_nets\"\n", f);
+    fputs("return ddim.experiment {\n  train = { epochz = 3 },\n", f);
+    fputs("  variants = { { name = \"skip\", model = nets.skip() } },\n}\n", f);
+    fclose(f);
+    /* lib.seed_nets is found beside the experiment file: link it there. */
+    char cwd[512];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    snprintf(args, sizeof args, "ln -s %s/experiments/lib %s/lib", cwd, dir);
+    assert_int_equal(system(args), 0);
+    snprintf(args, sizeof args, "%s --out %s/runs", path, dir);
+    assert_int_equal(run_cli(NULL, args, out, sizeof out), 2);
+    char expected[700];
+    snprintf(expected, sizeof expected, "%s:4: unknown key 'epochz'", path);
+    assert_contains(out, expected);
+    snprintf(path, sizeof path, "%s/runs", dir);
+    assert_int_equal(access(path, F_OK), -1);
+    remove_tree(dir);
+}
+
 size_t cli_tests(struct CMUnitTest *out)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +231,8 @@ size_t cli_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_cli_info_prints_the_chosen_isa),
         cmocka_unit_test(test_cli_info_honours_ddim_isa),
         cmocka_unit_test(test_cli_info_reports_the_state_of_the_data),
+        cmocka_unit_test(test_experiment_runs_are_reproducible),
+        cmocka_unit_test(test_experiment_bad_config_writes_nothing),
     };
     if (out)
         memcpy(out, tests, sizeof tests);

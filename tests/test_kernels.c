@@ -448,8 +448,6 @@ static void test_dispatch(void **state)
 
 /* ---- registration ----------------------------------------------------------- */
 
-struct isa_test { const char *what; CMUnitTestFunction run; int include_ref; };
-
 static const struct isa_test isa_tests[] = {
     { "sgemm matches ref", test_sgemm_matches_ref, 0 },
     { "sgemm matches ref at the network shapes", test_sgemm_network_shapes, 0 },
@@ -466,30 +464,11 @@ static const struct isa_test isa_tests[] = {
     { "dense gradients (sgemm NT/TN) match finite differences", test_dense_gradients_fd, 1 },
 };
 #define ISA_TEST_COUNT (sizeof isa_tests / sizeof isa_tests[0])
-#define MAX_ISAS 4
 
 size_t kernel_tests(struct CMUnitTest *out)
 {
-    static char names[MAX_ISAS * ISA_TEST_COUNT][96];
-    int count;
-    const struct kernels *const *available = kernels_available(&count);
-    size_t n = 0;
+    static char names[4 * ISA_TEST_COUNT][ISA_TEST_NAME_SIZE];
     if (out)
-        out[n] = (struct CMUnitTest){ .name = "kernel dispatch and DDIM_ISA", .test_func = test_dispatch };
-    n++;
-    for (int i = 0; i < count && i < MAX_ISAS; i++)
-        for (size_t t = 0; t < ISA_TEST_COUNT; t++) {
-            int is_ref = strcmp(available[i]->isa, "ref") == 0;
-            if (is_ref && !isa_tests[t].include_ref)
-                continue;
-            if (out) {
-                char *name = names[i * ISA_TEST_COUNT + t];
-                snprintf(name, sizeof names[0], "%s: %s", available[i]->isa, isa_tests[t].what);
-                out[n] = (struct CMUnitTest){
-                    .name = name, .test_func = isa_tests[t].run, .initial_state = (void *)available[i],
-                };
-            }
-            n++;
-        }
-    return n;
+        out[0] = (struct CMUnitTest){ .name = "kernel dispatch and DDIM_ISA", .test_func = test_dispatch };
+    return 1 + collect_isa_tests(isa_tests, ISA_TEST_COUNT, names, out ? out + 1 : NULL);
 }

@@ -396,8 +396,6 @@ static void test_sum_rows(void **state)
 
 /* ---- registration ----------------------------------------------------------- */
 
-struct isa_test { const char *what; CMUnitTestFunction run; int include_ref; };
-
 static const struct isa_test isa_tests[] = {
     { "conv_transpose2d (3 directions) matches ref", test_conv_matches_ref, 0 },
     { "conv_transpose2d matches ref at the network shapes", test_conv_network_shapes, 0 },
@@ -408,26 +406,9 @@ static const struct isa_test isa_tests[] = {
     { "sum_rows matches ref", test_sum_rows, 0 },
 };
 #define ISA_TEST_COUNT (sizeof isa_tests / sizeof isa_tests[0])
-#define MAX_ISAS 4
 
 size_t conv_kernel_tests(struct CMUnitTest *out)
 {
-    static char names[MAX_ISAS * ISA_TEST_COUNT][96];
-    int count;
-    const struct kernels *const *available = kernels_available(&count);
-    size_t n = 0;
-    for (int i = 0; i < count && i < MAX_ISAS; i++)
-        for (size_t t = 0; t < ISA_TEST_COUNT; t++) {
-            if (strcmp(available[i]->isa, "ref") == 0 && !isa_tests[t].include_ref)
-                continue;
-            if (out) {
-                char *name = names[i * ISA_TEST_COUNT + t];
-                snprintf(name, sizeof names[0], "%s: %s", available[i]->isa, isa_tests[t].what);
-                out[n] = (struct CMUnitTest){
-                    .name = name, .test_func = isa_tests[t].run, .initial_state = (void *)available[i],
-                };
-            }
-            n++;
-        }
-    return n;
+    static char names[4 * ISA_TEST_COUNT][ISA_TEST_NAME_SIZE];
+    return collect_isa_tests(isa_tests, ISA_TEST_COUNT, names, out);
 }

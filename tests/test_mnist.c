@@ -12,50 +12,6 @@
 #define IMAGES_MAGIC 0x00000803u
 #define LABELS_MAGIC 0x00000801u
 
-/* Each test gets a fresh temporary directory as its state. */
-struct scratch {
-    char dir[64];
-};
-
-static int make_scratch(void **state)
-{
-    struct scratch *scratch = malloc(sizeof *scratch);
-    if (!scratch)
-        return -1;
-    strcpy(scratch->dir, "/tmp/ddim-lab-test-XXXXXX");
-    if (!mkdtemp(scratch->dir)) {
-        free(scratch);
-        return -1;
-    }
-    *state = scratch;
-    return 0;
-}
-
-static int remove_scratch(void **state)
-{
-    struct scratch *scratch = *state;
-    DIR *dir = opendir(scratch->dir);
-    if (dir) {
-        for (struct dirent *entry; (entry = readdir(dir));) {
-            char path[sizeof scratch->dir + sizeof entry->d_name];
-            snprintf(path, sizeof path, "%s/%s", scratch->dir, entry->d_name);
-            if (strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0)
-                unlink(path);
-        }
-        closedir(dir);
-    }
-    rmdir(scratch->dir);
-    free(scratch);
-    return 0;
-}
-
-/* path = the scratch directory / name */
-static void scratch_path(char path[256], void **state, const char *name)
-{
-    const struct scratch *scratch = *state;
-    snprintf(path, 256, "%s/%s", scratch->dir, name);
-}
-
 static void write_gz(const char *path, const void *data, size_t size)
 {
     gzFile gz = gzopen(path, "wb");

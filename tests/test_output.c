@@ -20,59 +20,6 @@
 
 /* ---- scratch directories ---------------------------------------------- */
 
-struct scratch {
-    char dir[64];
-};
-
-static int make_scratch(void **state)
-{
-    struct scratch *scratch = malloc(sizeof *scratch);
-    if (!scratch)
-        return -1;
-    strcpy(scratch->dir, "/tmp/ddim-lab-output-XXXXXX");
-    if (!mkdtemp(scratch->dir)) {
-        free(scratch);
-        return -1;
-    }
-    *state = scratch;
-    return 0;
-}
-
-/* Removes the directory and everything under it (the tests nest at most a
- * few levels). */
-static void remove_tree(const char *path)
-{
-    DIR *dir = opendir(path);
-    if (dir) {
-        for (struct dirent *entry; (entry = readdir(dir));) {
-            if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
-                continue;
-            char child[512];
-            snprintf(child, sizeof child, "%s/%s", path, entry->d_name);
-            remove_tree(child);
-        }
-        closedir(dir);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
-static int remove_scratch(void **state)
-{
-    struct scratch *scratch = *state;
-    remove_tree(scratch->dir);
-    free(scratch);
-    return 0;
-}
-
-/* path = the scratch directory / name */
-static void scratch_path(char path[256], void **state, const char *name)
-{
-    const struct scratch *scratch = *state;
-    snprintf(path, 256, "%s/%s", scratch->dir, name);
-}
-
 /* The names in the scratch directory, sorted, joined by spaces (without "."
  * and ".."), so that a leftover temporary file shows in a failure message. */
 static void list_scratch(void **state, char *names, size_t size)

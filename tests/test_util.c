@@ -1,6 +1,11 @@
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "kernels/kernels.h"
 #include "test_util.h"
 
 uint64_t test_rng_next(struct test_rng *rng)
@@ -51,4 +56,75 @@ void assert_allclose(const char *what, const float *got, const float *want, size
                      what, i, n, (double)got[i], (double)want[i], (double)tol);
         }
     }
+}
+
+int make_scratch(void **state)
+{
+    struct scratch *scratch = malloc(sizeof *scratch);
+    if (!scratch)
+        return -1;
+    strcpy(scratch->dir, "/tmp/ddim-lab-test-XXXXXX");
+    if (!mkdtemp(scratch->dir)) {
+        free(scratch);
+        return -1;
+    }
+    *state = scratch;
+    return 0;
+}
+
+void remove_tree(const char *path)
+{
+    /* lstat, not opendir: a symbolic link to a directory is removed, never
+     * followed into what it points at. */
+    struct stat st;
+    DIR *dir = lstat(path, &st) == 0 && S_ISDIR(st.st_mode) ? opendir(path) : NULL;
+    if (!dir) {
+        unlink(path);
+        return;
+    }
+    for (struct dirent *entry; (entry = readdir(dir));) {
+        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
+            continue;
+        char child[512];
+        snprintf(child, sizeof child, "%s/%s", path, entry->d_name);
+        remove_tree(child);
+    }
+    closedir(dir);
+    rmdir(path);
+}
+
+void scratch_path(char path[256], void **state, const char *name)
+{
+    const struct scratch *scratch = *state;
+    snprintf(path, 256, "%s/%s", scratch->dir, name);
+}
+
+int remove_scratch(void **state)
+{
+    struct scratch *scratch = *state;
+    remove_tree(scratch->dir);
+    free(scratch);
+    return 0;
+}
+
+size_t collect_isa_tests(const struct isa_test *tests, size_t count, char (*names)[ISA_TEST_NAME_SIZE],
+                         struct CMUnitTest *out)
+{
+    int isas;
+    const struct kernels *const *available = kernels_available(&isas);
+    size_t n = 0;
+    for (int i = 0; i < isas && i < 4; i++)
+        for (size_t t = 0; t < count; t++) {
+            if (strcmp(available[i]->isa, "ref") == 0 && !tests[t].include_ref)
+                continue;
+            if (out) {
+                char *name = names[(size_t)i * count + t];
+                snprintf(name, ISA_TEST_NAME_SIZE, "%s: %s", available[i]->isa, tests[t].what);
+                out[n] = (struct CMUnitTest){
+                    .name = name, .test_func = tests[t].run, .initial_state = (void *)available[i],
+                };
+            }
+            n++;
+        }
+    return n;
 }

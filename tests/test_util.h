@@ -30,4 +30,31 @@ float *test_alloc(size_t n);
 void assert_allclose(const char *what, const float *got, const float *want, size_t n,
                      float atol, float rtol);
 
+/* A kernel test run once per ISA table this CPU runs, with the table as its
+ * state; include_ref: also for ref (tests against ref skip it). */
+struct isa_test {
+    const char *what;
+    CMUnitTestFunction run;
+    int include_ref;
+};
+#define ISA_TEST_NAME_SIZE 96
+/* Writes (when out is not NULL) one test per ISA and entry of tests, named
+ * "<isa>: <what>" in names (count x 4 of them, kept by the caller for the
+ * run), and returns how many there are. */
+size_t collect_isa_tests(const struct isa_test *tests, size_t count, char (*names)[ISA_TEST_NAME_SIZE],
+                         struct CMUnitTest *out);
+
+/* cmocka setup and teardown giving a test a fresh temporary directory as
+ * its state (a struct scratch *), removed afterwards with all it holds. */
+struct scratch {
+    char dir[64];
+};
+int make_scratch(void **state);
+int remove_scratch(void **state);
+/* path = the scratch directory / name */
+void scratch_path(char path[256], void **state, const char *name);
+/* rm -r path (the tests nest at most a few levels); symbolic links are
+ * removed, not followed. */
+void remove_tree(const char *path);
+
 #endif
