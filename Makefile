@@ -149,8 +149,10 @@ $(BUILD)/bench/%.o: bench/%.cc | $(DEPS_STAMP)
 	$(CXX) $(CXXFLAGS) $(shell $(PKG_CONFIG) --cflags benchmark openblas) -c $< -o $@
 $(BUILD)/bench-kernels: $(BUILD)/bench/bench_kernels.o $(KERNEL_OBJ)
 	$(CXX) $(LDFLAGS) $^ $(shell $(PKG_CONFIG) --libs benchmark openblas) $(KERNEL_LIBS) -lpthread -o $@
+# Our kernels on one core (OMP_NUM_THREADS=1): the figures are fractions of
+# one core's peak. The OpenBLAS rows set their own thread counts.
 bench: $(BUILD)/bench-kernels
-	$(BUILD)/bench-kernels $(BENCH_FLAGS) --benchmark_out=$(BUILD)/bench.json --benchmark_out_format=json
+	OMP_NUM_THREADS=1 $(BUILD)/bench-kernels $(BENCH_FLAGS) --benchmark_out=$(BUILD)/bench.json --benchmark_out_format=json
 
 quick: data $(BUILD)/ddim-lab
 	$(BUILD)/ddim-lab experiments/skip_vs_noskip.lua --quick

@@ -97,8 +97,9 @@ int trainer_create(struct trainer *t, struct variant *v, const struct kernels *k
     t->adam_v = calloc(t->param_floats, sizeof(float));
     t->sample_params = aligned_alloc(64, bytes);
     t->ema = v->train.ema > 0 ? aligned_alloc(64, bytes) : NULL;
-    t->order = malloc((size_t)image_count * sizeof(int));
-    if (!t->params || !t->grads || !t->adam_m || !t->adam_v || !t->sample_params || (v->train.ema > 0 && !t->ema) || !t->order) {
+    t->batch_order = malloc((size_t)(image_count / v->train.batch_size + 1) * sizeof(long));
+    if (!t->params || !t->grads || !t->adam_m || !t->adam_v || !t->sample_params || (v->train.ema > 0 && !t->ema) ||
+        !t->batch_order) {
         snprintf(err, errlen, "out of memory for %zu parameters", t->param_floats);
         return -1;
     }
@@ -136,28 +137,29 @@ void trainer_free(struct trainer *t)
     free(t->adam_v);
     free(t->sample_params);
     free(t->ema);
-    free(t->order);
+    free(t->batch_order);
     memset(t, 0, sizeof *t);
 }
 
-/* Fisher-Yates from the counter-based generator: the order depends on
- * (seed, epoch) alone. */
-static void shuffle(struct trainer *t, int epoch)
+/* The seed's pipeline: fixed batches of consecutive digits (the remainder
+ * dropped), their order reshuffled each epoch; Fisher-Yates from the
+ * counter-based generator, so the order depends on (seed, epoch) alone. */
+static void shuffle_batches(struct trainer *t, int epoch, long batches)
 {
-    for (long i = 0; i < t->image_count; i++)
-        t->order[i] = (int)i;
-    for (long i = t->image_count - 1; i > 0; i--) {
+    for (long i = 0; i < batches; i++)
+        t->batch_order[i] = i;
+    for (long i = batches - 1; i > 0; i--) {
         long j = (long)(rng_bits(t->variant->train.seed, RNG_SHUFFLE, (uint64_t)epoch, (uint64_t)i) %
                         (uint64_t)(i + 1));
-        int swap = t->order[i];
-        t->order[i] = t->order[j];
-        t->order[j] = swap;
+        long swap = t->batch_order[i];
+        t->batch_order[i] = t->batch_order[j];
+        t->batch_order[j] = swap;
     }
 }
 
 /* Fills the step's inputs: clean images, their noise, noisy = clean +
  * noise, and the noise level t^2, all keyed by (seed, step, image). */
-static void fill_batch(struct trainer *t, long first)
+static void fill_batch(struct trainer *t, long batch_index)
 {
     const struct plan *p = &t->step_plan;
     const int batch = t->variant->train.batch_size;
@@ -165,7 +167,7 @@ static void fill_batch(struct trainer *t, long first)
     float *clean = plan_buffer(p, t->clean), *noise = plan_buffer(p, t->noise);
     float *noisy = plan_buffer(p, t->noisy), *level = plan_buffer(p, t->level);
     for (int b = 0; b < batch; b++) {
-        const float *image = t->images + (size_t)t->order[first + b] * PIXELS;
+        const float *image = t->images + ((size_t)batch_index * batch + (size_t)b) * PIXELS;
         float time = rng_uniform(seed, RNG_TIME, step, (uint64_t)b);
         level[b] = time * time;
         for (int i = 0; i < PIXELS; i++) {
@@ -196,9 +198,9 @@ int trainer_epoch(struct trainer *t, int epoch, struct progress *progress, struc
     const long steps = t->image_count / c->batch_size;
     const double start = progress_clock();
     double noise_sum = 0, image_sum = 0;
-    shuffle(t, epoch);
+    shuffle_batches(t, epoch, steps);
     for (long s = 0; s < steps; s++) {
-        fill_batch(t, s * c->batch_size);
+        fill_batch(t, t->batch_order[s]);
         plan_run(&t->step_plan);
         double noise_loss = plan_buffer(&t->step_plan, t->noise_loss)[0];
         double image_loss = plan_buffer(&t->step_plan, t->image_loss)[0];

@@ -36,7 +36,7 @@ struct trainer {
     float *ema;                    /* EMA of params, NULL when off */
     float *sample_params;          /* the weights sample_plan runs with */
     long step;                     /* optimizer steps taken */
-    int *order;                    /* this epoch's image order */
+    long *batch_order;             /* this epoch's order of the fixed batches */
 };
 
 struct epoch_result {
@@ -52,8 +52,9 @@ int trainer_create(struct trainer *t, struct variant *v, const struct kernels *k
                    const float *images, long image_count, int sample_batch, char *err, size_t errlen);
 void trainer_free(struct trainer *t);
 
-/* One epoch (counted from 0) over the data, reshuffled from the seed and
- * the epoch; the batch remainder is dropped. Reports each step to progress
+/* One epoch (counted from 0) over the data: the seed's fixed batches of
+ * consecutive digits in an order reshuffled from the seed and the epoch;
+ * the remainder is dropped. Reports each step to progress
  * (when not NULL). Returns -1 with a message in err if a loss is not
  * finite (a diverging run). */
 int trainer_epoch(struct trainer *t, int epoch, struct progress *progress, struct epoch_result *r,
