@@ -5,7 +5,7 @@
 
 static const struct sgemm_microkernel ukernel_6x16 = {
     .mr = 6, .nr = 16,
-    .kc = 256, .mc = 240,
+    .kc = 256, .mc = 504,
     .run = sgemm_ukernel_6x16_avx2,
     .epilogue = bias_activation_avx2,
     .transpose = sgemm_transpose_panel_avx2,

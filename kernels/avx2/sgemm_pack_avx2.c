@@ -26,16 +26,40 @@ static inline void transpose_8x8(__m256 rows[8])
     }
 }
 
+/* Stores the first count (1 to 8) lanes of v. Plain stores of 4, 2 and 1
+ * lanes rather than vmaskmovps, which is slow on AMD cores. */
+static inline void store_first_lanes(float *dst, __m256 v, size_t count)
+{
+    if (count == 8) {
+        _mm256_storeu_ps(dst, v);
+        return;
+    }
+    __m128 part = _mm256_castps256_ps128(v);
+    if (count >= 4) {
+        _mm_storeu_ps(dst, part);
+        dst += 4;
+        count -= 4;
+        part = _mm256_extractf128_ps(v, 1);
+    }
+    if (count >= 2) {
+        _mm_storel_pi((__m64 *)dst, part);
+        dst += 2;
+        count -= 2;
+        part = _mm_movehl_ps(part, part);
+    }
+    if (count == 1)
+        _mm_store_ss(dst, part);
+}
+
 /* dst[p * width + r] = src[r * ld + p] for r < rows, p < count. A last
- * block of fewer than 8 rows is transposed with zero rows below it and
- * stored through a mask, so it never writes past its own rows. */
+ * block of fewer than 8 rows (the AVX2 kernel's 6-row A panels) is
+ * transposed with zero rows below it and stored in part, so it never
+ * writes past its own rows. */
 void sgemm_transpose_panel_avx2(float *restrict dst, size_t width, const float *restrict src,
                                 size_t ld, size_t rows, size_t count)
 {
     for (size_t r0 = 0; r0 < rows; r0 += 8) {
         const size_t block_rows = rows - r0 < 8 ? rows - r0 : 8;
-        const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-        const __m256i store_mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)block_rows), lane);
         const float *block = src + r0 * ld;
         size_t p = 0;
         for (; p + 8 <= count; p += 8) {
@@ -44,7 +68,7 @@ void sgemm_transpose_panel_avx2(float *restrict dst, size_t width, const float *
                 v[i] = i < block_rows ? _mm256_loadu_ps(block + i * ld + p) : _mm256_setzero_ps();
             transpose_8x8(v);
             for (size_t j = 0; j < 8; j++)
-                _mm256_maskstore_ps(dst + (p + j) * width + r0, store_mask, v[j]);
+                store_first_lanes(dst + (p + j) * width + r0, v[j], block_rows);
         }
         for (; p < count; p++)
             for (size_t i = 0; i < block_rows; i++)
