@@ -38,12 +38,12 @@ ISA_FLAGS_avx2 := -mavx2 -mfma
 ISA_FLAGS_avx512 := -mavx512f -mavx2 -mfma
 ISA_FLAGS_neon :=
 ifeq ($(TARGET_ARCH),x86_64)
-  ARCH_ISAS := avx2 avx512
+  ISAS := ref avx2 avx512
 else ifeq ($(TARGET_ARCH),aarch64)
-  ARCH_ISAS := neon
+  ISAS := ref neon
+else
+  ISAS := ref
 endif
-# An ISA is compiled in once its directory has its kernel table.
-ISAS := ref $(foreach isa,$(ARCH_ISAS),$(if $(wildcard kernels/$(isa)/table.c),$(isa)))
 CFLAGS += $(foreach isa,$(ISAS),-DDDIM_HAVE_$(isa))
 
 KERNEL_SRC := $(wildcard kernels/*.c) $(foreach isa,$(ISAS),$(wildcard kernels/$(isa)/*.c))
@@ -59,7 +59,7 @@ obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 KERNEL_OBJ := $(call obj,$(KERNEL_SRC))
 RUNTIME_OBJ := $(call obj,$(RUNTIME_SRC))
 
-.PHONY: FORCE all quick deps deps-neon data test test-kernels test-neon test-sanitize check bench clean help
+.PHONY: all quick deps deps-neon data test test-kernels test-neon test-sanitize check bench clean help
 all: $(BUILD)/ddim-lab
 
 help:
@@ -83,12 +83,6 @@ $(BUILD)/.deps-neon: scripts/deps.sh
 deps: $(BUILD)/.deps-native
 deps-neon: $(BUILD)/.deps-neon
 DEPS_STAMP := $(if $(filter aarch64,$(TARGET_ARCH)),$(if $(filter aarch64,$(shell uname -m)),$(BUILD)/.deps-native,$(BUILD)/.deps-neon),$(BUILD)/.deps-native)
-
-# dispatch.c lists the ISAs compiled in: rebuild it when that set changes.
-$(BUILD)/isas: FORCE
-	@mkdir -p $(@D) && echo '$(ISAS)' | cmp -s - $@ || echo '$(ISAS)' > $@
-$(BUILD)/kernels/dispatch.o: $(BUILD)/isas
-FORCE:
 
 $(BUILD)/kernels/%.o: kernels/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
