@@ -71,7 +71,7 @@ help:
 	@echo "make test-neon  the kernel tests cross-built for AArch64, run under qemu-aarch64"
 	@echo "make test-sanitize  the tests under AddressSanitizer + UBSan"
 	@echo "make check      test + test-neon + test-sanitize (what CI runs)"
-	@echo "make bench      kernel benchmarks against the measured FMA peak and OpenBLAS"
+	@echo "make bench      kernel benchmarks against the measured FMA peak and OpenBLAS, then the training step's"
 
 # Installing packages is order-only: it never makes anything out of date.
 $(BUILD)/.deps-native: scripts/deps.sh
@@ -145,8 +145,9 @@ $(BUILD)/bench-kernels: $(BUILD)/bench/bench_kernels.o $(KERNEL_OBJ)
 	$(CXX) $(LDFLAGS) $^ $(shell $(PKG_CONFIG) --libs benchmark openblas) $(KERNEL_LIBS) -lpthread -o $@
 # Our kernels on one core (OMP_NUM_THREADS=1): the figures are fractions of
 # one core's peak. The OpenBLAS rows set their own thread counts.
-bench: $(BUILD)/bench-kernels
+bench: $(BUILD)/bench-kernels $(BUILD)/ddim-lab
 	OMP_NUM_THREADS=1 $(BUILD)/bench-kernels $(BENCH_FLAGS) --benchmark_out=$(BUILD)/bench.json --benchmark_out_format=json
+	$(BUILD)/ddim-lab bench experiments/skip_vs_noskip.lua
 
 quick: data $(BUILD)/ddim-lab
 	$(BUILD)/ddim-lab experiments/skip_vs_noskip.lua --quick

@@ -15,4 +15,9 @@ struct context {
  * file. Returns the exit status (2 for a bad command line or config). */
 int run_experiment(const struct context *ctx, int argc, char **argv);
 
+/* `ddim-lab bench EXPERIMENT.lua [--variant NAME] [--threads N] [key.path=value ...]`:
+ * training-step and sampler timings with a per-op profile. argv[0] is the
+ * first argument after "bench". */
+int run_bench(const struct context *ctx, int argc, char **argv);
+
 #endif

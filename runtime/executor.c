@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "executor.h"
 
 static size_t node_floats(const struct graph *g, int batch, int id)
@@ -238,6 +239,43 @@ static void run_node(const struct plan *p, int id)
 
 void plan_run(const struct plan *p)
 {
-    for (int i = 0; i < p->order_count; i++)
+    for (int i = 0; i < p->order_count; i++) {
+        if (!p->node_seconds) {
+            run_node(p, p->order[i]);
+            continue;
+        }
+        struct timespec start, end;
+        clock_gettime(CLOCK_MONOTONIC, &start);
         run_node(p, p->order[i]);
+        clock_gettime(CLOCK_MONOTONIC, &end);
+        p->node_seconds[p->order[i]] += (double)(end.tv_sec - start.tv_sec) + 1e-9 * (double)(end.tv_nsec - start.tv_nsec);
+    }
+}
+
+double node_flops(const struct plan *p, int node)
+{
+    const struct node *n = &p->graph->nodes[node];
+    if (n->op == OP_MATMUL) {
+        int ar, ac, br, bc;
+        matrix_of(p, n->inputs[0], &ar, &ac);
+        matrix_of(p, n->inputs[1], &br, &bc);
+        double m = n->layout == GEMM_TN ? ac : ar, k = n->layout == GEMM_TN ? ar : ac;
+        double cols = n->layout == GEMM_NT ? br : bc;
+        return 2.0 * m * cols * k;
+    }
+    if (n->op == OP_CONV_TRANSPOSE || n->op == OP_CONV_TRANSPOSE_DATA || n->op == OP_CONV_TRANSPOSE_WEIGHTS) {
+        /* Every direction does the forward's multiply-adds: one per input
+         * pixel, input channel, output channel and tap. */
+        struct conv_shape s = conv_shape_of(p->graph, p->batch, node);
+        return 2.0 * s.batch * s.in_h * s.in_w * s.in_c * s.out_c * 9;
+    }
+    return 0;
+}
+
+double plan_flops(const struct plan *p)
+{
+    double flops = 0;
+    for (int i = 0; i < p->order_count; i++)
+        flops += node_flops(p, p->order[i]);
+    return flops;
 }

@@ -21,6 +21,7 @@ struct plan {
     float *arena;           /* every buffer the plan owns */
     size_t arena_floats;
     float *workspace;       /* scratch shared by the convolutions */
+    double *node_seconds;   /* when not NULL: plan_run adds each node's time (per node id) */
 };
 
 /* Plans g to compute the count nodes in outputs at batch size `batch`,
@@ -36,5 +37,10 @@ float *plan_buffer(const struct plan *p, int node);
 size_t plan_node_floats(const struct plan *p, int node);
 
 void plan_run(const struct plan *p);
+
+/* Model FLOPs of one plan_run: 2 x the multiply-adds of its matmuls and
+ * convolutions (the other ops are not counted). */
+double plan_flops(const struct plan *p);
+double node_flops(const struct plan *p, int node);
 
 #endif

@@ -11,6 +11,21 @@ void graph_init(struct graph *g)
     memset(g, 0, sizeof *g);
 }
 
+const char *graph_op_name(enum op op)
+{
+    static const char *const names[OP_COUNT_] = {
+        [OP_INPUT] = "input", [OP_PARAM] = "param", [OP_MATMUL] = "matmul",
+        [OP_CONV_TRANSPOSE] = "conv_transpose", [OP_CONV_TRANSPOSE_DATA] = "conv_transpose_data",
+        [OP_CONV_TRANSPOSE_WEIGHTS] = "conv_transpose_weights", [OP_BIAS_ADD] = "bias_add",
+        [OP_CHANNEL_SUM] = "channel_sum", [OP_ADD] = "add", [OP_SUB] = "sub", [OP_MUL] = "mul",
+        [OP_SCALE] = "scale", [OP_SAMPLE_BROADCAST_ADD] = "sample_broadcast_add", [OP_SAMPLE_SUM] = "sample_sum",
+        [OP_SAMPLE_BROADCAST] = "sample_broadcast", [OP_RELU] = "relu", [OP_RELU_GRAD] = "relu_grad",
+        [OP_SIGMOID] = "sigmoid", [OP_SIGMOID_GRAD] = "sigmoid_grad", [OP_RESHAPE] = "reshape",
+        [OP_ONES] = "ones", [OP_MAE] = "mae", [OP_MSE] = "mse", [OP_MAE_GRAD] = "mae_grad", [OP_MSE_GRAD] = "mse_grad",
+    };
+    return op >= 0 && op < OP_COUNT_ && names[op] ? names[op] : "?";
+}
+
 void graph_free(struct graph *g)
 {
     free(g->nodes);

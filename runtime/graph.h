@@ -80,6 +80,8 @@ struct graph {
 };
 
 void graph_init(struct graph *g);
+/* The op's name in messages and profiles, e.g. "conv_transpose_data". */
+const char *graph_op_name(enum op op);
 void graph_free(struct graph *g);
 size_t shape_size(const struct shape *s);   /* elements per sample (or in all, unbatched) */
 

@@ -35,7 +35,7 @@ static int run_info(const struct context *context, int argc, char **argv)
 }
 
 static const struct command {
-    const char *name;
+    const char *name;  /* FILE.lua: any argument ending in .lua */
     const char *summary;
     command_fn *run;
     int own_options;   /* options main does not know are the command's */
@@ -43,6 +43,7 @@ static const struct command {
     { "FILE.lua", "run an experiment: train its variants, write runs/<experiment>/<time>/ with a report",
       run_experiment, 1 },
     { "info", "CPU features, kernel ISAs, library versions, and whether the MNIST files are verified", run_info, 0 },
+    { "bench", "FILE.lua: time each variant's training step and sampler, with a per-op profile", run_bench, 1 },
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
@@ -61,7 +62,7 @@ static void print_help(FILE *out)
             "  --out DIR        where run directories go (default: runs)\n"
             "  --seed N         the training seed of every variant\n"
             "  --variant NAME   run only this variant\n"
-            "  --threads N      threads to use (default 1)\n"
+            "  --threads N      threads to use (default: every core)\n"
             "  key.path=value   override a config field, e.g. train.epochs=1\n"
             "\nenvironment:\n"
             "  DDIM_ISA     use this kernel ISA (ref, avx2, avx512, neon) instead of the best one\n"
@@ -74,15 +75,24 @@ static int is_lua_file(const char *arg)
     return n > 4 && strcmp(arg + n - 4, ".lua") == 0;
 }
 
-/* An experiment run is the only command with options of its own: the first
- * argument that is neither an option nor --data's value names a .lua file. */
-static int is_experiment_run(int argc, char **argv)
+/* The command an argument names, or NULL. */
+static const struct command *find_command(const char *arg)
+{
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        if (strcmp(commands[i].name, arg) == 0 || (commands[i].name[0] == 'F' && is_lua_file(arg)))
+            return &commands[i];
+    return NULL;
+}
+
+/* Whether the command (the first argument that is neither an option nor
+ * --data's value) takes options of its own, which main then passes on. */
+static int command_has_own_options(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--data") == 0)
             i++;
         else if (argv[i][0] != '-')
-            return is_lua_file(argv[i]);
+            return find_command(argv[i]) && find_command(argv[i])->own_options;
     }
     return 0;
 }
@@ -95,7 +105,7 @@ int main(int argc, char **argv)
 
     /* Options are consumed; the other arguments are moved to the front of
      * argv + 1, in order: the command, then its arguments. */
-    const int experiment_run = is_experiment_run(argc, argv);
+    const int own_options = command_has_own_options(argc, argv);
     int positional = 0, options_ended = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -115,8 +125,8 @@ int main(int argc, char **argv)
             context.data_dir = argv[++i];
         } else if (strncmp(arg, "--data=", 7) == 0) {
             context.data_dir = arg + 7;
-        } else if (experiment_run) {
-            argv[1 + positional++] = argv[i]; /* the experiment's own option */
+        } else if (own_options) {
+            argv[1 + positional++] = argv[i]; /* the command's own option */
         } else {
             return usage_error("unknown option '%s'", arg);
         }
@@ -126,10 +136,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
 
-    const struct command *command = NULL;
-    for (size_t i = 0; i < COMMAND_COUNT && !command; i++)
-        if (strcmp(commands[i].name, argv[1]) == 0 || (commands[i].own_options && is_lua_file(argv[1])))
-            command = &commands[i];
+    const struct command *command = find_command(argv[1]);
     if (!command)
         return usage_error("unknown command '%s'", argv[1]);
 
@@ -141,7 +148,7 @@ int main(int argc, char **argv)
     }
     /* An experiment's file is its first argument; a named command's
      * arguments follow its name. */
-    if (command->own_options)
+    if (is_lua_file(argv[1]))
         return command->run(&context, positional, argv + 1);
     return command->run(&context, positional - 1, argv + 2);
 }

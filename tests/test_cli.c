@@ -221,6 +221,23 @@ static void test_experiment_bad_config_writes_nothing(void **state)
     remove_tree(dir);
 }
 
+/* The training-step benchmark times a variant and profiles it by op. */
+static void test_bench_profiles_a_variant(void **state)
+{
+    (void)state;
+    char out[8192];
+    int status = run_cli(NULL, "bench experiments/skip_vs_noskip.lua --variant first diffusion.steps=2", out,
+                         sizeof out);
+    if (status != 0)
+        fail_msg("bench failed:\n%s", out);
+    assert_contains(out, "first: 2517441 parameters, batch 64, gradient trick on");
+    assert_contains(out, "of the all-core peak");
+    assert_contains(out, "| conv_transpose_data | backward |");
+    assert_contains(out, "| matmul | forward |");
+    assert_contains(out, "peak resident memory:");
+    assert_int_equal(run_cli(NULL, "bench experiments/skip_vs_noskip.lua --frobnicate", out, sizeof out), 2);
+}
+
 size_t cli_tests(struct CMUnitTest *out)
 {
     const struct CMUnitTest tests[] = {
@@ -233,6 +250,7 @@ size_t cli_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_cli_info_reports_the_state_of_the_data),
         cmocka_unit_test(test_experiment_runs_are_reproducible),
         cmocka_unit_test(test_experiment_bad_config_writes_nothing),
+        cmocka_unit_test(test_bench_profiles_a_variant),
     };
     if (out)
         memcpy(out, tests, sizeof tests);
