@@ -14,9 +14,8 @@
  * (they only do if another process picked the same name at the same time). */
 #define TEMP_NAME_ATTEMPTS 100
 
-/* Writes "path: message" to err and returns -1, so that callers can
- * `return report(...)`. */
-static int report(char *err, size_t errlen, const char *path, const char *format, ...)
+
+int path_error(char *err, size_t errlen, const char *path, const char *format, ...)
 {
     int used = snprintf(err, errlen, "%s: ", path);
     if (used >= 0 && (size_t)used < errlen) {
@@ -32,9 +31,9 @@ int make_directories(const char *path, char *err, size_t errlen)
 {
     size_t length = strlen(path);
     if (length == 0)
-        return report(err, errlen, "(empty path)", "cannot create a directory without a name");
+        return path_error(err, errlen, "(empty path)", "cannot create a directory without a name");
     if (length >= PATH_MAX)
-        return report(err, errlen, path, "path too long");
+        return path_error(err, errlen, path, "path too long");
     char prefix[PATH_MAX];
     memcpy(prefix, path, length + 1);
     /* Each prefix ending before a '/' (or at the end) is one directory to
@@ -50,9 +49,9 @@ int make_directories(const char *path, char *err, size_t errlen)
             struct stat status;
             if (stat(prefix, &status) == 0) {
                 if (!S_ISDIR(status.st_mode))
-                    return report(err, errlen, prefix, "exists and is not a directory");
+                    return path_error(err, errlen, prefix, "exists and is not a directory");
             } else {
-                return report(err, errlen, prefix, "cannot create directory: %s", strerror(error));
+                return path_error(err, errlen, prefix, "cannot create directory: %s", strerror(error));
             }
         }
         prefix[end] = path[end];
@@ -117,15 +116,15 @@ int atomic_file_open(struct atomic_file *file, const char *path, char *err, size
     file->temp_path[0] = '\0';
     size_t length = strlen(path);
     if (length == 0)
-        return report(err, errlen, "(empty path)", "cannot write a file without a name");
+        return path_error(err, errlen, "(empty path)", "cannot write a file without a name");
     if (length >= sizeof file->path)
-        return report(err, errlen, path, "path too long");
+        return path_error(err, errlen, path, "path too long");
     memcpy(file->path, path, length + 1);
     int fd = create_temp_file(path, file->temp_path);
     if (fd < 0) {
         int error = errno;
         file->temp_path[0] = '\0';
-        return report(err, errlen, path, "cannot create a temporary file next to it: %s",
+        return path_error(err, errlen, path, "cannot create a temporary file next to it: %s",
                       strerror(error));
     }
     file->stream = fdopen(fd, "wb");
@@ -134,7 +133,7 @@ int atomic_file_open(struct atomic_file *file, const char *path, char *err, size
         close(fd);
         unlink(file->temp_path);
         file->temp_path[0] = '\0';
-        return report(err, errlen, path, "cannot open a stream: %s", strerror(error));
+        return path_error(err, errlen, path, "cannot open a stream: %s", strerror(error));
     }
     return 0;
 }
@@ -194,7 +193,7 @@ int atomic_file_commit(struct atomic_file *file, char *err, size_t errlen)
     if (file->error) {
         unlink(file->temp_path);
         file->temp_path[0] = '\0';
-        return report(err, errlen, file->path, "%s: %s", stage, strerror(file->error));
+        return path_error(err, errlen, file->path, "%s: %s", stage, strerror(file->error));
     }
     file->temp_path[0] = '\0';
     sync_parent_directory(file->path);

@@ -21,6 +21,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* Writes "path: message" (message printf-formatted) to err and returns -1,
+ * so that callers can `return path_error(...)`. */
+int path_error(char *err, size_t errlen, const char *path, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Creates the directory path and any missing parents, like `mkdir -p`.
  * Directories that already exist are fine. */
 int make_directories(const char *path, char *err, size_t errlen);

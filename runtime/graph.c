@@ -96,7 +96,7 @@ static const struct shape *shape_of(const struct graph *g, int id)
     return &g->nodes[id].shape;
 }
 
-static int same_shape(const struct shape *a, const struct shape *b)
+int shape_equal(const struct shape *a, const struct shape *b)
 {
     if (a->rank != b->rank || a->batched != b->batched)
         return 0;
@@ -197,7 +197,7 @@ int graph_reshape_to(struct graph *g, int x, const struct shape *shape)
         return fail(g, "cannot reshape %s (%zu values) to %s (%zu values)", from, shape_size(shape_of(g, x)), to,
                     shape_size(shape));
     }
-    if (same_shape(shape, shape_of(g, x)))
+    if (shape_equal(shape, shape_of(g, x)))
         return x;
     return add_node(g, OP_RESHAPE, x, -1, -1, shape);
 }
@@ -220,7 +220,7 @@ int graph_op(struct graph *g, enum op op, int a, int b, int c)
     char sa[64], sb[64];
     switch (op) {
     case OP_ADD: case OP_SUB: case OP_MUL:
-        if (!same_shape(shape_of(g, a), shape_of(g, b))) {
+        if (!shape_equal(shape_of(g, a), shape_of(g, b))) {
             format_shape(sa, sizeof sa, shape_of(g, a));
             format_shape(sb, sizeof sb, shape_of(g, b));
             return fail(g, "shapes %s and %s differ", sa, sb);
@@ -245,7 +245,7 @@ int graph_op(struct graph *g, enum op op, int a, int b, int c)
         break;
     }
     case OP_MAE: case OP_MSE:
-        if (!same_shape(shape_of(g, a), shape_of(g, b)))
+        if (!shape_equal(shape_of(g, a), shape_of(g, b)))
             return fail(g, "loss of tensors of different shapes");
         out = make_shape(0, 0, NULL);
         break;
@@ -380,7 +380,7 @@ int graph_add_layer(struct graph *g, int a, int b)
     if (!valid_node(g, a) || !valid_node(g, b))
         return fail(g, "add of an unknown tensor");
     const struct shape *sa = shape_of(g, a), *sb = shape_of(g, b);
-    if (same_shape(sa, sb))
+    if (shape_equal(sa, sb))
         return graph_op(g, OP_ADD, a, b, -1);
     /* x + t with t one value per sample (the seed's noise level). */
     if (sa->batched && sb->batched && shape_size(sb) == 1)

@@ -84,6 +84,7 @@ void graph_init(struct graph *g);
 const char *graph_op_name(enum op op);
 void graph_free(struct graph *g);
 size_t shape_size(const struct shape *s);   /* elements per sample (or in all, unbatched) */
+int shape_equal(const struct shape *a, const struct shape *b); /* rank, dims and batchedness */
 
 /* Sets the source location stamped on the nodes created from now on. */
 void graph_set_location(struct graph *g, const char *location);

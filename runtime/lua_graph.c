@@ -77,16 +77,6 @@ static void format_dims(const struct shape *s, char *out, size_t size)
     }
 }
 
-static int same_shape(const struct shape *a, const struct shape *b)
-{
-    if (a->rank != b->rank || a->batched != b->batched)
-        return 0;
-    for (int i = 0; i < a->rank; i++)
-        if (a->dims[i] != b->dims[i])
-            return 0;
-    return 1;
-}
-
 /* Pushes a short description of the value at index for messages:
  * 2.5, 'three', table. */
 static const char *push_description(lua_State *L, int index)
@@ -461,7 +451,7 @@ static void check_model_input(lua_State *L, const struct graph_box *box, int nod
                               const struct shape *expected, const char *role)
 {
     const struct node *n = &box->graph.nodes[node];
-    if (n->op != OP_INPUT || !same_shape(&n->shape, expected)) {
+    if (n->op != OP_INPUT || !shape_equal(&n->shape, expected)) {
         char want[48], got[48];
         format_dims(expected, want, sizeof want);
         format_dims(&n->shape, got, sizeof got);
@@ -493,7 +483,7 @@ static int ddim_model(lua_State *L)
     check_model_input(L, box, m.input_image, "inputs[1]", &image_shape, "the image");
     check_model_input(L, box, m.input_noise_level, "inputs[2]", &noise_level_shape, "the noise level");
     const struct shape *out = &box->graph.nodes[m.output].shape;
-    if (!same_shape(out, &image_shape)) {
+    if (!shape_equal(out, &image_shape)) {
         char got[48];
         format_dims(out, got, sizeof got);
         luaL_error(L, "ddim.model: output must have the image's shape 28x28x1 (it is the predicted noise), got %s",

@@ -1,12 +1,12 @@
 /* Reading and verifying the MNIST IDX files through zlib's gz* interface,
  * which inflates as it reads so the files stay compressed on disk. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include "files.h"
 #include "mnist.h"
 #include "sha256.h"
 
@@ -26,19 +26,6 @@ _Static_assert(sizeof mnist_files / sizeof mnist_files[0] == MNIST_FILE_COUNT,
 /* zlib's reads take an unsigned count and return an int. */
 #define GZ_MAX_READ (1u << 30)
 
-/* Writes "path: message" to err and returns -1, so that callers can
- * `return report(...)`. */
-static int report(char *err, size_t errlen, const char *path, const char *format, ...)
-{
-    int used = snprintf(err, errlen, "%s: ", path);
-    if (used >= 0 && (size_t)used < errlen) {
-        va_list args;
-        va_start(args, format);
-        vsnprintf(err + used, errlen - (size_t)used, format, args);
-        va_end(args);
-    }
-    return -1;
-}
 
 static uint32_t load_be32(const unsigned char *p)
 {
@@ -54,12 +41,12 @@ static int open_gz(const char *path, gzFile *out, char *err, size_t errlen)
     errno = 0;
     gzFile gz = gzopen(path, "rb");
     if (!gz)
-        return report(err, errlen, path, "cannot open: %s",
+        return path_error(err, errlen, path, "cannot open: %s",
                       errno ? strerror(errno) : "out of memory");
     gzbuffer(gz, 1u << 17); /* bytes of compressed input per read(2) */
     if (gzdirect(gz)) {
         gzclose(gz);
-        return report(err, errlen, path, "not a gzip file");
+        return path_error(err, errlen, path, "not a gzip file");
     }
     *out = gz;
     return 0;
@@ -83,12 +70,12 @@ static int read_fully(gzFile gz, const char *path, unsigned char *buf, size_t si
     if (errnum == Z_OK)
         return 0;
     if (errnum == Z_ERRNO)
-        return report(err, errlen, path, "read error: %s", strerror(errno));
+        return path_error(err, errlen, path, "read error: %s", strerror(errno));
     /* zlib's message starts with the path it was opened with. */
     size_t path_length = strlen(path);
     if (strncmp(message, path, path_length) == 0 && strncmp(message + path_length, ": ", 2) == 0)
         message += path_length + 2;
-    return report(err, errlen, path, "bad gzip data: %s", message);
+    return path_error(err, errlen, path, "bad gzip data: %s", message);
 }
 
 /* Opens an IDX file and reads its header: checks the magic number and fills
@@ -104,13 +91,13 @@ static int open_idx(const char *path, uint32_t magic, uint32_t *dimensions, gzFi
     if (read_fully(gz, path, header, header_size, &got, err, errlen))
         goto fail;
     if (got >= 4 && load_be32(header) != magic) {
-        report(err, errlen, path, "bad magic number 0x%08x, expected 0x%08x (%s)",
+        path_error(err, errlen, path, "bad magic number 0x%08x, expected 0x%08x (%s)",
                (unsigned)load_be32(header), (unsigned)magic,
                magic == IDX_IMAGES_MAGIC ? "an IDX file of images" : "an IDX file of labels");
         goto fail;
     }
     if (got < header_size) {
-        report(err, errlen, path, "truncated header: expected %zu bytes, got %zu", header_size, got);
+        path_error(err, errlen, path, "truncated header: expected %zu bytes, got %zu", header_size, got);
         goto fail;
     }
     for (uint32_t d = 0; d < (magic & 0xff); d++)
@@ -131,7 +118,7 @@ static int read_idx_data(gzFile gz, const char *path, unsigned char *data, size_
     if (read_fully(gz, path, data, size, &got, err, errlen))
         return -1;
     if (got < size)
-        return report(err, errlen, path, "truncated: expected %zu %s bytes, got %zu", size, what, got);
+        return path_error(err, errlen, path, "truncated: expected %zu %s bytes, got %zu", size, what, got);
     unsigned char scratch[4096];
     size_t trailing = 0;
     do {
@@ -140,7 +127,7 @@ static int read_idx_data(gzFile gz, const char *path, unsigned char *data, size_
         trailing += got;
     } while (got == sizeof scratch);
     if (trailing > 0)
-        return report(err, errlen, path, "trailing garbage: %zu bytes after the %zu %s bytes the header declares",
+        return path_error(err, errlen, path, "trailing garbage: %zu bytes after the %zu %s bytes the header declares",
                       trailing, size, what);
     return 0;
 }
@@ -154,14 +141,14 @@ int mnist_load_images(const char *path, struct mnist_images *out, char *err, siz
         return -1;
     int status = -1;
     if (dimensions[1] != MNIST_SIDE || dimensions[2] != MNIST_SIDE) {
-        report(err, errlen, path, "images are %ux%u, expected %dx%d",
+        path_error(err, errlen, path, "images are %ux%u, expected %dx%d",
                (unsigned)dimensions[1], (unsigned)dimensions[2], MNIST_SIDE, MNIST_SIDE);
     } else {
         /* At most 2^32 x 784 bytes: no overflow in a 64-bit size_t. */
         size_t size = (size_t)dimensions[0] * MNIST_IMAGE_PIXELS;
         unsigned char *pixels = malloc(size ? size : 1);
         if (!pixels) {
-            report(err, errlen, path, "cannot allocate %zu bytes for the %u images the header declares",
+            path_error(err, errlen, path, "cannot allocate %zu bytes for the %u images the header declares",
                    size, (unsigned)dimensions[0]);
         } else if (read_idx_data(gz, path, pixels, size, "pixel", err, errlen)) {
             free(pixels);
@@ -185,7 +172,7 @@ int mnist_load_labels(const char *path, struct mnist_labels *out, char *err, siz
     int status = -1;
     unsigned char *labels = malloc(count ? count : 1);
     if (!labels) {
-        report(err, errlen, path, "cannot allocate memory for the %u labels the header declares",
+        path_error(err, errlen, path, "cannot allocate memory for the %u labels the header declares",
                (unsigned)count);
     } else if (read_idx_data(gz, path, labels, count, "label", err, errlen)) {
         free(labels);
@@ -194,7 +181,7 @@ int mnist_load_labels(const char *path, struct mnist_labels *out, char *err, siz
         while (bad < count && labels[bad] <= 9)
             bad++;
         if (bad < count) {
-            report(err, errlen, path, "label %u at index %zu is not a digit 0-9", labels[bad], bad);
+            path_error(err, errlen, path, "label %u at index %zu is not a digit 0-9", labels[bad], bad);
             free(labels);
         } else {
             out->count = count;
@@ -230,11 +217,11 @@ int mnist_load_pair(const char *images_path, const char *labels_path, size_t exp
     }
     int status = -1;
     if (expected_count && images->count != expected_count)
-        report(err, errlen, images_path, "%zu images, expected %zu", images->count, expected_count);
+        path_error(err, errlen, images_path, "%zu images, expected %zu", images->count, expected_count);
     else if (expected_count && labels->count != expected_count)
-        report(err, errlen, labels_path, "%zu labels, expected %zu", labels->count, expected_count);
+        path_error(err, errlen, labels_path, "%zu labels, expected %zu", labels->count, expected_count);
     else if (labels->count != images->count)
-        report(err, errlen, labels_path, "%zu labels, but %s holds %zu images",
+        path_error(err, errlen, labels_path, "%zu labels, but %s holds %zu images",
                labels->count, images_path, images->count);
     else
         status = 0;
@@ -258,7 +245,7 @@ static int join_path(char *buf, size_t size, const char *dir, const char *name, 
 {
     int length = snprintf(buf, size, "%s/%s", dir, name);
     if (length < 0 || (size_t)length >= size)
-        return report(err, errlen, dir, "path too long");
+        return path_error(err, errlen, dir, "path too long");
     return 0;
 }
 
@@ -306,7 +293,7 @@ int mnist_load_dataset(const char *dir, const char *split, struct mnist_dataset 
     out->labels = malloc(total);
     if (!out->images || !out->labels) {
         mnist_free_dataset(out);
-        return report(err, errlen, dir, "cannot allocate memory for %zu images", total);
+        return path_error(err, errlen, dir, "cannot allocate memory for %zu images", total);
     }
     for (size_t p = first; p < end; p++) {
         if (append_part(dir, &mnist_parts[p], out, err, errlen)) {
@@ -347,7 +334,7 @@ int mnist_verify_file(const char *path, const char *expected_sha256_hex, char *e
     sha256_final(&hash, digest);
     sha256_hex(digest, hex);
     if (strcmp(hex, expected_sha256_hex) != 0)
-        return report(err, errlen, path, "SHA-256 of the uncompressed content is %s, expected %s",
+        return path_error(err, errlen, path, "SHA-256 of the uncompressed content is %s, expected %s",
                       hex, expected_sha256_hex);
     return 0;
 }
