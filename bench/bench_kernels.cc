@@ -5,8 +5,8 @@
 // Before the benchmarks run, main() measures each ISA's FMA peak on one core
 // (median of 7 runs of its fma_peak kernel); every sgemm row then carries
 // GFLOPS (2 m n k per call) and peak_frac, its fraction of that peak.
-// The transposed convolutions count 2 FLOPs per multiply-add of the
-// convolution (B H W Cin Cout 9 of them) and report peak_frac the same way.
+// The convolutions count 2 FLOPs per multiply-add of the convolution and
+// report peak_frac the same way.
 // Elementwise kernels report GFLOPS by the FLOPs per element stated in
 // elementwise_ops below, and GB/s of memory traffic.
 #include <benchmark/benchmark.h>
@@ -129,38 +129,102 @@ void bench_openblas(benchmark::State &state, GemmShape s, int threads, double pe
     set_gemm_counters(state, s, peak * threads);
 }
 
-// The seed networks' Conv2DTranspose layers (3x3, 'same') at batch 64, in
-// each direction: forward, backward-data, backward-weights.
+// Convolution layers at batch 64, each direction: forward, backward-data,
+// backward-weights. The seed networks' Conv2DTranspose layers, and the
+// Conv2D layers of the Keras-example U-Net at MNIST size (widths 32, 64, 96
+// at 28x28, 14x14, 7x7; 3x3 in the residual blocks, whose inputs on the up
+// path are the concatenation of the upsampled path and a skip; 1x1 for the
+// residual width changes, the image's entry and the output). FLOPs: 2 per
+// multiply-add of the convolution, B H W Cin Cout taps (H W of the input of
+// a transposed convolution). Beside each, OpenBLAS on one thread runs the
+// GEMM of the im2col formulation with the same FLOPs: forward and
+// backward-data NN (pixels x taps*channels times taps*channels x
+// channels), backward-weights TN.
 struct ConvCase {
-    conv_shape shape;
+    bool transposed;
+    conv_shape convT;   // when transposed
+    conv2d_shape conv;  // otherwise
     const char *what;
 };
 
 const ConvCase conv_cases[] = {
-    {{64, 7, 7, 64, 64, 2}, "convT_7x7x64_to_14x14x64"},
-    {{64, 14, 14, 64, 32, 2}, "convT_14x14x64_to_28x28x32"},
-    {{64, 28, 28, 32, 1, 1}, "convT_28x28x32_to_28x28x1"},
+    {true, {64, 7, 7, 64, 64, 2}, {}, "convT_7x7x64_to_14x14x64"},
+    {true, {64, 14, 14, 64, 32, 2}, {}, "convT_14x14x64_to_28x28x32"},
+    {true, {64, 28, 28, 32, 1, 1}, {}, "convT_28x28x32_to_28x28x1"},
+    {false, {}, {64, 28, 28, 64, 32, 3}, "conv3x3_28x28_64_to_32"},
+    {false, {}, {64, 28, 28, 32, 32, 3}, "conv3x3_28x28_32_to_32"},
+    {false, {}, {64, 28, 28, 96, 32, 3}, "conv3x3_28x28_96_to_32"},
+    {false, {}, {64, 14, 14, 32, 64, 3}, "conv3x3_14x14_32_to_64"},
+    {false, {}, {64, 14, 14, 64, 64, 3}, "conv3x3_14x14_64_to_64"},
+    {false, {}, {64, 14, 14, 160, 64, 3}, "conv3x3_14x14_160_to_64"},
+    {false, {}, {64, 7, 7, 64, 96, 3}, "conv3x3_7x7_64_to_96"},
+    {false, {}, {64, 7, 7, 96, 96, 3}, "conv3x3_7x7_96_to_96"},
+    {false, {}, {64, 28, 28, 64, 32, 1}, "conv1x1_28x28_64_to_32"},
+    {false, {}, {64, 14, 14, 160, 64, 1}, "conv1x1_14x14_160_to_64"},
+    {false, {}, {64, 28, 28, 1, 32, 1}, "conv1x1_28x28_1_to_32"},
+    {false, {}, {64, 28, 28, 32, 1, 1}, "conv1x1_28x28_32_to_1"},
 };
 const char *const conv_directions[] = {"fwd", "dx", "dw"};
 
+// The sizes every direction works on: input pixels, channels in and out, taps.
+struct ConvDims {
+    size_t pixels, in_c, out_c, taps, out_pixels;
+};
+
+ConvDims conv_dims(const ConvCase &c)
+{
+    if (c.transposed) {
+        const conv_shape &s = c.convT;
+        size_t pixels = static_cast<size_t>(s.batch) * s.in_h * s.in_w;
+        return {pixels, size_t(s.in_c), size_t(s.out_c), 9, pixels * s.stride * s.stride};
+    }
+    const conv2d_shape &s = c.conv;
+    size_t pixels = static_cast<size_t>(s.batch) * s.height * s.width;
+    return {pixels, size_t(s.in_c), size_t(s.out_c), size_t(s.kernel) * s.kernel, pixels};
+}
+
+double conv_flops(const ConvCase &c)
+{
+    ConvDims d = conv_dims(c);
+    return 2.0 * d.pixels * d.in_c * d.out_c * d.taps;
+}
+
 void bench_conv(benchmark::State &state, const kernels *k, ConvCase c, int direction)
 {
-    const conv_shape &s = c.shape;
-    size_t x_size = static_cast<size_t>(s.batch) * s.in_h * s.in_w * s.in_c;
-    size_t y_size = x_size / s.in_c * s.stride * s.stride * s.out_c, w_size = 9 * s.out_c * s.in_c;
-    Buffer x = make_buffer(x_size, 0.5f), w = make_buffer(w_size, -0.25f), y = make_buffer(y_size, 0.1f);
-    Buffer dw = make_buffer(w_size, 0.0f), bias = make_buffer(s.out_c, 0.3f);
-    Buffer workspace = make_buffer(conv_transpose2d_workspace_floats(&s), 0.0f);
+    ConvDims d = conv_dims(c);
+    size_t w_size = d.taps * d.in_c * d.out_c;
+    size_t workspace_size = c.transposed ? conv_transpose2d_workspace_floats(&c.convT) : conv2d_workspace_floats(&c.conv);
+    Buffer x = make_buffer(d.pixels * d.in_c, 0.5f), w = make_buffer(w_size, -0.25f);
+    Buffer y = make_buffer(d.out_pixels * d.out_c, 0.1f), dw = make_buffer(w_size, 0.0f);
+    Buffer bias = make_buffer(d.out_c, 0.3f), workspace = make_buffer(workspace_size, 0.0f);
     for (auto _ : state) {
-        if (direction == 0)
-            k->conv_transpose2d(&s, x.get(), w.get(), bias.get(), y.get(), workspace.get());
+        if (c.transposed && direction == 0)
+            k->conv_transpose2d(&c.convT, x.get(), w.get(), bias.get(), y.get(), workspace.get());
+        else if (c.transposed && direction == 1)
+            k->conv_transpose2d_backward_data(&c.convT, y.get(), w.get(), x.get(), workspace.get());
+        else if (c.transposed)
+            k->conv_transpose2d_backward_weights(&c.convT, x.get(), y.get(), dw.get(), 0, workspace.get());
+        else if (direction == 0)
+            k->conv2d(&c.conv, x.get(), w.get(), bias.get(), ACTIVATION_NONE, y.get(), workspace.get());
         else if (direction == 1)
-            k->conv_transpose2d_backward_data(&s, y.get(), w.get(), x.get(), workspace.get());
+            k->conv2d_backward_data(&c.conv, y.get(), w.get(), x.get(), workspace.get());
         else
-            k->conv_transpose2d_backward_weights(&s, x.get(), y.get(), dw.get(), 0, workspace.get());
+            k->conv2d_backward_weights(&c.conv, x.get(), y.get(), dw.get(), 0, workspace.get());
         benchmark::ClobberMemory();
     }
-    set_flop_counters(state, 2.0 * 9 * static_cast<double>(x_size) * s.out_c, peak_gflops[k->isa]);
+    set_flop_counters(state, conv_flops(c), peak_gflops[k->isa]);
+}
+
+// The im2col GEMM with the convolution's FLOPs (see above).
+GemmShape conv_equivalent_gemm(const ConvCase &c, int direction)
+{
+    ConvDims d = conv_dims(c);
+    int pixels = int(d.pixels), taps = int(d.taps), in_c = int(d.in_c), out_c = int(d.out_c);
+    if (direction == 0)
+        return {GEMM_NN, pixels, out_c, taps * in_c, c.what};
+    if (direction == 1)
+        return {GEMM_NN, pixels, in_c, taps * out_c, c.what};
+    return {GEMM_TN, taps * in_c, out_c, pixels, c.what};
 }
 
 // Elementwise kernels on one activation tensor of the first network at batch
@@ -252,7 +316,7 @@ public:
         for (const Run &run : runs) {
             bool wanted = run.run_type == Run::RT_Aggregate ? run.aggregate_name == "median" : run.repetitions <= 1;
             const std::string &name = run.run_name.function_name;
-            if (!wanted || (name.rfind("sgemm/", 0) != 0 && name.rfind("conv_transpose2d/", 0) != 0))
+            if (!wanted || (name.rfind("sgemm/", 0) != 0 && name.rfind("conv/", 0) != 0))
                 continue;
             size_t first = name.find('/'), slash = name.rfind('/');
             std::string shape = name.substr(first + 1, slash - first - 1), column = name.substr(slash + 1);
@@ -273,7 +337,7 @@ public:
         ConsoleReporter::Finalize();
         if (shapes_.empty())
             return;
-        std::printf("\nsgemm and conv_transpose2d, GFLOP/s (fraction of the one-core FMA peak of its ISA; OpenBLAS: of the widest ISA's, "
+        std::printf("\nsgemm and convolutions, GFLOP/s (fraction of the one-core FMA peak of its ISA; OpenBLAS: of the widest ISA's, "
                     "times its threads)\n| shape |");
         for (const std::string &c : columns_)
             std::printf(" %s |", c.c_str());
@@ -328,12 +392,16 @@ int main(int argc, char **argv)
         benchmark::RegisterBenchmark((std::string("sgemm/") + s.what + "/openblas_" + std::to_string(threads) + "t").c_str(),
                                      bench_openblas, s, threads, widest_peak)->UseRealTime();
     }
+    // The convolutions without ref: its direct loops take seconds per call here.
     for (const ConvCase &c : conv_cases)
-        for (int direction = 0; direction < 3; direction++)
+        for (int direction = 0; direction < 3; direction++) {
+            std::string name = std::string("conv/") + c.what + "_" + conv_directions[direction] + "/";
             for (int i = 0; i < count; i++)
-                benchmark::RegisterBenchmark((std::string("conv_transpose2d/") + c.what + "/" + conv_directions[direction] +
-                                              "/" + available[i]->isa).c_str(),
-                                             bench_conv, available[i], c, direction);
+                if (std::string(available[i]->isa) != "ref")
+                    benchmark::RegisterBenchmark((name + available[i]->isa).c_str(), bench_conv, available[i], c, direction);
+            benchmark::RegisterBenchmark((name + "openblas_1t").c_str(), bench_openblas, conv_equivalent_gemm(c, direction),
+                                         1, widest_peak);
+        }
     for (const ElementwiseOp &op : elementwise_ops)
         for (int i = 0; i < count; i++)
             benchmark::RegisterBenchmark((std::string(op.name) + "/" + available[i]->isa).c_str(), bench_elementwise,

@@ -107,6 +107,34 @@ typedef void conv_transpose2d_backward_weights_fn(const struct conv_shape *s, co
                                                   const float *dy, float *dw, int accumulate,
                                                   float *workspace);
 
+/* A convolution (Keras Conv2D, stride 1, padding 'same') with a square
+ * window of `kernel` = 1 or 3 on NHWC tensors; every field is >= 1:
+ *   x: [batch, height, width, in_c]
+ *   w: [kernel, kernel, in_c, out_c]  (kh, kw, in channel, out channel: Keras' kernel)
+ *   y: [batch, height, width, out_c]
+ *   y[b, i, j, co] = act(bias[co] + sum of x[b, i + kh - p, j + kw - p, ci] w[kh, kw, ci, co]
+ *     over the pixels inside x), p = kernel / 2 ('same': zeros outside). */
+struct conv2d_shape { int batch, height, width, in_c, out_c, kernel; };
+
+/* Scratch (floats) that a call of any conv2d function with this shape may use. */
+size_t conv2d_workspace_floats(const struct conv2d_shape *s);
+
+/* y = act(conv(x, w) + bias) (bias: out_c floats or NULL). */
+typedef void conv2d_fn(const struct conv2d_shape *s, const float *x, const float *w,
+                       const float *bias, enum activation act, float *y, float *workspace);
+/* dx = J_x^T dy of the convolution without its activation (dy is the
+ * gradient at conv(x, w) + bias). */
+typedef void conv2d_backward_data_fn(const struct conv2d_shape *s, const float *dy,
+                                     const float *w, float *dx, float *workspace);
+/* dw = (accumulate ? dw : 0) + J_w^T dy given x. */
+typedef void conv2d_backward_weights_fn(const struct conv2d_shape *s, const float *x,
+                                        const float *dy, float *dw, int accumulate,
+                                        float *workspace);
+
+/* Threads: the kernels split their work over OpenMP's threads so that every
+ * output element is summed in one fixed order: results are bit-identical for
+ * any thread count. */
+
 struct kernels {
     const char *isa;            /* "ref", "avx2", "avx512", "neon" */
     sgemm_fn *sgemm;
@@ -124,6 +152,9 @@ struct kernels {
     conv_transpose2d_fn *conv_transpose2d;
     conv_transpose2d_backward_data_fn *conv_transpose2d_backward_data;
     conv_transpose2d_backward_weights_fn *conv_transpose2d_backward_weights;
+    conv2d_fn *conv2d;
+    conv2d_backward_data_fn *conv2d_backward_data;
+    conv2d_backward_weights_fn *conv2d_backward_weights;
 };
 
 /* Keras defaults for AdamW. */

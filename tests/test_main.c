@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include "test_util.h"
 
-test_collector kernel_tests, conv_kernel_tests;
+test_collector kernel_tests, conv_kernel_tests, conv2d_kernel_tests;
 test_collector runtime_tests __attribute__((weak));
 
 int main(void)
 {
-    test_collector *collectors[] = { kernel_tests, conv_kernel_tests, runtime_tests };
+    test_collector *collectors[] = { kernel_tests, conv_kernel_tests, conv2d_kernel_tests, runtime_tests };
     size_t count = 0;
     for (size_t c = 0; c < sizeof collectors / sizeof collectors[0]; c++)
         if (collectors[c])

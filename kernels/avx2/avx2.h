@@ -5,6 +5,7 @@
 
 #include "../kernels.h"
 #include "../sgemm_blocked.h"
+#include "../igemm.h"
 
 sgemm_fn sgemm_avx2;
 binary_fn add_avx2, mul_avx2;
@@ -21,8 +22,18 @@ sum_rows_fn sum_rows_avx2;
 conv_transpose2d_fn conv_transpose2d_avx2;
 conv_transpose2d_backward_data_fn conv_transpose2d_backward_data_avx2;
 conv_transpose2d_backward_weights_fn conv_transpose2d_backward_weights_avx2;
+conv2d_fn conv2d_avx2;
+conv2d_backward_data_fn conv2d_backward_data_avx2;
+conv2d_backward_weights_fn conv2d_backward_weights_avx2;
 panel_transpose_fn sgemm_transpose_panel_avx2;
 bias_activation_fn bias_activation_avx2;
+igemm_microkernel_fn igemm_ukernel_6x16_avx2;
 sgemm_microkernel_fn sgemm_ukernel_6x16_avx2;
+
+extern const struct sgemm_microkernel sgemm_6x16_avx2;
+
+wgemm_microkernel_fn wgemm_ukernel_4x16_avx2;
+
+igemm_microkernel_fn igemm_ukernel_8x1_avx2;
 
 #endif

@@ -3,7 +3,7 @@
  * is 16 KiB, a third of L1; a 240 x 256 A block is 240 KiB, a quarter of L2. */
 #include "avx2.h"
 
-static const struct sgemm_microkernel ukernel_6x16 = {
+const struct sgemm_microkernel sgemm_6x16_avx2 = {
     .mr = 6, .nr = 16,
     .kc = 256, .mc = 504,
     .run = sgemm_ukernel_6x16_avx2,
@@ -16,6 +16,6 @@ void sgemm_avx2(enum gemm_layout layout, int m, int n, int k,
                 float *c, int ldc, int accumulate,
                 const float *bias, enum activation act)
 {
-    sgemm_blocked(&ukernel_6x16, layout, m, n, k, a, lda, b, ldb, c, ldc,
+    sgemm_blocked(&sgemm_6x16_avx2, layout, m, n, k, a, lda, b, ldb, c, ldc,
                   accumulate, bias, act);
 }

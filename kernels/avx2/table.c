@@ -16,4 +16,7 @@ const struct kernels kernels_avx2 = {
     .conv_transpose2d = conv_transpose2d_avx2,
     .conv_transpose2d_backward_data = conv_transpose2d_backward_data_avx2,
     .conv_transpose2d_backward_weights = conv_transpose2d_backward_weights_avx2,
+    .conv2d = conv2d_avx2,
+    .conv2d_backward_data = conv2d_backward_data_avx2,
+    .conv2d_backward_weights = conv2d_backward_weights_avx2,
 };

@@ -5,6 +5,7 @@
 
 #include "../kernels.h"
 #include "../sgemm_blocked.h"
+#include "../igemm.h"
 #include "../avx2/avx2.h" /* the panel transpose is shared */
 
 sgemm_fn sgemm_avx512;
@@ -22,7 +23,18 @@ sum_rows_fn sum_rows_avx512;
 conv_transpose2d_fn conv_transpose2d_avx512;
 conv_transpose2d_backward_data_fn conv_transpose2d_backward_data_avx512;
 conv_transpose2d_backward_weights_fn conv_transpose2d_backward_weights_avx512;
+conv2d_fn conv2d_avx512;
+conv2d_backward_data_fn conv2d_backward_data_avx512;
+conv2d_backward_weights_fn conv2d_backward_weights_avx512;
 bias_activation_fn bias_activation_avx512;
+igemm_microkernel_fn igemm_ukernel_12x32_avx512;
 sgemm_microkernel_fn sgemm_ukernel_8x48_avx512;
+
+extern const struct sgemm_microkernel sgemm_8x48_avx512, sgemm_12x32_avx512;
+sgemm_microkernel_fn sgemm_ukernel_12x32_avx512;
+
+wgemm_microkernel_fn wgemm_ukernel_8x32_avx512;
+
+igemm_microkernel_fn igemm_ukernel_8x1_avx512;
 
 #endif

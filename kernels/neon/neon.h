@@ -8,6 +8,7 @@
 #include <string.h>
 #include "../kernels.h"
 #include "../sgemm_blocked.h"
+#include "../igemm.h"
 
 sgemm_fn sgemm_neon;
 binary_fn add_neon, mul_neon;
@@ -24,7 +25,11 @@ sum_rows_fn sum_rows_neon;
 conv_transpose2d_fn conv_transpose2d_neon;
 conv_transpose2d_backward_data_fn conv_transpose2d_backward_data_neon;
 conv_transpose2d_backward_weights_fn conv_transpose2d_backward_weights_neon;
+conv2d_fn conv2d_neon;
+conv2d_backward_data_fn conv2d_backward_data_neon;
+conv2d_backward_weights_fn conv2d_backward_weights_neon;
 bias_activation_fn bias_activation_neon;
+igemm_microkernel_fn igemm_ukernel_8x12_neon;
 sgemm_microkernel_fn sgemm_ukernel_8x12_neon;
 
 /* The n < 4 elements left after an array's 4-float steps: load_tail copies
@@ -58,5 +63,11 @@ static inline float64x2_t add_widened(float64x2_t total, float32x4_t partial)
     total = vaddq_f64(total, vcvt_f64_f32(vget_low_f32(partial)));
     return vaddq_f64(total, vcvt_high_f64_f32(partial));
 }
+
+extern const struct sgemm_microkernel sgemm_8x12_neon;
+
+wgemm_microkernel_fn wgemm_ukernel_8x12_neon;
+
+igemm_microkernel_fn igemm_ukernel_4x1_neon;
 
 #endif

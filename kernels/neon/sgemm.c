@@ -7,7 +7,7 @@
  *   mc = 128: the packed 128 x 256 A block (128 KB) stays in L2. */
 #include "neon.h"
 
-static const struct sgemm_microkernel ukernel_8x12 = {
+const struct sgemm_microkernel sgemm_8x12_neon = {
     .mr = 8, .nr = 12,
     .kc = 256, .mc = 128,
     .run = sgemm_ukernel_8x12_neon,
@@ -19,6 +19,6 @@ void sgemm_neon(enum gemm_layout layout, int m, int n, int k,
                 float *c, int ldc, int accumulate,
                 const float *bias, enum activation act)
 {
-    sgemm_blocked(&ukernel_8x12, layout, m, n, k, a, lda, b, ldb, c, ldc,
+    sgemm_blocked(&sgemm_8x12_neon, layout, m, n, k, a, lda, b, ldb, c, ldc,
                   accumulate, bias, act);
 }

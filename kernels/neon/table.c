@@ -16,4 +16,7 @@ const struct kernels kernels_neon = {
     .conv_transpose2d = conv_transpose2d_neon,
     .conv_transpose2d_backward_data = conv_transpose2d_backward_data_neon,
     .conv_transpose2d_backward_weights = conv_transpose2d_backward_weights_neon,
+    .conv2d = conv2d_neon,
+    .conv2d_backward_data = conv2d_backward_data_neon,
+    .conv2d_backward_weights = conv2d_backward_weights_neon,
 };

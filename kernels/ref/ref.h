@@ -22,5 +22,8 @@ sum_rows_fn sum_rows_ref;
 conv_transpose2d_fn conv_transpose2d_ref;
 conv_transpose2d_backward_data_fn conv_transpose2d_backward_data_ref;
 conv_transpose2d_backward_weights_fn conv_transpose2d_backward_weights_ref;
+conv2d_fn conv2d_ref;
+conv2d_backward_data_fn conv2d_backward_data_ref;
+conv2d_backward_weights_fn conv2d_backward_weights_ref;
 
 #endif

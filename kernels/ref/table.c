@@ -16,4 +16,7 @@ const struct kernels kernels_ref = {
     .conv_transpose2d = conv_transpose2d_ref,
     .conv_transpose2d_backward_data = conv_transpose2d_backward_data_ref,
     .conv_transpose2d_backward_weights = conv_transpose2d_backward_weights_ref,
+    .conv2d = conv2d_ref,
+    .conv2d_backward_data = conv2d_backward_data_ref,
+    .conv2d_backward_weights = conv2d_backward_weights_ref,
 };

@@ -1,28 +1,35 @@
-/* AVX-512 transposed convolution: the shared sgemm formulation of
- * kernels/conv_transpose2d.c around sgemm_avx512. And the row sum (the bias
- * gradient) with intrinsics. */
+/* AVX512 convolutions: the shared formulations of kernels/conv.c around
+ * the 12 x 32 indirect GEMM microkernel and the 8 x 32
+ * weight-gradient one. And the row sum
+ * (the bias gradient) with intrinsics. */
 #include "avx512.h"
 #include "vector_math.h"
-#include "../conv_transpose2d.h"
+#include "../conv.h"
 
-void conv_transpose2d_avx512(const struct conv_shape *s, const float *x, const float *w,
-                             const float *bias, float *y, float *workspace)
-{
-    conv_transpose2d_gemm(sgemm_avx512, s, x, w, bias, y, workspace);
-}
+static const struct igemm_microkernel igemm_12x32 = {
+    .mr = 12, .nr = 32,
+    .run = igemm_ukernel_12x32_avx512,
+    .epilogue = bias_activation_avx512,
+};
 
-void conv_transpose2d_backward_data_avx512(const struct conv_shape *s, const float *dy,
-                                           const float *w, float *dx, float *workspace)
-{
-    conv_transpose2d_backward_data_gemm(sgemm_avx512, s, dy, w, dx, workspace);
-}
+static const struct igemm_microkernel igemm_8x1 = {
+    .mr = 8, .nr = 1,
+    .run = igemm_ukernel_8x1_avx512,
+    .epilogue = bias_activation_avx512,
+};
 
-void conv_transpose2d_backward_weights_avx512(const struct conv_shape *s, const float *x,
-                                              const float *dy, float *dw, int accumulate,
-                                              float *workspace)
-{
-    conv_transpose2d_backward_weights_gemm(sgemm_avx512, s, x, dy, dw, accumulate, workspace);
-}
+static const struct wgemm_microkernel wgemm_8x32 = {
+    .mr = 8, .nr = 32,
+    .run = wgemm_ukernel_8x32_avx512,
+};
+
+static const struct conv_isa conv_avx512 = {
+    .igemm_narrow = &igemm_8x1,
+    .igemm = &igemm_12x32,
+    .wgemm = &wgemm_8x32,
+};
+
+DEFINE_CONV_KERNELS(avx512, &conv_avx512)
 
 /* Column sums of x [rows, cols], 16 columns per vector. Panels of 64 columns
  * keep four accumulators in registers while the rows stream past, so each

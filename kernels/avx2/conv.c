@@ -1,28 +1,35 @@
-/* AVX2 transposed convolution: the shared sgemm formulation of
- * kernels/conv_transpose2d.c around sgemm_avx2. And the row sum (the bias
- * gradient) with intrinsics. */
+/* AVX2 convolutions: the shared formulations of kernels/conv.c around
+ * the 6 x 16 indirect GEMM microkernel and the 4 x 16
+ * weight-gradient one. And the row sum
+ * (the bias gradient) with intrinsics. */
 #include "avx2.h"
 #include "vector_math.h"
-#include "../conv_transpose2d.h"
+#include "../conv.h"
 
-void conv_transpose2d_avx2(const struct conv_shape *s, const float *x, const float *w,
-                           const float *bias, float *y, float *workspace)
-{
-    conv_transpose2d_gemm(sgemm_avx2, s, x, w, bias, y, workspace);
-}
+static const struct igemm_microkernel igemm_6x16 = {
+    .mr = 6, .nr = 16,
+    .run = igemm_ukernel_6x16_avx2,
+    .epilogue = bias_activation_avx2,
+};
 
-void conv_transpose2d_backward_data_avx2(const struct conv_shape *s, const float *dy,
-                                         const float *w, float *dx, float *workspace)
-{
-    conv_transpose2d_backward_data_gemm(sgemm_avx2, s, dy, w, dx, workspace);
-}
+static const struct igemm_microkernel igemm_8x1 = {
+    .mr = 8, .nr = 1,
+    .run = igemm_ukernel_8x1_avx2,
+    .epilogue = bias_activation_avx2,
+};
 
-void conv_transpose2d_backward_weights_avx2(const struct conv_shape *s, const float *x,
-                                            const float *dy, float *dw, int accumulate,
-                                            float *workspace)
-{
-    conv_transpose2d_backward_weights_gemm(sgemm_avx2, s, x, dy, dw, accumulate, workspace);
-}
+static const struct wgemm_microkernel wgemm_4x16 = {
+    .mr = 4, .nr = 16,
+    .run = wgemm_ukernel_4x16_avx2,
+};
+
+static const struct conv_isa conv_avx2 = {
+    .igemm_narrow = &igemm_8x1,
+    .igemm = &igemm_6x16,
+    .wgemm = &wgemm_4x16,
+};
+
+DEFINE_CONV_KERNELS(avx2, &conv_avx2)
 
 /* Column sums of x [rows, cols], 8 columns per vector. Panels of 32 columns
  * keep four accumulators in registers while the rows stream past, so each

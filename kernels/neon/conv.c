@@ -1,27 +1,34 @@
-/* NEON transposed convolution: the shared sgemm formulation of
- * kernels/conv_transpose2d.c around sgemm_neon. And the row sum (the bias
- * gradient) with intrinsics. */
+/* NEON convolutions: the shared formulations of kernels/conv.c around
+ * the 8 x 12 indirect GEMM microkernel and the 8 x 12
+ * weight-gradient one. And the row sum
+ * (the bias gradient) with intrinsics. */
 #include "neon.h"
-#include "../conv_transpose2d.h"
+#include "../conv.h"
 
-void conv_transpose2d_neon(const struct conv_shape *s, const float *x, const float *w,
-                           const float *bias, float *y, float *workspace)
-{
-    conv_transpose2d_gemm(sgemm_neon, s, x, w, bias, y, workspace);
-}
+static const struct igemm_microkernel igemm_8x12 = {
+    .mr = 8, .nr = 12,
+    .run = igemm_ukernel_8x12_neon,
+    .epilogue = bias_activation_neon,
+};
 
-void conv_transpose2d_backward_data_neon(const struct conv_shape *s, const float *dy,
-                                         const float *w, float *dx, float *workspace)
-{
-    conv_transpose2d_backward_data_gemm(sgemm_neon, s, dy, w, dx, workspace);
-}
+static const struct igemm_microkernel igemm_4x1 = {
+    .mr = 4, .nr = 1,
+    .run = igemm_ukernel_4x1_neon,
+    .epilogue = bias_activation_neon,
+};
 
-void conv_transpose2d_backward_weights_neon(const struct conv_shape *s, const float *x,
-                                            const float *dy, float *dw, int accumulate,
-                                            float *workspace)
-{
-    conv_transpose2d_backward_weights_gemm(sgemm_neon, s, x, dy, dw, accumulate, workspace);
-}
+static const struct wgemm_microkernel wgemm_8x12 = {
+    .mr = 8, .nr = 12,
+    .run = wgemm_ukernel_8x12_neon,
+};
+
+static const struct conv_isa conv_neon = {
+    .igemm_narrow = &igemm_4x1,
+    .igemm = &igemm_8x12,
+    .wgemm = &wgemm_8x12,
+};
+
+DEFINE_CONV_KERNELS(neon, &conv_neon)
 
 /* Column sums of x [rows, cols], 4 columns per vector. Panels of 16 columns
  * keep four accumulators in registers while the rows stream past, so each
