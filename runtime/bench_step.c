@@ -59,46 +59,61 @@ static double all_core_peak(const struct kernels *k)
     return median(rates, REPEATS);
 }
 
-struct op_time { const char *op; int backward; double seconds, flops; };
+struct layer_time {
+    const char *op;
+    int backward;
+    char sizes[64];
+    double seconds, flops;
+};
 
-/* Per (op, direction): seconds per step and model FLOPs, largest first. */
-static void print_profile(const struct trainer *t, int model_nodes, const double *node_seconds, double steps,
-                          double step_seconds)
+static int slower_first(const void *a, const void *b)
 {
-    struct op_time rows[2 * OP_COUNT_] = { 0 };
+    double x = ((const struct layer_time *)a)->seconds, y = ((const struct layer_time *)b)->seconds;
+    return (x < y) - (x > y);
+}
+
+/* Per (op, direction, sizes), which for the matmuls and convolutions is
+ * one layer's pass: seconds per step and model FLOPs, slowest first. */
+static void print_profile(const struct trainer *t, int model_nodes, const double *node_seconds, double steps,
+                          double step_seconds, double peak)
+{
     const struct plan *p = &t->step_plan;
-    for (int i = 0; i < p->order_count; i++) {
-        int id = p->order[i];
-        enum op op = t->variant->graph.nodes[id].op;
-        struct op_time *row = &rows[2 * op + (id >= model_nodes)];
-        row->op = graph_op_name(op);
-        row->backward = id >= model_nodes;
-        row->seconds += node_seconds[id] / steps;
-        row->flops += node_flops(p, id);
-    }
-    for (int i = 0; i < 2 * OP_COUNT_; i++)
-        for (int j = i + 1; j < 2 * OP_COUNT_; j++)
-            if (rows[j].seconds > rows[i].seconds) {
-                struct op_time swap = rows[i];
-                rows[i] = rows[j];
-                rows[j] = swap;
-            }
-    printf("  where a training step's time goes, by op (forward: the network's own nodes; backward: what the\n"
-           "  losses, autograd and the gradient trick added):\n");
-    printf("  | op | direction | ms per step | share of the step | GFLOP/s |\n  |---|---|---|---|---|\n");
+    struct layer_time *rows = calloc((size_t)p->order_count, sizeof *rows);
+    if (!rows)
+        return;
+    int count = 0;
     double graph_seconds = 0;
-    for (int i = 0; i < 2 * OP_COUNT_ && rows[i].seconds > 0; i++) {
-        graph_seconds += rows[i].seconds;
-        if (rows[i].seconds < 1e-5)
-            continue; /* under 10 us: reshapes, inputs, constants */
-        char rate[32] = "-";
-        if (rows[i].flops > 0)
-            snprintf(rate, sizeof rate, "%.1f", rows[i].flops / rows[i].seconds * 1e-9);
-        printf("  | %s | %s | %.3f | %.1f%% | %s |\n", rows[i].op, rows[i].backward ? "backward" : "forward",
-               1e3 * rows[i].seconds, 100 * rows[i].seconds / step_seconds, rate);
+    for (int i = 0; i < p->order_count; i++) {
+        const int id = p->order[i];
+        struct layer_time row = { .op = graph_op_name(t->variant->graph.nodes[id].op), .backward = id >= model_nodes };
+        node_describe(p, id, row.sizes, sizeof row.sizes);
+        graph_seconds += node_seconds[id] / steps;
+        int r = 0;
+        while (r < count && !(rows[r].op == row.op && rows[r].backward == row.backward &&
+                              strcmp(rows[r].sizes, row.sizes) == 0))
+            r++;
+        if (r == count)
+            rows[count++] = row;
+        rows[r].seconds += node_seconds[id] / steps;
+        rows[r].flops += node_flops(p, id);
     }
-    printf("  | (outside the graph: inputs, noise, AdamW) | | %.3f | %.1f%% | |\n", 1e3 * (step_seconds - graph_seconds),
-           100 * (step_seconds - graph_seconds) / step_seconds);
+    qsort(rows, (size_t)count, sizeof *rows, slower_first);
+    printf("  where a training step's time goes, by layer and op (forward: the network's own nodes; backward:\n"
+           "  what the losses, autograd and the gradient trick added; ops under 1%% of the step left out):\n");
+    printf("  | op | direction | sizes | ms per step | share of the step | GFLOP/s | of the all-core peak |\n"
+           "  |---|---|---|---|---|---|---|\n");
+    for (int i = 0; i < count && rows[i].seconds >= 0.01 * step_seconds; i++) {
+        char rate[32] = "-", share[32] = "-";
+        if (rows[i].flops > 0) {
+            snprintf(rate, sizeof rate, "%.1f", rows[i].flops / rows[i].seconds * 1e-9);
+            snprintf(share, sizeof share, "%.0f%%", 100 * rows[i].flops / rows[i].seconds * 1e-9 / peak);
+        }
+        printf("  | %s | %s | %s | %.3f | %.1f%% | %s | %s |\n", rows[i].op, rows[i].backward ? "backward" : "forward",
+               rows[i].sizes, 1e3 * rows[i].seconds, 100 * rows[i].seconds / step_seconds, rate, share);
+    }
+    printf("  | (outside the graph: inputs, noise, AdamW, EMA) | | | %.3f | %.1f%% | | |\n",
+           1e3 * (step_seconds - graph_seconds), 100 * (step_seconds - graph_seconds) / step_seconds);
+    free(rows);
 }
 
 static int bench_variant(const struct context *ctx, struct variant *v, double peak, char *err, size_t errlen)
@@ -151,7 +166,7 @@ static int bench_variant(const struct context *ctx, struct variant *v, double pe
     printf("  sampling (%d steps of %d images): %.1f ms, %.0f images/s, %.1f GFLOP/s, %.0f%% of the all-core peak\n",
            v->diffusion.steps, batch, 1e3 * sample, batch / sample, sample_flops / sample * 1e-9,
            100 * sample_flops / sample * 1e-9 / peak);
-    print_profile(&t, model_nodes, node_seconds, (double)REPEATS * STEPS_PER_REPEAT, step);
+    print_profile(&t, model_nodes, node_seconds, (double)REPEATS * STEPS_PER_REPEAT, step, peak);
     status = 0;
 done:
     trainer_free(&t);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "executor.h"
+#include "parallel.h"
 
 static size_t node_floats(const struct graph *g, int batch, int id)
 {
@@ -40,6 +41,42 @@ static int is_alias(enum op op)
     return op == OP_RESHAPE || op == OP_PARAM;
 }
 
+/* A bias add whose input is a forward matmul or transposed convolution
+ * that nothing else reads is done by that kernel's epilogue, in the same
+ * pass: the producer gets the bias (bias_of) and the bias add becomes an
+ * alias of its output (fused), run as nothing. */
+static int fuse_biases(struct plan *p, const char *wanted, int count, const int *outputs)
+{
+    const struct graph *g = p->graph;
+    int *users = calloc((size_t)g->count, sizeof *users);
+    p->bias_of = malloc((size_t)g->count * sizeof *p->bias_of);
+    p->fused = calloc((size_t)g->count, 1);
+    if (!users || !p->bias_of || !p->fused) {
+        free(users);
+        return -1;
+    }
+    for (int i = 0; i < count; i++)
+        users[outputs[i]]++;
+    for (int id = 0; id < g->count; id++) {
+        p->bias_of[id] = -1;
+        for (int j = 0; wanted[id] && j < 3; j++)
+            if (g->nodes[id].inputs[j] >= 0)
+                users[g->nodes[id].inputs[j]]++;
+    }
+    for (int id = 0; id < g->count; id++) {
+        const struct node *n = &g->nodes[id];
+        if (!wanted[id] || n->op != OP_BIAS_ADD || users[n->inputs[0]] != 1)
+            continue;
+        const struct node *producer = &g->nodes[n->inputs[0]];
+        if (producer->op == OP_CONV_TRANSPOSE || (producer->op == OP_MATMUL && producer->layout == GEMM_NN)) {
+            p->bias_of[n->inputs[0]] = n->inputs[1];
+            p->fused[id] = 1;
+        }
+    }
+    free(users);
+    return 0;
+}
+
 int plan_create(struct plan *p, const struct graph *g, const struct kernels *k, int batch,
                 int count, const int *outputs, float *params, char *err, size_t errlen)
 {
@@ -63,13 +100,16 @@ int plan_create(struct plan *p, const struct graph *g, const struct kernels *k, 
                 if (g->nodes[id].inputs[j] >= 0)
                     wanted[g->nodes[id].inputs[j]] = 1;
 
+    if (fuse_biases(p, wanted, count, outputs) != 0)
+        goto out_of_memory;
+
     size_t workspace = 0;
     for (int id = 0; id < g->count; id++) {
         if (!wanted[id])
             continue;
         p->order[p->order_count++] = id;
         enum op op = g->nodes[id].op;
-        if (!is_alias(op))
+        if (!is_alias(op) && !p->fused[id])
             p->arena_floats += (node_floats(g, batch, id) + 15) / 16 * 16;
         if (op == OP_CONV_TRANSPOSE || op == OP_CONV_TRANSPOSE_DATA || op == OP_CONV_TRANSPOSE_WEIGHTS) {
             struct conv_shape s = conv_shape_of(g, batch, id);
@@ -87,7 +127,7 @@ int plan_create(struct plan *p, const struct graph *g, const struct kernels *k, 
         const struct node *n = &g->nodes[id];
         if (n->op == OP_PARAM) {
             p->buffers[id] = params + n->param_offset;
-        } else if (n->op == OP_RESHAPE) {
+        } else if (n->op == OP_RESHAPE || p->fused[id]) {
             p->buffers[id] = p->buffers[n->inputs[0]];
         } else {
             p->buffers[id] = next;
@@ -110,6 +150,8 @@ out_of_memory:
 
 void plan_free(struct plan *p)
 {
+    free(p->bias_of);
+    free(p->fused);
     free(p->order);
     free(p->buffers);
     free(p->arena);
@@ -124,15 +166,22 @@ static void matrix_of(const struct plan *p, int id, int *rows, int *cols)
     *cols = s->batched ? (int)shape_size(s) : s->dims[1];
 }
 
-static void run_matmul(const struct plan *p, const struct node *n, float *out)
+/* The bias fused into node id, or NULL. */
+static const float *fused_bias(const struct plan *p, int id)
 {
+    return p->bias_of[id] >= 0 ? p->buffers[p->bias_of[id]] : NULL;
+}
+
+static void run_matmul(const struct plan *p, int id, float *out)
+{
+    const struct node *n = &p->graph->nodes[id];
     int ar, ac, br, bc;
     matrix_of(p, n->inputs[0], &ar, &ac);
     matrix_of(p, n->inputs[1], &br, &bc);
     int m = n->layout == GEMM_TN ? ac : ar, k = n->layout == GEMM_TN ? ar : ac;
     int cols = n->layout == GEMM_NT ? br : bc;
     p->kernels->sgemm(n->layout, m, cols, k, p->buffers[n->inputs[0]], ac, p->buffers[n->inputs[1]], bc, out, cols,
-                      0, NULL, ACTIVATION_NONE);
+                      0, fused_bias(p, id), ACTIVATION_NONE);
 }
 
 static void run_node(const struct plan *p, int id)
@@ -150,11 +199,11 @@ static void run_node(const struct plan *p, int id)
     case OP_INPUT: case OP_PARAM: case OP_RESHAPE: case OP_ONES:
         break;
     case OP_MATMUL:
-        run_matmul(p, n, out);
+        run_matmul(p, id, out);
         break;
     case OP_CONV_TRANSPOSE: {
         struct conv_shape s = conv_shape_of(g, p->batch, id);
-        k->conv_transpose2d(&s, a, b, NULL, out, p->workspace);
+        k->conv_transpose2d(&s, a, b, fused_bias(p, id), out, p->workspace);
         break;
     }
     case OP_CONV_TRANSPOSE_DATA: {
@@ -180,14 +229,14 @@ static void run_node(const struct plan *p, int id)
         break;
     }
     case OP_ADD:
-        k->add(count, a, b, out);
+        parallel_binary(k->add, count, a, b, out);
         break;
     case OP_SUB:
         for (size_t i = 0; i < count; i++)
             out[i] = a[i] - b[i];
         break;
     case OP_MUL:
-        k->mul(count, a, b, out);
+        parallel_binary(k->mul, count, a, b, out);
         break;
     case OP_SCALE:
         k->scale(count, n->alpha, a, out);
@@ -209,16 +258,16 @@ static void run_node(const struct plan *p, int id)
         break;
     }
     case OP_RELU:
-        k->relu(count, a, out);
+        parallel_unary(k->relu, count, a, out);
         break;
     case OP_RELU_GRAD:
-        k->relu_backward(count, a, b, out);
+        parallel_unary_backward(k->relu_backward, count, a, b, out);
         break;
     case OP_SIGMOID:
-        k->sigmoid(count, a, out);
+        parallel_unary(k->sigmoid, count, a, out);
         break;
     case OP_SIGMOID_GRAD:
-        k->sigmoid_backward(count, a, b, out);
+        parallel_unary_backward(k->sigmoid_backward, count, a, b, out);
         break;
     case OP_MAE:
         out[0] = k->mae_loss(node_floats(g, p->batch, n->inputs[0]), a, b);
@@ -240,6 +289,8 @@ static void run_node(const struct plan *p, int id)
 void plan_run(const struct plan *p)
 {
     for (int i = 0; i < p->order_count; i++) {
+        if (p->fused[p->order[i]])
+            continue;
         if (!p->node_seconds) {
             run_node(p, p->order[i]);
             continue;
@@ -270,6 +321,24 @@ double node_flops(const struct plan *p, int node)
         return 2.0 * s.batch * s.in_h * s.in_w * s.in_c * s.out_c * 9;
     }
     return 0;
+}
+
+void node_describe(const struct plan *p, int node, char *buf, size_t size)
+{
+    const struct node *n = &p->graph->nodes[node];
+    if (n->op == OP_MATMUL) {
+        int ar, ac, br, bc;
+        matrix_of(p, n->inputs[0], &ar, &ac);
+        matrix_of(p, n->inputs[1], &br, &bc);
+        static const char *const layouts[] = { "NN", "NT", "TN" };
+        snprintf(buf, size, "%s %dx%d by %dx%d", layouts[n->layout], ar, ac, br, bc);
+    } else if (n->op == OP_CONV_TRANSPOSE || n->op == OP_CONV_TRANSPOSE_DATA || n->op == OP_CONV_TRANSPOSE_WEIGHTS) {
+        struct conv_shape s = conv_shape_of(p->graph, p->batch, node);
+        snprintf(buf, size, "%dx%dx%d to %dx%dx%d", s.in_h, s.in_w, s.in_c, s.in_h * s.stride, s.in_w * s.stride,
+                 s.out_c);
+    } else {
+        snprintf(buf, size, "%zu floats", node_floats(p->graph, p->batch, node));
+    }
 }
 
 double plan_flops(const struct plan *p)

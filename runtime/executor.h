@@ -3,7 +3,8 @@
  * Planning keeps only the nodes the outputs depend on and gives each a
  * buffer, all carved from one allocation made here; running allocates
  * nothing. Parameters live in the caller's flat buffer; reshapes alias
- * their input. */
+ * their input, and so does a bias add that its producer's kernel does
+ * (see fuse_biases in executor.c). */
 #ifndef DDIM_EXECUTOR_H
 #define DDIM_EXECUTOR_H
 
@@ -21,6 +22,8 @@ struct plan {
     float *arena;           /* every buffer the plan owns */
     size_t arena_floats;
     float *workspace;       /* scratch shared by the convolutions */
+    int *bias_of;           /* per node id: the bias node its kernel adds, or -1 */
+    char *fused;            /* per node id: 1 for a bias add done by its producer */
     double *node_seconds;   /* when not NULL: plan_run adds each node's time (per node id) */
 };
 
@@ -42,5 +45,8 @@ void plan_run(const struct plan *p);
  * convolutions (the other ops are not counted). */
 double plan_flops(const struct plan *p);
 double node_flops(const struct plan *p, int node);
+/* The node's sizes for a profile: "NN 64x785 by 785x3136" for a matmul,
+ * "7x7x64 to 14x14x64" for a convolution, "N floats" otherwise. */
+void node_describe(const struct plan *p, int node, char *buf, size_t size);
 
 #endif

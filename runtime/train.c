@@ -7,6 +7,7 @@
 #include "mnist.h"
 #include "rng.h"
 #include "train.h"
+#include "parallel.h"
 
 #define PIXELS MNIST_IMAGE_PIXELS
 
@@ -211,10 +212,11 @@ int trainer_epoch(struct trainer *t, int epoch, struct progress *progress, struc
         }
         gather_gradients(t);
         t->step++;
-        t->kernels->adamw_step(t->param_floats, t->params, t->grads, t->adam_m, t->adam_v, (float)c->learning_rate,
-                               ADAMW_BETA1, ADAMW_BETA2, ADAMW_EPSILON, (float)c->weight_decay, t->step);
+        parallel_adamw(t->kernels->adamw_step, t->param_floats, t->params, t->grads, t->adam_m, t->adam_v,
+                       (float)c->learning_rate, ADAMW_BETA1, ADAMW_BETA2, ADAMW_EPSILON,
+                       (float)c->weight_decay, t->step);
         if (t->ema)
-            t->kernels->ema_update(t->param_floats, (float)c->ema, t->params, t->ema);
+            parallel_ema(t->kernels->ema_update, t->param_floats, (float)c->ema, t->params, t->ema);
         noise_sum += noise_loss;
         image_sum += image_loss;
         if (progress)

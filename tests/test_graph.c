@@ -19,6 +19,7 @@
 #define BATCH 2
 #define FD_STEP 1e-3f
 #define PROBES 8           /* coordinates probed per tensor */
+#define STEPS 3            /* difference steps tried per probe */
 #define TOLERANCE 1e-2     /* per probe, relative (see compare_gradient) */
 
 struct check {
@@ -72,11 +73,11 @@ static double perturbed_value(struct check *c, struct plan *forward, float *x, s
 /* Compares gradient node `grad` of tensor `var` (a parameter or an input)
  * with central differences of sum(value_node * cotangent) at PROBES
  * coordinates. A probe agrees when |analytic - numeric| <= TOLERANCE (|numeric|
- * + rms), rms over the probes, at step FD_STEP or FD_STEP / 100. ReLU's kinks
- * make a difference quotient meaningless where one lies within the step:
- * the smaller step crosses fewer of them (an input like the noise level
- * feeds thousands of ReLUs), the larger one rounds less. A wrong
- * derivative disagrees at both steps and at most probes; at most a quarter
+ * + rms), rms over the probes, at step FD_STEP, FD_STEP / 10 or FD_STEP / 100.
+ * ReLU's kinks make a difference quotient meaningless where one lies within
+ * the step: the smaller steps cross fewer of them (an input like the noise
+ * level, or a bias, feeds thousands of ReLUs), the larger round less. A wrong
+ * derivative disagrees at every step and at most probes; at most a quarter
  * of the probes may disagree. */
 static void compare_gradient(struct check *c, struct plan *full, struct plan *forward, int var, int grad,
                              int value_node, const char *what)
@@ -86,12 +87,13 @@ static void compare_gradient(struct check *c, struct plan *full, struct plan *fo
     const float *analytic = plan_buffer(full, grad);
     const size_t n = plan_node_floats(forward, var);
     const int probes = n < PROBES ? (int)n : PROBES;
-    double numeric[PROBES][2], rms = 0;
+    static const float steps[STEPS] = { FD_STEP, FD_STEP / 10, FD_STEP / 100 };
+    double numeric[PROBES][STEPS], rms = 0;
     size_t at[PROBES];
     for (int p = 0; p < probes; p++) {
         at[p] = (size_t)p * 7919 % n;
-        for (int s = 0; s < 2; s++) {
-            float above, below, step = s == 0 ? FD_STEP : FD_STEP / 100;
+        for (int s = 0; s < STEPS; s++) {
+            float above, below, step = steps[s];
             double plus = perturbed_value(c, forward, x, at[p], step, value_node, &above);
             double minus = perturbed_value(c, forward, x, at[p], -step, value_node, &below);
             numeric[p][s] = (plus - minus) / ((double)above - below);
@@ -103,7 +105,7 @@ static void compare_gradient(struct check *c, struct plan *full, struct plan *fo
     for (int p = 0; p < probes; p++) {
         double a = analytic[at[p]];
         int agrees = 0;
-        for (int s = 0; s < 2; s++)
+        for (int s = 0; s < STEPS; s++)
             agrees |= fabs(a - numeric[p][s]) <= TOLERANCE * (fabs(numeric[p][s]) + rms);
         if (!agrees && disagree++ == 0)
             worst = p;
