@@ -257,18 +257,23 @@ static void weight_gradient_tiles(const struct wgemm_microkernel *uk, const stru
         for (size_t tile = first; tile < last; tile++) {
             const size_t r = tile * mr, tile_rows = m - r < mr ? m - r : mr;
             const size_t t = r / channels, c0 = r % channels;
-            const int in_place = tile_rows == mr && c0 + mr <= channels;
-            for (size_t p = 0; p < kb; p++) {
-                if (in_place) {
-                    const float *src = a[t * kc + p];
-                    tile_a[p] = src ? src + c0 : zeros;
-                    continue;
+            if (tile_rows == mr && c0 + mr <= channels) { /* in place */
+                for (size_t p = 0; p < kb; p++)
+                    tile_a[p] = a[t * kc + p] ? a[t * kc + p] + c0 : zeros;
+            } else { /* packed: row i is channel c_of[i] of tap t_of[i] */
+                size_t t_of[IGEMM_MAX_MR], c_of[IGEMM_MAX_MR];
+                for (size_t i = 0; i < tile_rows; i++)
+                    t_of[i] = (r + i) / channels, c_of[i] = (r + i) % channels;
+                for (size_t p = 0; p < kb; p++) {
+                    float *dst = pa + p * mr;
+                    for (size_t i = 0; i < tile_rows; i++) {
+                        const float *src = a[t_of[i] * kc + p];
+                        dst[i] = src ? src[c_of[i]] : 0.0f;
+                    }
+                    for (size_t i = tile_rows; i < mr; i++)
+                        dst[i] = 0.0f;
+                    tile_a[p] = dst;
                 }
-                for (size_t i = 0; i < mr; i++) {
-                    const float *src = i < tile_rows ? a[(r + i) / channels * kc + p] : NULL;
-                    pa[p * mr + i] = src ? src[(r + i) % channels] : 0.0f;
-                }
-                tile_a[p] = pa + p * mr;
             }
             float *c = dw + r * n;
             for (size_t panel = 0; panel < panels; panel++, c += nr) {

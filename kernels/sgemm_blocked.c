@@ -148,6 +148,68 @@ static void multiply_strip(const struct sgemm_microkernel *uk, size_t mb, size_t
     }
 }
 
+/* sgemm NT through the dot-product microkernel: C[i][j] = dot(A row i,
+ * B row j), both rows contiguous, nothing packed. For each group of dot_nr
+ * columns (dot_nr rows of B) the k sum goes in blocks of DOT_KC, whose
+ * dot_nr B segments (32 KiB) stay in L1 while the A segments of DOT_MC rows
+ * (512 KiB) come from L2; the blocks' dot products add up in order in a
+ * small buffer, then go to C with the epilogue. Threads split the column
+ * groups, so every element is summed in the same order for any count. */
+#define DOT_KC 2048
+#define DOT_MC 64
+/* Shorter dot products spend too much of their time in the final
+ * horizontal sums; those go through the packed path. */
+#define DOT_MIN_K 256
+
+static void dot_columns(const struct sgemm_microkernel *uk, size_t m, size_t n, size_t k,
+                        const float *a, size_t lda, const float *b, size_t ldb, float *c,
+                        size_t ldc, int accumulate, const float *bias, enum activation act,
+                        size_t j0)
+{
+    const size_t dm = (size_t)uk->dot_mr, dn = (size_t)uk->dot_nr, cols = min_size(dn, n - j0);
+    const float *ap[SGEMM_DOT_MAX_TILE], *bp[SGEMM_DOT_MAX_TILE];
+    float out[SGEMM_DOT_MAX_TILE], sums[DOT_MC * SGEMM_DOT_MAX_TILE];
+    for (size_t ic = 0; ic < m; ic += DOT_MC) {
+        const size_t mb = min_size(DOT_MC, m - ic);
+        memset(sums, 0, mb * dn * sizeof(float));
+        for (size_t pc = 0; pc < k; pc += DOT_KC) {
+            const size_t kb = min_size(DOT_KC, k - pc);
+            /* Rows past the edge repeat the last one; their sums are dropped. */
+            for (size_t j = 0; j < dn; j++)
+                bp[j] = b + (j0 + min_size(j, cols - 1)) * ldb + pc;
+            for (size_t i0 = 0; i0 < mb; i0 += dm) {
+                const size_t rows = min_size(dm, mb - i0);
+                for (size_t i = 0; i < dm; i++)
+                    ap[i] = a + (ic + i0 + min_size(i, rows - 1)) * lda + pc;
+                uk->dot(kb, ap, bp, out);
+                for (size_t i = 0; i < rows; i++)
+                    for (size_t j = 0; j < cols; j++)
+                        sums[(i0 + i) * dn + j] += out[i * dn + j];
+            }
+        }
+        for (size_t i = 0; i < mb; i++) {
+            float *row = c + (ic + i) * ldc + j0;
+            for (size_t j = 0; j < cols; j++)
+                row[j] = (accumulate ? row[j] : 0.0f) + sums[i * dn + j];
+            if (bias != NULL || act != ACTIVATION_NONE)
+                uk->epilogue(cols, bias ? bias + j0 : NULL, row, act);
+        }
+    }
+}
+
+static void sgemm_dot(const struct sgemm_microkernel *uk, size_t m, size_t n, size_t k,
+                      const float *a, size_t lda, const float *b, size_t ldb, float *c, size_t ldc,
+                      int accumulate, const float *bias, enum activation act)
+{
+    const long groups = (long)((n + (size_t)uk->dot_nr - 1) / (size_t)uk->dot_nr);
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) if (groups > 1 && 2.0 * m * n * k > 4e6)
+#endif
+    for (long group = 0; group < groups; group++)
+        dot_columns(uk, m, n, k, a, lda, b, ldb, c, ldc, accumulate, bias, act,
+                    (size_t)group * (size_t)uk->dot_nr);
+}
+
 void sgemm_blocked(const struct sgemm_microkernel *uk,
                    enum gemm_layout layout, int m, int n, int k,
                    const float *a, int lda, const float *b, int ldb,
@@ -169,6 +231,11 @@ void sgemm_blocked(const struct sgemm_microkernel *uk,
         return;
     }
 
+    if (layout == GEMM_NT && uk->dot && k >= DOT_MIN_K) {
+        sgemm_dot(uk, (size_t)m, (size_t)n, (size_t)k, a, (size_t)lda, b, (size_t)ldb, c, (size_t)ldc,
+                  accumulate, bias, act);
+        return;
+    }
     const size_t mr = (size_t)uk->mr, nr = (size_t)uk->nr;
     panel_transpose_fn *transpose = uk->transpose ? uk->transpose : transpose_to_panel;
     /* Blocks no bigger than the problem, so small calls use little stack.

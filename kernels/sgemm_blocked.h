@@ -34,12 +34,24 @@ typedef void bias_activation_fn(size_t n, const float *bias, float *row, enum ac
 typedef void panel_transpose_fn(float *restrict dst, size_t width, const float *restrict src,
                                 size_t ld, size_t rows, size_t count);
 
+/* Dot-product microkernel for GEMM_NT, where B is stored n x k and so each
+ * element of C is the dot product of two contiguous rows, and nothing needs
+ * packing: out[i * dot_nr + j] = sum over p < k of a[i][p] b[j][p] for
+ * dot_mr row pointers a and dot_nr row pointers b. Named
+ * sgemm_dot_<mr>x<nr>_<isa>. */
+typedef void sgemm_dot_fn(size_t k, const float *const *a, const float *const *b, float *out);
+
+/* Largest dot_mr, dot_nr and dot_mr * dot_nr of any dot microkernel. */
+#define SGEMM_DOT_MAX_TILE 16
+
 struct sgemm_microkernel {
     int mr, nr;                  /* tile shape, mr * nr <= SGEMM_MAX_TILE */
     int kc, mc;                  /* cache blocking */
     sgemm_microkernel_fn *run;
     bias_activation_fn *epilogue;
     panel_transpose_fn *transpose; /* NULL: the driver's plain C transpose */
+    sgemm_dot_fn *dot;           /* NULL: GEMM_NT packs like the other layouts */
+    int dot_mr, dot_nr;
 };
 
 /* sgemm (see sgemm_fn in kernels.h) through the given microkernel. */

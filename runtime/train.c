@@ -159,7 +159,8 @@ static void shuffle_batches(struct trainer *t, int epoch, long batches)
 }
 
 /* Fills the step's inputs: clean images, their noise, noisy = clean +
- * noise, and the noise level t^2, all keyed by (seed, step, image). */
+ * noise, and the noise level t^2, all keyed by (seed, step, image), so the
+ * threads can split the images. */
 static void fill_batch(struct trainer *t, long batch_index)
 {
     const struct plan *p = &t->step_plan;
@@ -167,6 +168,7 @@ static void fill_batch(struct trainer *t, long batch_index)
     const uint64_t seed = t->variant->train.seed, step = (uint64_t)t->step;
     float *clean = plan_buffer(p, t->clean), *noise = plan_buffer(p, t->noise);
     float *noisy = plan_buffer(p, t->noisy), *level = plan_buffer(p, t->level);
+#pragma omp parallel for schedule(static)
     for (int b = 0; b < batch; b++) {
         const float *image = t->images + ((size_t)batch_index * batch + (size_t)b) * PIXELS;
         float time = rng_uniform(seed, RNG_TIME, step, (uint64_t)b);

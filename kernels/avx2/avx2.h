@@ -36,4 +36,6 @@ wgemm_microkernel_fn wgemm_ukernel_4x16_avx2;
 
 igemm_microkernel_fn igemm_ukernel_8x1_avx2;
 
+sgemm_dot_fn sgemm_dot_2x4_avx2;
+
 #endif

@@ -9,6 +9,7 @@ const struct sgemm_microkernel sgemm_6x16_avx2 = {
     .run = sgemm_ukernel_6x16_avx2,
     .epilogue = bias_activation_avx2,
     .transpose = sgemm_transpose_panel_avx2,
+    .dot = sgemm_dot_2x4_avx2, .dot_mr = 2, .dot_nr = 4,
 };
 
 void sgemm_avx2(enum gemm_layout layout, int m, int n, int k,

@@ -37,4 +37,6 @@ wgemm_microkernel_fn wgemm_ukernel_8x32_avx512;
 
 igemm_microkernel_fn igemm_ukernel_8x1_avx512;
 
+sgemm_dot_fn sgemm_dot_4x4_avx512;
+
 #endif

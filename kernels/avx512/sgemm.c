@@ -12,6 +12,7 @@ const struct sgemm_microkernel sgemm_8x48_avx512 = {
     .run = sgemm_ukernel_8x48_avx512,
     .epilogue = bias_activation_avx512,
     .transpose = sgemm_transpose_panel_avx2,
+    .dot = sgemm_dot_4x4_avx512, .dot_mr = 4, .dot_nr = 4,
 };
 
 const struct sgemm_microkernel sgemm_12x32_avx512 = {
@@ -20,6 +21,7 @@ const struct sgemm_microkernel sgemm_12x32_avx512 = {
     .run = sgemm_ukernel_12x32_avx512,
     .epilogue = bias_activation_avx512,
     .transpose = sgemm_transpose_panel_avx2,
+    .dot = sgemm_dot_4x4_avx512, .dot_mr = 4, .dot_nr = 4,
 };
 
 void sgemm_avx512(enum gemm_layout layout, int m, int n, int k,
