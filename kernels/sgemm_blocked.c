@@ -160,6 +160,11 @@ static void multiply_strip(const struct sgemm_microkernel *uk, size_t mb, size_t
 /* Shorter dot products spend too much of their time in the final
  * horizontal sums; those go through the packed path. */
 #define DOT_MIN_K 256
+/* With more rows of A than this, transposing B while packing pays for
+ * itself (each packed element of B feeds that many multiply-adds) and the
+ * packed microkernels are faster; the dot products serve the input
+ * gradients of dense layers, whose m is the batch. */
+#define DOT_MAX_M 128
 
 static void dot_columns(const struct sgemm_microkernel *uk, size_t m, size_t n, size_t k,
                         const float *a, size_t lda, const float *b, size_t ldb, float *c,
@@ -231,7 +236,7 @@ void sgemm_blocked(const struct sgemm_microkernel *uk,
         return;
     }
 
-    if (layout == GEMM_NT && uk->dot && k >= DOT_MIN_K) {
+    if (layout == GEMM_NT && uk->dot && k >= DOT_MIN_K && m <= DOT_MAX_M) {
         sgemm_dot(uk, (size_t)m, (size_t)n, (size_t)k, a, (size_t)lda, b, (size_t)ldb, c, (size_t)ldc,
                   accumulate, bias, act);
         return;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "autograd.h"
+#include "graph_build.h"
 
 struct backward {
     struct graph *g;
@@ -78,6 +79,48 @@ static int backward_node(struct backward *b, int id, int u)
     case OP_CONV_TRANSPOSE_WEIGHTS: /* (x, dy) -> dw */
         return ADD_GRAD(x, graph_conv_transpose_op(g, OP_CONV_TRANSPOSE_DATA, y, u, n.stride)) ||
                ADD_GRAD(y, graph_conv_transpose_op(g, OP_CONV_TRANSPOSE, x, u, n.stride));
+    case OP_CONV2D:                /* (x, w) -> y, as the transposed convolution's three */
+        return ADD_GRAD(x, graph_conv2d_op(g, OP_CONV2D_DATA, u, y, n.kernel)) ||
+               ADD_GRAD(y, graph_conv2d_op(g, OP_CONV2D_WEIGHTS, x, u, n.kernel));
+    case OP_CONV2D_DATA:           /* (dy, w) -> dx */
+        return ADD_GRAD(x, graph_conv2d_op(g, OP_CONV2D, u, y, n.kernel)) ||
+               ADD_GRAD(y, graph_conv2d_op(g, OP_CONV2D_WEIGHTS, u, x, n.kernel));
+    case OP_CONV2D_WEIGHTS:        /* (x, dy) -> dw */
+        return ADD_GRAD(x, graph_conv2d_op(g, OP_CONV2D_DATA, y, u, n.kernel)) ||
+               ADD_GRAD(y, graph_conv2d_op(g, OP_CONV2D, x, u, n.kernel));
+    case OP_CONCAT: {
+        const int ca = g->nodes[x].shape.dims[2], cb = g->nodes[y].shape.dims[2];
+        return ADD_GRAD(x, graph_movement_op(g, OP_SLICE, u, 0, ca)) ||
+               ADD_GRAD(y, graph_movement_op(g, OP_SLICE, u, ca, cb));
+    }
+    case OP_SLICE:
+        return ADD_GRAD(x, graph_movement_op(g, OP_UNSLICE, u, n.offset, g->nodes[x].shape.dims[2]));
+    case OP_UNSLICE:
+        return ADD_GRAD(x, graph_movement_op(g, OP_SLICE, u, n.offset, g->nodes[x].shape.dims[2]));
+    case OP_AVG_POOL:
+        return ADD_GRAD(x, graph_movement_op(g, OP_AVG_POOL_ADJOINT, u, 0, 0));
+    case OP_AVG_POOL_ADJOINT:
+        return ADD_GRAD(x, graph_movement_op(g, OP_AVG_POOL, u, 0, 0));
+    case OP_UPSAMPLE:
+        return ADD_GRAD(x, graph_movement_op(g, OP_UPSAMPLE_ADJOINT, u, 0, 0));
+    case OP_UPSAMPLE_ADJOINT:
+        return ADD_GRAD(x, graph_movement_op(g, OP_UPSAMPLE, u, 0, 0));
+    case OP_PIXEL_BROADCAST:
+        return ADD_GRAD(x, graph_movement_op(g, OP_PIXEL_SUM, u, 0, 0));
+    case OP_PIXEL_SUM:
+        return ADD_GRAD(x, graph_pixel_broadcast(g, u, g->nodes[x].shape.dims[0], g->nodes[x].shape.dims[1]));
+    case OP_SINUSOIDAL:
+        /* Its input is the noise level, a given of each step: nothing is
+         * differentiated with respect to it. */
+        snprintf(g->error, sizeof g->error, "the sinusoidal embedding has no gradient with respect to its input");
+        return -1;
+    case OP_BATCH_NORM: {          /* the moving statistics are state: no gradient */
+        struct shape shape = g->nodes[x].shape;
+        return ADD_GRAD(x, add_node(g, OP_BATCH_NORM_GRAD, id, u, -1, &shape));
+    }
+    case OP_BATCH_NORM_GRAD:
+        snprintf(g->error, sizeof g->error, "cannot differentiate batch normalization twice");
+        return -1;
     case OP_BIAS_ADD:
         return ADD_GRAD(x, u) || ADD_GRAD(y, graph_op(g, OP_CHANNEL_SUM, u, -1, -1));
     case OP_CHANNEL_SUM:           /* dx = u broadcast over every position */

@@ -1,16 +1,37 @@
 /* Planning and running a graph: each op is one call of a kernel (or a
  * plain loop for the cheap broadcasts), over buffers fixed at plan time. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "executor.h"
+#include "layers.h"
 #include "parallel.h"
 
 static size_t node_floats(const struct graph *g, int batch, int id)
 {
     const struct node *n = &g->nodes[id];
     return shape_size(&n->shape) * (n->shape.batched ? (size_t)batch : 1);
+}
+
+/* Floats a node keeps after its output: batch normalization's batch mean,
+ * variance and 1 / sqrt(variance + epsilon), per channel. */
+static size_t aux_floats(const struct graph *g, int id)
+{
+    const struct node *n = &g->nodes[id];
+    return n->op == OP_BATCH_NORM ? 3 * (size_t)n->shape.dims[n->shape.rank - 1] : 0;
+}
+
+/* A node's share of the arena, rounded to whole 64-byte lines. */
+static size_t node_arena_floats(const struct graph *g, int batch, int id)
+{
+    return (node_floats(g, batch, id) + aux_floats(g, id) + 15) / 16 * 16;
+}
+
+float *plan_batch_norm_stats(const struct plan *p, int node)
+{
+    return p->buffers[node] + node_floats(p->graph, p->batch, node);
 }
 
 size_t plan_node_floats(const struct plan *p, int node)
@@ -36,12 +57,23 @@ static struct conv_shape conv_shape_of(const struct graph *g, int batch, int id)
     return (struct conv_shape){ batch, x->dims[0], x->dims[1], x->dims[2], y->dims[2], n->stride };
 }
 
+/* The conv2d shape of a conv2d node from its operands: the forward and the
+ * weight gradient see x first, the data gradient sees dy. */
+static struct conv2d_shape conv2d_shape_of(const struct graph *g, int batch, int id)
+{
+    const struct node *n = &g->nodes[id];
+    const struct shape *a = &g->nodes[n->inputs[0]].shape, *b = &g->nodes[n->inputs[1]].shape;
+    int in_c = n->op == OP_CONV2D ? a->dims[2] : n->op == OP_CONV2D_DATA ? n->shape.dims[2] : a->dims[2];
+    int out_c = n->op == OP_CONV2D ? n->shape.dims[2] : n->op == OP_CONV2D_DATA ? a->dims[2] : b->dims[2];
+    return (struct conv2d_shape){ batch, a->dims[0], a->dims[1], in_c, out_c, n->kernel };
+}
+
 static int is_alias(enum op op)
 {
     return op == OP_RESHAPE || op == OP_PARAM;
 }
 
-/* A bias add whose input is a forward matmul or transposed convolution
+/* A bias add whose input is a forward matmul or convolution
  * that nothing else reads is done by that kernel's epilogue, in the same
  * pass: the producer gets the bias (bias_of) and the bias add becomes an
  * alias of its output (fused), run as nothing. */
@@ -68,7 +100,8 @@ static int fuse_biases(struct plan *p, const char *wanted, int count, const int 
         if (!wanted[id] || n->op != OP_BIAS_ADD || users[n->inputs[0]] != 1)
             continue;
         const struct node *producer = &g->nodes[n->inputs[0]];
-        if (producer->op == OP_CONV_TRANSPOSE || (producer->op == OP_MATMUL && producer->layout == GEMM_NN)) {
+        if (producer->op == OP_CONV_TRANSPOSE || producer->op == OP_CONV2D ||
+            (producer->op == OP_MATMUL && producer->layout == GEMM_NN)) {
             p->bias_of[n->inputs[0]] = n->inputs[1];
             p->fused[id] = 1;
         }
@@ -110,12 +143,16 @@ int plan_create(struct plan *p, const struct graph *g, const struct kernels *k, 
         p->order[p->order_count++] = id;
         enum op op = g->nodes[id].op;
         if (!is_alias(op) && !p->fused[id])
-            p->arena_floats += (node_floats(g, batch, id) + 15) / 16 * 16;
+            p->arena_floats += node_arena_floats(g, batch, id);
+        size_t need = 0;
         if (op == OP_CONV_TRANSPOSE || op == OP_CONV_TRANSPOSE_DATA || op == OP_CONV_TRANSPOSE_WEIGHTS) {
             struct conv_shape s = conv_shape_of(g, batch, id);
-            size_t need = conv_transpose2d_workspace_floats(&s);
-            workspace = need > workspace ? need : workspace;
+            need = conv_transpose2d_workspace_floats(&s);
+        } else if (op == OP_CONV2D || op == OP_CONV2D_DATA || op == OP_CONV2D_WEIGHTS) {
+            struct conv2d_shape s = conv2d_shape_of(g, batch, id);
+            need = conv2d_workspace_floats(&s);
         }
+        workspace = need > workspace ? need : workspace;
     }
     p->arena_floats += workspace;
     p->arena = aligned_alloc(64, (p->arena_floats * sizeof(float) + 63) / 64 * 64);
@@ -131,7 +168,7 @@ int plan_create(struct plan *p, const struct graph *g, const struct kernels *k, 
             p->buffers[id] = p->buffers[n->inputs[0]];
         } else {
             p->buffers[id] = next;
-            next += (node_floats(g, batch, id) + 15) / 16 * 16;
+            next += node_arena_floats(g, batch, id);
         }
         if (n->op == OP_ONES)   /* constant: filled once here */
             for (size_t j = 0; j < node_floats(g, batch, id); j++)
@@ -214,6 +251,79 @@ static void run_node(const struct plan *p, int id)
     case OP_CONV_TRANSPOSE_WEIGHTS: {
         struct conv_shape s = conv_shape_of(g, p->batch, id);
         k->conv_transpose2d_backward_weights(&s, a, b, out, 0, p->workspace);
+        break;
+    }
+    case OP_CONV2D: {
+        struct conv2d_shape s = conv2d_shape_of(g, p->batch, id);
+        k->conv2d(&s, a, b, fused_bias(p, id), ACTIVATION_NONE, out, p->workspace);
+        break;
+    }
+    case OP_CONV2D_DATA: {
+        struct conv2d_shape s = conv2d_shape_of(g, p->batch, id);
+        k->conv2d_backward_data(&s, a, b, out, p->workspace);
+        break;
+    }
+    case OP_CONV2D_WEIGHTS: {
+        struct conv2d_shape s = conv2d_shape_of(g, p->batch, id);
+        k->conv2d_backward_weights(&s, a, b, out, 0, p->workspace);
+        break;
+    }
+    case OP_CONCAT:
+        concat_channels(count / (size_t)n->shape.dims[2], g->nodes[n->inputs[0]].shape.dims[2],
+                        g->nodes[n->inputs[1]].shape.dims[2], a, b, out);
+        break;
+    case OP_SLICE:
+        slice_channels(count / (size_t)n->channels, g->nodes[n->inputs[0]].shape.dims[2], n->offset, n->channels,
+                       a, out);
+        break;
+    case OP_UNSLICE:
+        unslice_channels(count / (size_t)n->channels, n->channels, n->offset, g->nodes[n->inputs[0]].shape.dims[2],
+                         a, out);
+        break;
+    case OP_AVG_POOL:
+        avg_pool2(p->batch, n->shape.dims[0], n->shape.dims[1], n->shape.dims[2], a, out);
+        break;
+    case OP_AVG_POOL_ADJOINT:
+        avg_pool2_adjoint(p->batch, n->shape.dims[0] / 2, n->shape.dims[1] / 2, n->shape.dims[2], a, out);
+        break;
+    case OP_UPSAMPLE:
+        upsample_bilinear2(p->batch, n->shape.dims[0] / 2, n->shape.dims[1] / 2, n->shape.dims[2], a, out);
+        break;
+    case OP_UPSAMPLE_ADJOINT:
+        upsample_bilinear2_adjoint(p->batch, n->shape.dims[0], n->shape.dims[1], n->shape.dims[2], a, out);
+        break;
+    case OP_PIXEL_BROADCAST:
+        pixel_broadcast(p->batch, (size_t)n->shape.dims[0] * n->shape.dims[1], n->shape.dims[2], a, out);
+        break;
+    case OP_PIXEL_SUM:
+        pixel_sum(p->batch, per_sample / (size_t)n->shape.dims[2], n->shape.dims[2], a, out);
+        break;
+    case OP_SINUSOIDAL:
+        sinusoidal_embedding(p->batch, n->shape.dims[2], n->alpha, n->beta, a, out);
+        break;
+    case OP_BATCH_NORM: {
+        const int channels = n->shape.dims[2];
+        float *stats = plan_batch_norm_stats(p, id);
+        if (p->training)
+            batch_norm_train(count / (size_t)channels, channels, n->alpha, a, out, stats, stats + channels,
+                             stats + 2 * channels);
+        else
+            batch_norm_infer(count / (size_t)channels, channels, n->alpha, a, b, p->buffers[n->inputs[2]], out);
+        break;
+    }
+    case OP_BATCH_NORM_GRAD: {
+        const struct node *bn = &g->nodes[n->inputs[0]];
+        const int channels = n->shape.dims[2];
+        if (p->training) {
+            batch_norm_backward(count / (size_t)channels, channels, a, plan_batch_norm_stats(p, n->inputs[0]) +
+                                2 * channels, b, out);
+            break;
+        }
+        /* With the moving statistics the layer is the affine map x / sqrt(variance + epsilon) + c. */
+        const float *variance = p->buffers[bn->inputs[2]];
+        for (size_t i = 0; i < count; i += (size_t)channels)
+            for (int c = 0; c < channels; c++)
+                out[i + c] = b[i + c] / sqrtf(variance[c] + bn->alpha);
         break;
     }
     case OP_BIAS_ADD: {
@@ -320,6 +430,10 @@ double node_flops(const struct plan *p, int node)
         struct conv_shape s = conv_shape_of(p->graph, p->batch, node);
         return 2.0 * s.batch * s.in_h * s.in_w * s.in_c * s.out_c * 9;
     }
+    if (n->op == OP_CONV2D || n->op == OP_CONV2D_DATA || n->op == OP_CONV2D_WEIGHTS) {
+        struct conv2d_shape s = conv2d_shape_of(p->graph, p->batch, node);
+        return 2.0 * s.batch * s.height * s.width * s.in_c * s.out_c * s.kernel * s.kernel;
+    }
     return 0;
 }
 
@@ -336,6 +450,9 @@ void node_describe(const struct plan *p, int node, char *buf, size_t size)
         struct conv_shape s = conv_shape_of(p->graph, p->batch, node);
         snprintf(buf, size, "%dx%dx%d to %dx%dx%d", s.in_h, s.in_w, s.in_c, s.in_h * s.stride, s.in_w * s.stride,
                  s.out_c);
+    } else if (n->op == OP_CONV2D || n->op == OP_CONV2D_DATA || n->op == OP_CONV2D_WEIGHTS) {
+        struct conv2d_shape s = conv2d_shape_of(p->graph, p->batch, node);
+        snprintf(buf, size, "%dx%d %dx%dx%d to %d", s.kernel, s.kernel, s.height, s.width, s.in_c, s.out_c);
     } else {
         snprintf(buf, size, "%zu floats", node_floats(p->graph, p->batch, node));
     }

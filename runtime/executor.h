@@ -24,6 +24,7 @@ struct plan {
     float *workspace;       /* scratch shared by the convolutions */
     int *bias_of;           /* per node id: the bias node its kernel adds, or -1 */
     char *fused;            /* per node id: 1 for a bias add done by its producer */
+    int training;           /* batch normalization uses the batch's statistics (else the moving ones) */
     double *node_seconds;   /* when not NULL: plan_run adds each node's time (per node id) */
 };
 
@@ -40,6 +41,10 @@ float *plan_buffer(const struct plan *p, int node);
 size_t plan_node_floats(const struct plan *p, int node);
 
 void plan_run(const struct plan *p);
+
+/* An OP_BATCH_NORM node's statistics of the last training run: mean,
+ * variance, 1 / sqrt(variance + epsilon), channels floats each. */
+float *plan_batch_norm_stats(const struct plan *p, int node);
 
 /* Model FLOPs of one plan_run: 2 x the multiply-adds of its matmuls and
  * convolutions (the other ops are not counted). */

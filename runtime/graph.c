@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "graph.h"
+#include "graph_build.h"
 
 void graph_init(struct graph *g)
 {
@@ -22,6 +23,12 @@ const char *graph_op_name(enum op op)
         [OP_SAMPLE_BROADCAST] = "sample_broadcast", [OP_RELU] = "relu", [OP_RELU_GRAD] = "relu_grad",
         [OP_SIGMOID] = "sigmoid", [OP_SIGMOID_GRAD] = "sigmoid_grad", [OP_RESHAPE] = "reshape",
         [OP_ONES] = "ones", [OP_MAE] = "mae", [OP_MSE] = "mse", [OP_MAE_GRAD] = "mae_grad", [OP_MSE_GRAD] = "mse_grad",
+        [OP_CONV2D] = "conv2d", [OP_CONV2D_DATA] = "conv2d_data", [OP_CONV2D_WEIGHTS] = "conv2d_weights",
+        [OP_CONCAT] = "concat", [OP_SLICE] = "slice", [OP_UNSLICE] = "unslice", [OP_AVG_POOL] = "avg_pool",
+        [OP_AVG_POOL_ADJOINT] = "avg_pool_adjoint", [OP_UPSAMPLE] = "upsample",
+        [OP_UPSAMPLE_ADJOINT] = "upsample_adjoint", [OP_PIXEL_BROADCAST] = "pixel_broadcast",
+        [OP_PIXEL_SUM] = "pixel_sum", [OP_SINUSOIDAL] = "sinusoidal", [OP_BATCH_NORM] = "batch_norm",
+        [OP_BATCH_NORM_GRAD] = "batch_norm_grad",
     };
     return op >= 0 && op < OP_COUNT_ && names[op] ? names[op] : "?";
 }
@@ -45,7 +52,7 @@ void graph_set_location(struct graph *g, const char *location)
     snprintf(g->location, sizeof g->location, "%s", location);
 }
 
-static void format_shape(char *buf, size_t size, const struct shape *s)
+void format_shape(char *buf, size_t size, const struct shape *s)
 {
     int used = snprintf(buf, size, s->batched ? "(batch" : "(");
     for (int i = 0; i < s->rank && used > 0 && (size_t)used < size; i++)
@@ -54,8 +61,7 @@ static void format_shape(char *buf, size_t size, const struct shape *s)
         snprintf(buf + used, size - (size_t)used, ")");
 }
 
-static int fail(struct graph *g, const char *format, ...) __attribute__((format(printf, 2, 3)));
-static int fail(struct graph *g, const char *format, ...)
+int fail(struct graph *g, const char *format, ...)
 {
     va_list args;
     va_start(args, format);
@@ -64,13 +70,12 @@ static int fail(struct graph *g, const char *format, ...)
     return -1;
 }
 
-static int valid_node(const struct graph *g, int id)
+int valid_node(const struct graph *g, int id)
 {
     return id >= 0 && id < g->count;
 }
 
-/* Appends a node; its inputs must already exist. */
-static int add_node(struct graph *g, enum op op, int a, int b, int c, const struct shape *shape)
+int add_node(struct graph *g, enum op op, int a, int b, int c, const struct shape *shape)
 {
     if (g->count == g->capacity) {
         int capacity = g->capacity ? 2 * g->capacity : 64;
@@ -91,7 +96,7 @@ static int add_node(struct graph *g, enum op op, int a, int b, int c, const stru
     return g->count++;
 }
 
-static const struct shape *shape_of(const struct graph *g, int id)
+const struct shape *shape_of(const struct graph *g, int id)
 {
     return &g->nodes[id].shape;
 }
@@ -106,7 +111,7 @@ int shape_equal(const struct shape *a, const struct shape *b)
     return 1;
 }
 
-static struct shape make_shape(int batched, int rank, const int *dims)
+struct shape make_shape(int batched, int rank, const int *dims)
 {
     struct shape s = { .rank = rank, .batched = batched };
     for (int i = 0; i < rank; i++)
@@ -260,8 +265,8 @@ int graph_op(struct graph *g, enum op op, int a, int b, int c)
 
 /* ---- layers ------------------------------------------------------------------- */
 
-static int add_param(struct graph *g, const char *layer, const char *what, struct shape shape,
-                     int glorot, int fan_in, int fan_out)
+int add_param(struct graph *g, const char *layer, const char *what, struct shape shape,
+              int glorot, int fan_in, int fan_out)
 {
     int id = add_node(g, OP_PARAM, -1, -1, -1, &shape);
     if (id < 0)

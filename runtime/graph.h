@@ -52,6 +52,23 @@ enum op {
     OP_MSE,                /* mean (a - b)^2 */
     OP_MAE_GRAD,           /* sign(a - b) * g / count: inputs (a, b, g scalar) */
     OP_MSE_GRAD,           /* 2 (a - b) * g / count */
+    /* the U-Net's ops (graph_unet.c) */
+    OP_CONV2D,             /* conv2d(x, w), 'same', kernel 1 or 3, no bias */
+    OP_CONV2D_DATA,        /* its input gradient: conv2d_backward_data(dy, w) */
+    OP_CONV2D_WEIGHTS,     /* its weight gradient: conv2d_backward_weights(x, dy) */
+    OP_CONCAT,             /* channels of a, then of b */
+    OP_SLICE,              /* channels offset .. offset + channels of x */
+    OP_UNSLICE,            /* x placed at channels offset.. of zeros of `channels` channels */
+    OP_AVG_POOL,           /* 2x2 average pooling */
+    OP_AVG_POOL_ADJOINT,   /* its transpose: each value spread over its window, / 4 */
+    OP_UPSAMPLE,           /* 2x bilinear upsampling (TensorFlow's half-pixel centers) */
+    OP_UPSAMPLE_ADJOINT,   /* its transpose */
+    OP_PIXEL_BROADCAST,    /* (1, 1, c) -> (h, w, c), every pixel a copy */
+    OP_PIXEL_SUM,          /* (h, w, c) -> (1, 1, c), its transpose */
+    OP_SINUSOIDAL,         /* (1, 1, 1) noise variance -> (1, 1, channels) embedding */
+    OP_BATCH_NORM,         /* (x, moving mean, moving variance): batch statistics when the plan
+                            * trains, the moving ones otherwise; keeps the batch's per channel */
+    OP_BATCH_NORM_GRAD,    /* (the OP_BATCH_NORM node, dy) -> dx */
     OP_COUNT_
 };
 
@@ -62,9 +79,13 @@ struct node {
     /* attributes */
     enum gemm_layout layout;   /* OP_MATMUL */
     int stride;                /* OP_CONV_TRANSPOSE*: 1 or 2; kernel is 3x3 */
-    float alpha;               /* OP_SCALE */
+    int kernel;                /* OP_CONV2D*: 1 or 3 */
+    int offset, channels;      /* OP_SLICE, OP_UNSLICE: channel range; OP_UNSLICE: total */
+    float alpha;               /* OP_SCALE; OP_SINUSOIDAL: lowest frequency; OP_BATCH_NORM: epsilon */
+    float beta;                /* OP_SINUSOIDAL: highest frequency; OP_BATCH_NORM: momentum */
     size_t param_offset;       /* OP_PARAM: floats into the parameter buffer */
-    enum { INIT_ZEROS, INIT_GLOROT_UNIFORM } init; /* OP_PARAM */
+    enum { INIT_ZEROS, INIT_GLOROT_UNIFORM, INIT_ONES } init; /* OP_PARAM */
+    int state;                 /* OP_PARAM: not trained, updated by its layer (batch norm's moving statistics) */
     int fan_in, fan_out;       /* OP_PARAM with Glorot init */
     char name[32];             /* OP_INPUT, OP_PARAM: e.g. "x", "dense_1.kernel" */
     char location[GRAPH_LOCATION_SIZE]; /* where the layer was written, "file.lua:12" */
@@ -101,6 +122,24 @@ int graph_flatten(struct graph *g, int x);
 int graph_add_layer(struct graph *g, int a, int b);
 int graph_activation(struct graph *g, int x, enum activation act);
 
+/* The U-Net's layers (graph_unet.c). conv2d: 'same', kernel 1 or 3, stride
+ * 1, Glorot-uniform kernel (or zeros: zero_kernel, as the Keras example's
+ * last layer), zero bias. */
+int graph_conv2d(struct graph *g, int x, int filters, int kernel, enum activation act, int zero_kernel);
+int graph_concat(struct graph *g, int a, int b);
+int graph_avg_pool2(struct graph *g, int x);
+int graph_upsample2(struct graph *g, int x);
+/* (1, 1, c) copied to every pixel of an h x w image. */
+int graph_pixel_broadcast(struct graph *g, int x, int h, int w);
+/* The Keras example's embedding of a (1, 1, 1) noise variance: `channels`
+ * (even) values, sin then cos of 2 pi f x for channels / 2 frequencies f
+ * log-spaced from min_frequency to max_frequency. */
+int graph_sinusoidal_embedding(struct graph *g, int x, int channels, float min_frequency, float max_frequency);
+/* Keras BatchNormalization(center=False, scale=False): moving mean (zeros)
+ * and variance (ones) as state parameters, updated with `momentum` by the
+ * trainer after each step. */
+int graph_batch_norm(struct graph *g, int x, float momentum, float epsilon);
+
 /* Primitive ops (also what autograd emits). */
 int graph_op(struct graph *g, enum op op, int a, int b, int c);
 int graph_matmul(struct graph *g, enum gemm_layout layout, int a, int b);
@@ -110,5 +149,12 @@ int graph_reshape_to(struct graph *g, int x, const struct shape *shape);
 int graph_sample_broadcast(struct graph *g, int x, const struct shape *shape);
 /* OP_CONV_TRANSPOSE and its two gradients: (x, w), (dy, w) and (x, dy). */
 int graph_conv_transpose_op(struct graph *g, enum op op, int a, int b, int stride);
+/* OP_CONV2D and its two gradients: (x, w), (dy, w) and (x, dy). */
+int graph_conv2d_op(struct graph *g, enum op op, int a, int b, int kernel);
+/* The U-Net's linear data movements of one input whose output shape
+ * follows from it: OP_SLICE (offset, channels: the range taken),
+ * OP_UNSLICE (offset, channels: the total), OP_AVG_POOL(_ADJOINT),
+ * OP_UPSAMPLE(_ADJOINT), OP_PIXEL_SUM (offset, channels unused). */
+int graph_movement_op(struct graph *g, enum op op, int x, int offset, int channels);
 
 #endif

@@ -27,19 +27,13 @@
 #include <stdio.h>
 #include <string.h>
 #include "lua_graph.h"
+#include "lua_layers.h"
 
 #define GRAPH_TYPE "ddim.graph"
 #define TENSOR_TYPE "ddim.tensor"
 #define MODEL_TYPE "ddim.model"
 #define OPEN_GRAPH "ddim.open_graph"
 
-struct graph_box {
-    struct graph graph;
-    int input_count;
-    size_t params_before;               /* graph.param_floats when the current layer began */
-    char origin[GRAPH_LOCATION_SIZE];   /* where its first ddim.input was written */
-    char model[GRAPH_LOCATION_SIZE];    /* where ddim.model{} closed it; "" while open */
-};
 
 struct tensor {
     int node;
@@ -79,7 +73,7 @@ static void format_dims(const struct shape *s, char *out, size_t size)
 
 /* Pushes a short description of the value at index for messages:
  * 2.5, 'three', table. */
-static const char *push_description(lua_State *L, int index)
+const char *push_description(lua_State *L, int index)
 {
     switch (lua_type(L, index)) {
     case LUA_TNUMBER:
@@ -102,8 +96,8 @@ static int in_list(const char *name, const char *const *list)
 
 /* Checks that the options table at arg (absent or nil: no options) has
  * only keys from valid. */
-static void check_option_keys(lua_State *L, int arg, const char *function, const char *const *valid,
-                              const char *valid_text)
+void check_option_keys(lua_State *L, int arg, const char *function, const char *const *valid,
+                       const char *valid_text)
 {
     if (lua_isnoneornil(L, arg))
         return;
@@ -121,7 +115,7 @@ static void check_option_keys(lua_State *L, int arg, const char *function, const
 
 /* Options field `key` of the options table at arg as an integer; fallback
  * when there is no table or no such field. */
-static int option_integer(lua_State *L, int arg, const char *key, int fallback, const char *function)
+int option_integer(lua_State *L, int arg, const char *key, int fallback, const char *function)
 {
     if (lua_isnoneornil(L, arg) || lua_getfield(L, arg, key) == LUA_TNIL) { /* ... value? */
         if (!lua_isnoneornil(L, arg))
@@ -140,7 +134,7 @@ static const char *const activation_names[] = { "linear", "relu", "sigmoid", "sw
 static const enum activation activation_values[] = { ACTIVATION_NONE, ACTIVATION_RELU, ACTIVATION_SIGMOID,
                                                      ACTIVATION_SWISH };
 
-static const char *activation_name(enum activation act)
+const char *activation_name(enum activation act)
 {
     for (int i = 0; activation_names[i]; i++)
         if (activation_values[i] == act)
@@ -163,7 +157,7 @@ static enum activation check_activation(lua_State *L, int index, const char *fun
 }
 
 /* The `activation` of the options table at arg. */
-static enum activation option_activation(lua_State *L, int arg, const char *function)
+enum activation option_activation(lua_State *L, int arg, const char *function)
 {
     if (lua_isnoneornil(L, arg))
         return ACTIVATION_NONE;
@@ -232,7 +226,7 @@ static struct graph_box *tensor_box(lua_State *L, int index, int *node)
     return box;
 }
 
-static struct graph_box *check_tensor(lua_State *L, int arg, int *node)
+struct graph_box *check_tensor(lua_State *L, int arg, int *node)
 {
     struct graph_box *box = tensor_box(L, arg, node);
     if (!box)
@@ -240,8 +234,8 @@ static struct graph_box *check_tensor(lua_State *L, int arg, int *node)
     return box;
 }
 
-static void check_same_graph(lua_State *L, const struct graph_box *a, const struct graph_box *b,
-                             const char *function)
+void check_same_graph(lua_State *L, const struct graph_box *a, const struct graph_box *b,
+                      const char *function)
 {
     if (a != b)
         luaL_error(L, "%s: tensors of different models: the first comes from the ddim.input at %s, the second "
@@ -289,7 +283,7 @@ static void begin_layer(lua_State *L, struct graph_box *box)
 /* Ends a layer whose box is on top of the stack: raises the graph's reason
  * when node is -1, else records the summary line `what` and returns the
  * output tensor (pushed) as the builder's one result. */
-static int end_layer(lua_State *L, int node, const char *what)
+int end_layer(lua_State *L, int node, const char *what)
 {
     int box_index = lua_gettop(L);
     struct graph_box *box = lua_touserdata(L, box_index);
@@ -308,7 +302,7 @@ static int end_layer(lua_State *L, int node, const char *what)
 }
 
 /* Pushes the box of the tensor argument arg and begins a layer on it. */
-static struct graph_box *begin_layer_on(lua_State *L, int arg, int *node)
+struct graph_box *begin_layer_on(lua_State *L, int arg, int *node)
 {
     struct graph_box *box = check_tensor(L, arg, node);
     lua_getiuservalue(L, arg, 1);                       /* ... box */
@@ -602,4 +596,5 @@ void ddim_graph_register(lua_State *L)
     lua_setfield(L, -2, "__tostring");
     lua_pop(L, 3);                                      /* module */
     luaL_setfuncs(L, functions, 0);
+    ddim_unet_register(L);
 }

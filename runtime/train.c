@@ -7,6 +7,7 @@
 #include "mnist.h"
 #include "rng.h"
 #include "train.h"
+#include "layers.h"
 #include "parallel.h"
 
 #define PIXELS MNIST_IMAGE_PIXELS
@@ -63,7 +64,7 @@ static int build_training_graph(struct trainer *t, char *err, size_t errlen)
 }
 
 /* Keras' defaults: Glorot-uniform kernels, U(-l, l) with l = sqrt(6 /
- * (fan_in + fan_out)); zero biases. */
+ * (fan_in + fan_out)); zero biases; batch norm's moving variance ones. */
 static void init_params(struct trainer *t)
 {
     const struct graph *g = &t->variant->graph;
@@ -75,7 +76,49 @@ static void init_params(struct trainer *t)
         for (size_t j = 0; j < size; j++)
             p[j] = n->init == INIT_GLOROT_UNIFORM
                        ? limit * (2.0f * rng_uniform(t->variant->train.seed, RNG_INIT, (uint64_t)i, j) - 1.0f)
-                       : 0.0f;
+                       : n->init == INIT_ONES ? 1.0f : 0.0f;
+    }
+}
+
+/* The runs of consecutive trained parameters (state parameters, which
+ * their layers update, split them), for AdamW. */
+static int find_trained_runs(struct trainer *t, char *err, size_t errlen)
+{
+    const struct graph *g = &t->variant->graph;
+    t->trained = malloc((size_t)(t->param_count + 1) * sizeof *t->trained);
+    if (!t->trained) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    t->trained_runs = 0;
+    for (int i = 0; i < t->param_count; i++) {
+        const struct node *n = &g->nodes[t->param_nodes[i]];
+        if (n->state)
+            continue;
+        size_t (*last)[2] = t->trained_runs ? &t->trained[t->trained_runs - 1] : NULL;
+        if (last && (*last)[0] + (*last)[1] == n->param_offset)
+            (*last)[1] += shape_size(&n->shape);
+        else
+            t->trained[t->trained_runs][0] = n->param_offset, t->trained[t->trained_runs++][1] = shape_size(&n->shape);
+    }
+    return 0;
+}
+
+/* After a training step: batch normalization's moving statistics follow
+ * the batch's, as Keras updates them in the forward pass. */
+static void update_moving_statistics(struct trainer *t)
+{
+    const struct graph *g = &t->variant->graph;
+    for (int id = 0; id < g->count; id++) {
+        const struct node *n = &g->nodes[id];
+        if (n->op != OP_BATCH_NORM || !plan_buffer(&t->step_plan, id))
+            continue;
+        const int channels = n->shape.dims[2];
+        const float *stats = plan_batch_norm_stats(&t->step_plan, id);
+        const size_t pixels = plan_node_floats(&t->step_plan, id) / (size_t)channels;
+        batch_norm_update_moving(channels, n->beta, pixels, stats, stats + channels,
+                                 t->params + g->nodes[n->inputs[1]].param_offset,
+                                 t->params + g->nodes[n->inputs[2]].param_offset);
     }
 }
 
@@ -104,6 +147,8 @@ int trainer_create(struct trainer *t, struct variant *v, const struct kernels *k
         snprintf(err, errlen, "out of memory for %zu parameters", t->param_floats);
         return -1;
     }
+    if (find_trained_runs(t, err, errlen))
+        return -1;
     init_params(t);
     if (t->ema)
         memcpy(t->ema, t->params, t->param_floats * sizeof(float));
@@ -119,6 +164,7 @@ int trainer_create(struct trainer *t, struct variant *v, const struct kernels *k
     if (plan_create(&t->step_plan, &v->graph, k, v->train.batch_size, 2 + t->param_count, step_outputs, t->params,
                     err, errlen))
         return -1;
+    t->step_plan.training = 1;
     /* Sampling runs on a copy of whichever weights it is given (the current
      * ones, the best epoch's, the EMA). */
     int sample_outputs[2] = { t->pred_noise, t->pred_image };
@@ -139,6 +185,7 @@ void trainer_free(struct trainer *t)
     free(t->sample_params);
     free(t->ema);
     free(t->batch_order);
+    free(t->trained);
     memset(t, 0, sizeof *t);
 }
 
@@ -213,10 +260,14 @@ int trainer_epoch(struct trainer *t, int epoch, struct progress *progress, struc
             return -1;
         }
         gather_gradients(t);
+        update_moving_statistics(t);
         t->step++;
-        parallel_adamw(t->kernels->adamw_step, t->param_floats, t->params, t->grads, t->adam_m, t->adam_v,
-                       (float)c->learning_rate, ADAMW_BETA1, ADAMW_BETA2, ADAMW_EPSILON,
-                       (float)c->weight_decay, t->step);
+        for (int run = 0; run < t->trained_runs; run++) {
+            const size_t at = t->trained[run][0];
+            parallel_adamw(t->kernels->adamw_step, t->trained[run][1], t->params + at, t->grads + at,
+                           t->adam_m + at, t->adam_v + at, (float)c->learning_rate, ADAMW_BETA1, ADAMW_BETA2,
+                           ADAMW_EPSILON, (float)c->weight_decay, t->step);
+        }
         if (t->ema)
             parallel_ema(t->kernels->ema_update, t->param_floats, (float)c->ema, t->params, t->ema);
         noise_sum += noise_loss;

@@ -37,6 +37,8 @@ struct trainer {
     float *sample_params;          /* the weights sample_plan runs with */
     long step;                     /* optimizer steps taken */
     long *batch_order;             /* this epoch's order of the fixed batches */
+    size_t (*trained)[2];          /* [offset, floats) runs of trained parameters: AdamW's, not the state's */
+    int trained_runs;
 };
 
 struct epoch_result {

@@ -14,34 +14,29 @@
 #include "runtime/autograd.h"
 #include "runtime/executor.h"
 #include "runtime/graph.h"
+#include "graph_check.h"
 #include "test_util.h"
 
-#define BATCH 2
 #define FD_STEP 1e-3f
 #define PROBES 8           /* coordinates probed per tensor */
 #define STEPS 3            /* difference steps tried per probe */
 #define TOLERANCE 1e-2     /* per probe, relative (see compare_gradient) */
 
-struct check {
-    struct graph g;
-    int output, cotangent;      /* loss = sum(output * cotangent) */
-    float *params;
-};
-
-static void check_init(struct check *c)
+void check_init(struct check *c)
 {
     graph_init(&c->g);
     c->params = NULL;
+    c->constant = -1;
 }
 
-static void check_free(struct check *c)
+void check_free(struct check *c)
 {
     graph_free(&c->g);
     free(c->params);
 }
 
 /* Fills the inputs of a plan (random, fixed) and the parameters. */
-static void fill_inputs(const struct graph *g, const struct plan *p, uint64_t seed)
+void fill_inputs(const struct graph *g, const struct plan *p, uint64_t seed)
 {
     for (int id = 0; id < g->count; id++)
         if (g->nodes[id].op == OP_INPUT && plan_buffer(p, id))
@@ -79,13 +74,20 @@ static double perturbed_value(struct check *c, struct plan *forward, float *x, s
  * level, or a bias, feeds thousands of ReLUs), the larger round less. A wrong
  * derivative disagrees at every step and at most probes; at most a quarter
  * of the probes may disagree. */
-static void compare_gradient(struct check *c, struct plan *full, struct plan *forward, int var, int grad,
-                             int value_node, const char *what)
+void compare_gradient(struct check *c, struct plan *full, struct plan *forward, int var, int grad,
+                      int value_node, const char *what)
 {
     const struct graph *g = &c->g;
     float *x = plan_buffer(forward, var);
     const float *analytic = plan_buffer(full, grad);
-    const size_t n = plan_node_floats(forward, var);
+    const size_t n = plan_node_floats(full, grad);
+    if (!x) { /* the value does not depend on var at all (a bias after the gradient trick's x): zero */
+        for (size_t i = 0; i < n; i++)
+            if (analytic[i] != 0.0f)
+                fail_msg("%s: %s does not reach the value, yet its gradient[%zu] is %g", what,
+                         g->nodes[var].name, i, (double)analytic[i]);
+        return;
+    }
     const int probes = n < PROBES ? (int)n : PROBES;
     static const float steps[STEPS] = { FD_STEP, FD_STEP / 10, FD_STEP / 100 };
     double numeric[PROBES][STEPS], rms = 0;
@@ -116,8 +118,7 @@ static void compare_gradient(struct check *c, struct plan *full, struct plan *fo
                  disagree, probes, at[worst], (double)analytic[at[worst]], numeric[worst][0]);
 }
 
-/* Checks d(sum(output * cotangent))/d(every parameter and input). */
-static void check_all_gradients(struct check *c, const char *what)
+void check_all_gradients(struct check *c, const char *what)
 {
     struct graph *g = &c->g;
     const struct kernels *ref = kernels_by_name("ref");
@@ -125,7 +126,8 @@ static void check_all_gradients(struct check *c, const char *what)
     c->cotangent = graph_input(g, "cotangent", out_shape.rank, out_shape.dims);
     int vars[64], grads[64], count = 0;
     for (int id = 0; id < g->count && count < 64; id++)
-        if ((g->nodes[id].op == OP_PARAM || g->nodes[id].op == OP_INPUT) && id != c->cotangent)
+        if ((g->nodes[id].op == OP_PARAM || g->nodes[id].op == OP_INPUT) && id != c->cotangent &&
+            id != c->constant)
             vars[count++] = id;
     if (graph_gradients(g, c->output, c->cotangent, count, vars, grads))
         fail_msg("%s: %s", what, g->error);
@@ -140,6 +142,7 @@ static void check_all_gradients(struct check *c, const char *what)
     int forward_outputs[2] = { c->output, c->cotangent };
     assert_int_equal(plan_create(&full, g, ref, BATCH, count + 1, outputs, c->params, err, sizeof err), 0);
     assert_int_equal(plan_create(&forward, g, ref, BATCH, 2, forward_outputs, c->params, err, sizeof err), 0);
+    full.training = forward.training = 1; /* batch normalization as in a training step */
     fill_inputs(g, &full, 1);
     fill_inputs(g, &forward, 1);
     plan_run(&full);
@@ -232,12 +235,40 @@ static void test_seed_network_gradients(void **state)
     }
 }
 
+void check_second_derivative(struct check *c, int x, const char *what)
+{
+    const struct kernels *ref = kernels_by_name("ref");
+    struct graph *g = &c->g;
+    int trick;
+    assert_int_equal(graph_gradients(g, c->output, -1, 1, &x, &trick), 0);
+    c->cotangent = graph_input(g, "r", g->nodes[x].shape.rank, g->nodes[x].shape.dims);
+    int params[16], grads[16], count = 0;
+    for (int id = 0; id < g->count && count < 16; id++)
+        if (g->nodes[id].op == OP_PARAM)
+            params[count++] = id;
+    if (graph_gradients(g, trick, c->cotangent, count, params, grads))
+        fail_msg("%s: %s", what, g->error);
+    c->params = malloc(g->param_floats * sizeof(float));
+    fill_uniform(c->params, g->param_floats, -0.5f, 0.5f, 5);
+    struct plan full, forward;
+    char err[256];
+    int forward_outputs[2] = { trick, c->cotangent };
+    assert_int_equal(plan_create(&full, g, ref, BATCH, count, grads, c->params, err, sizeof err), 0);
+    assert_int_equal(plan_create(&forward, g, ref, BATCH, 2, forward_outputs, c->params, err, sizeof err), 0);
+    fill_inputs(g, &full, 3);
+    fill_inputs(g, &forward, 3);
+    plan_run(&full);
+    for (int i = 0; i < count; i++)
+        compare_gradient(c, &full, &forward, params[i], grads[i], trick, what);
+    plan_free(&full);
+    plan_free(&forward);
+}
+
 /* The gradient trick inside the loss needs d/dW of g = d(sum out)/dx:
  * check d<g, r>/dW against finite differences of <g, r> in W. */
 static void test_second_derivative(void **state)
 {
     (void)state;
-    const struct kernels *ref = kernels_by_name("ref");
     struct check c;
     check_init(&c);
     struct graph *g = &c.g;
@@ -245,29 +276,7 @@ static void test_second_derivative(void **state)
     int h = graph_conv_transpose2d(g, x, 3, 2, ACTIVATION_SIGMOID);
     h = graph_flatten(g, h);
     c.output = graph_dense(g, h, 5, ACTIVATION_SIGMOID);
-    int trick;
-    assert_int_equal(graph_gradients(g, c.output, -1, 1, &x, &trick), 0);
-    c.cotangent = graph_input(g, "r", 3, (int[]){ 3, 3, 2 });
-    int params[8], grads[8], count = 0;
-    for (int id = 0; id < g->count; id++)
-        if (g->nodes[id].op == OP_PARAM)
-            params[count++] = id;
-    if (graph_gradients(g, trick, c.cotangent, count, params, grads))
-        fail_msg("second derivative: %s", g->error);
-    c.params = malloc(g->param_floats * sizeof(float));
-    fill_uniform(c.params, g->param_floats, -0.5f, 0.5f, 5);
-    struct plan full, forward;
-    char err[256];
-    int forward_outputs[2] = { trick, c.cotangent };
-    assert_int_equal(plan_create(&full, g, ref, BATCH, count, grads, c.params, err, sizeof err), 0);
-    assert_int_equal(plan_create(&forward, g, ref, BATCH, 2, forward_outputs, c.params, err, sizeof err), 0);
-    fill_inputs(g, &full, 3);
-    fill_inputs(g, &forward, 3);
-    plan_run(&full);
-    for (int i = 0; i < count; i++)
-        compare_gradient(&c, &full, &forward, params[i], grads[i], trick, "second derivative");
-    plan_free(&full);
-    plan_free(&forward);
+    check_second_derivative(&c, x, "second derivative");
     check_free(&c);
 }
 

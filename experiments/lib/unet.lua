@@ -1,0 +1,64 @@
+-- The Keras DDIM example's residual U-Net at MNIST size (../shared/seed/README.md,
+-- "The Keras example's full configuration"), written with ddim's functional
+-- API line for line as the example's get_network. At 28x28 two 2x
+-- downsamplings fit (28 -> 14 -> 7), so the default widths are {32, 64, 96}.
+local ddim = require "ddim"
+
+local unet = {}
+
+-- (1x1 conv projection if the widths differ) + BatchNorm(no scale, no
+-- center) -> Conv3x3 swish -> Conv3x3, added to the residual.
+local function residual_block(x, input_width, width)
+  local residual = x
+  if input_width ~= width then
+    residual = ddim.conv2d(x, width, {kernel_size = 1})
+  end
+  x = ddim.batch_norm(x)
+  x = ddim.conv2d(x, width, {kernel_size = 3, activation = "swish"})
+  x = ddim.conv2d(x, width, {kernel_size = 3})
+  return ddim.add(x, residual)
+end
+
+-- unet.network{widths = {32, 64, 96}, block_depth = 2, embedding_dims = 32}
+function unet.network(options)
+  options = options or {}
+  local widths = options.widths or {32, 64, 96}
+  local block_depth = options.block_depth or 2
+  local embedding_dims = options.embedding_dims or 32
+
+  local noisy_images = ddim.input{28, 28, 1, name = "x"}
+  local noise_variances = ddim.input{1, 1, 1, name = "t"}
+  local e = ddim.sinusoidal_embedding(noise_variances,
+                                      {channels = embedding_dims, min_frequency = 1, max_frequency = 1000})
+  e = ddim.upsample_nearest(e, {28, 28})
+  local x = ddim.conv2d(noisy_images, widths[1], {kernel_size = 1})
+  x = ddim.concat{x, e}
+  local width_now = widths[1] + embedding_dims
+
+  local skips = {}
+  for level = 1, #widths - 1 do                       -- down blocks
+    for _ = 1, block_depth do
+      x = residual_block(x, width_now, widths[level])
+      width_now = widths[level]
+      skips[#skips + 1] = {x, width_now}
+    end
+    x = ddim.avg_pool2(x)
+  end
+  for _ = 1, block_depth do                           -- the bottleneck
+    x = residual_block(x, width_now, widths[#widths])
+    width_now = widths[#widths]
+  end
+  for level = #widths - 1, 1, -1 do                   -- up blocks
+    x = ddim.upsample2(x)
+    for _ = 1, block_depth do
+      local skip = table.remove(skips)
+      x = ddim.concat{x, skip[1]}
+      x = residual_block(x, width_now + skip[2], widths[level])
+      width_now = widths[level]
+    end
+  end
+  x = ddim.conv2d(x, 1, {kernel_size = 1, kernel_initializer = "zeros"})
+  return ddim.model{inputs = {noisy_images, noise_variances}, output = x}
+end
+
+return unet
