@@ -121,7 +121,7 @@ static int bench_variant(const struct context *ctx, struct variant *v, double pe
     const int batch = v->train.batch_size;
     const long count = (long)batch * STEPS_PER_REPEAT;
     const int model_nodes = v->graph.count; /* nodes added after these are autograd's and the losses' */
-    float *images = malloc((size_t)count * MNIST_IMAGE_PIXELS * sizeof(float));
+    unsigned char *images = malloc((size_t)count * MNIST_IMAGE_PIXELS); /* random stand-ins for digits */
     float *samples = malloc((size_t)batch * MNIST_IMAGE_PIXELS * sizeof(float));
     double *node_seconds = NULL;
     struct trainer t = { 0 };
@@ -131,7 +131,7 @@ static int bench_variant(const struct context *ctx, struct variant *v, double pe
         goto done;
     }
     for (size_t i = 0; i < (size_t)count * MNIST_IMAGE_PIXELS; i++)
-        images[i] = rng_uniform(v->train.seed, RNG_SAMPLE, 1, i);
+        images[i] = (unsigned char)(256.0f * rng_uniform(v->train.seed, RNG_SAMPLE, 1, i));
     if (trainer_create(&t, v, ctx->kernels, images, count, batch, err, errlen))
         goto done;
     node_seconds = calloc((size_t)v->graph.count, sizeof *node_seconds);

@@ -7,6 +7,7 @@
 #include <time.h>
 #include "executor.h"
 #include "layers.h"
+#include "memory_plan.h"
 #include "parallel.h"
 
 static size_t node_floats(const struct graph *g, int batch, int id)
@@ -68,11 +69,6 @@ static struct conv2d_shape conv2d_shape_of(const struct graph *g, int batch, int
     return (struct conv2d_shape){ batch, a->dims[0], a->dims[1], in_c, out_c, n->kernel };
 }
 
-static int is_alias(enum op op)
-{
-    return op == OP_RESHAPE || op == OP_PARAM;
-}
-
 /* A bias add whose input is a forward matmul or convolution
  * that nothing else reads is done by that kernel's epilogue, in the same
  * pass: the producer gets the bias (bias_of) and the bias add becomes an
@@ -110,6 +106,79 @@ static int fuse_biases(struct plan *p, const char *wanted, int count, const int 
     return 0;
 }
 
+/* The node whose buffer id's values are: itself, or for a reshape or a
+ * fused bias add the node it aliases; -1 for a parameter (the caller's). */
+static int owner_of(const struct plan *p, int id)
+{
+    const struct node *nodes = p->graph->nodes;
+    while (nodes[id].op == OP_RESHAPE || p->fused[id])
+        id = nodes[id].inputs[0];
+    return nodes[id].op == OP_PARAM ? -1 : id;
+}
+
+/* Gives every planned node its buffer: parameters in params, aliases their
+ * owner's, the others a place in the arena by their lifetimes (from their
+ * step in the order to their last reader's), memory_plan.h. Inputs (written
+ * before the run), constants, the outputs (read after it) and batch
+ * normalization's statistics (read by the trainer after it) live through
+ * the whole run. The convolutions' workspace follows the buffers. */
+static int place_buffers(struct plan *p, int count, const int *outputs, float *params, size_t workspace)
+{
+    const struct graph *g = p->graph;
+    int *step_of = malloc((size_t)g->count * sizeof *step_of);
+    struct lifetime *lives = malloc((size_t)p->order_count * sizeof *lives);
+    size_t *offsets = malloc((size_t)p->order_count * sizeof *offsets);
+    int status = -1;
+    if (!step_of || !lives || !offsets)
+        goto done;
+    for (int i = 0; i < p->order_count; i++) {
+        const int id = p->order[i];
+        const enum op op = g->nodes[id].op;
+        const int whole_run = op == OP_INPUT || op == OP_ONES || op == OP_BATCH_NORM;
+        step_of[id] = i;
+        lives[i] = (struct lifetime){ node_arena_floats(g, p->batch, id), whole_run ? 0 : i, whole_run ? INT_MAX : i };
+    }
+    for (int i = 0; i < p->order_count; i++)
+        for (int j = 0; j < 3; j++) {
+            const int input = g->nodes[p->order[i]].inputs[j];
+            const int owner = input >= 0 ? owner_of(p, input) : -1;
+            if (owner >= 0 && lives[step_of[owner]].last != INT_MAX && lives[step_of[owner]].last < i)
+                lives[step_of[owner]].last = i;
+        }
+    for (int i = 0; i < count; i++) {
+        const int owner = owner_of(p, outputs[i]);
+        if (owner >= 0)
+            lives[step_of[owner]].last = INT_MAX;
+    }
+    /* Aliases and parameters take no arena space of their own. */
+    for (int i = 0; i < p->order_count; i++)
+        if (owner_of(p, p->order[i]) != p->order[i])
+            lives[i] = (struct lifetime){ 0, i, i };
+    const size_t arena = memory_plan(lives, p->order_count, offsets);
+    if (arena == (size_t)-1)
+        goto done;
+    p->arena_floats = arena + workspace;
+    p->arena = aligned_alloc(64, (p->arena_floats * sizeof(float) + 63) / 64 * 64);
+    if (!p->arena)
+        goto done;
+    for (int i = 0; i < p->order_count; i++) {
+        const int id = p->order[i], owner = owner_of(p, id);
+        if (g->nodes[id].op == OP_PARAM)
+            p->buffers[id] = params + g->nodes[id].param_offset;
+        else if (owner != id) /* an alias: its input, earlier in the order, already has its buffer */
+            p->buffers[id] = p->buffers[g->nodes[id].inputs[0]];
+        else
+            p->buffers[id] = p->arena + offsets[i];
+    }
+    p->workspace = p->arena + arena;
+    status = 0;
+done:
+    free(step_of);
+    free(lives);
+    free(offsets);
+    return status;
+}
+
 int plan_create(struct plan *p, const struct graph *g, const struct kernels *k, int batch,
                 int count, const int *outputs, float *params, char *err, size_t errlen)
 {
@@ -142,8 +211,6 @@ int plan_create(struct plan *p, const struct graph *g, const struct kernels *k, 
             continue;
         p->order[p->order_count++] = id;
         enum op op = g->nodes[id].op;
-        if (!is_alias(op) && !p->fused[id])
-            p->arena_floats += node_arena_floats(g, batch, id);
         size_t need = 0;
         if (op == OP_CONV_TRANSPOSE || op == OP_CONV_TRANSPOSE_DATA || op == OP_CONV_TRANSPOSE_WEIGHTS) {
             struct conv_shape s = conv_shape_of(g, batch, id);
@@ -154,27 +221,14 @@ int plan_create(struct plan *p, const struct graph *g, const struct kernels *k, 
         }
         workspace = need > workspace ? need : workspace;
     }
-    p->arena_floats += workspace;
-    p->arena = aligned_alloc(64, (p->arena_floats * sizeof(float) + 63) / 64 * 64);
-    if (!p->arena)
+    if (place_buffers(p, count, outputs, params, workspace))
         goto out_of_memory;
-    float *next = p->arena;
     for (int i = 0; i < p->order_count; i++) {
         int id = p->order[i];
-        const struct node *n = &g->nodes[id];
-        if (n->op == OP_PARAM) {
-            p->buffers[id] = params + n->param_offset;
-        } else if (n->op == OP_RESHAPE || p->fused[id]) {
-            p->buffers[id] = p->buffers[n->inputs[0]];
-        } else {
-            p->buffers[id] = next;
-            next += node_arena_floats(g, batch, id);
-        }
-        if (n->op == OP_ONES)   /* constant: filled once here */
+        if (g->nodes[id].op == OP_ONES)   /* constant: filled once here */
             for (size_t j = 0; j < node_floats(g, batch, id); j++)
                 p->buffers[id][j] = 1.0f;
     }
-    p->workspace = next;
     free(wanted);
     return 0;
 

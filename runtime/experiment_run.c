@@ -199,17 +199,23 @@ static void format_table(struct text *out, const struct experiment *e, const str
 /* The data a variant trains on (loaded once per data set) and the test
  * digits the samples are compared with. */
 struct data {
-    struct mnist_dataset sets[3];   /* "all", "train", "test", loaded on demand */
+    struct mnist_dataset sets[3];   /* "all", loaded on demand; "train" and "test", views into it */
 };
 
 static const struct mnist_dataset *dataset(struct data *d, const char *data_dir, const char *split, char *err,
                                            size_t errlen)
 {
+    /* "all" is train then test (mnist.h): load it once, and the two
+     * splits are views into it. */
     static const char *const names[3] = { "all", "train", "test" };
     for (int i = 0; i < 3; i++)
         if (strcmp(names[i], split) == 0) {
-            if (!d->sets[i].images && mnist_load_dataset(data_dir, split, &d->sets[i], err, errlen))
+            if (!d->sets[0].pixels && mnist_load_dataset(data_dir, "all", &d->sets[0], err, errlen))
                 return NULL;
+            const size_t first = i == 2 ? MNIST_TRAIN_COUNT : 0;
+            const size_t count = i == 0 ? d->sets[0].count : i == 1 ? MNIST_TRAIN_COUNT : MNIST_TEST_COUNT;
+            d->sets[i] = (struct mnist_dataset){ count, d->sets[0].pixels + first * MNIST_IMAGE_PIXELS,
+                                                 d->sets[0].labels + first };
             return &d->sets[i];
         }
     snprintf(err, errlen, "unknown data set '%s'", split);
@@ -229,7 +235,7 @@ static int train_variant(const struct context *ctx, const struct experiment *e, 
     char subdir[1024];
     snprintf(subdir, sizeof subdir, "%s/%s", dir, v->name);
     if (make_directories(subdir, err, errlen) ||
-        trainer_create(&t, v, ctx->kernels, train_set->images, count, SAMPLE_BATCH, err, errlen))
+        trainer_create(&t, v, ctx->kernels, train_set->pixels, count, SAMPLE_BATCH, err, errlen))
         goto done;
     best = malloc(t.param_floats * sizeof(float));
     samples = malloc((size_t)METRIC_SAMPLES * MNIST_IMAGE_PIXELS * sizeof(float));
@@ -274,7 +280,7 @@ static int train_variant(const struct context *ctx, const struct experiment *e, 
     }
     for (int set = 0; set < METRIC_SAMPLES / SAMPLE_BATCH; set++)
         trainer_sample(&t, best, (uint64_t)set, samples + (size_t)set * SAMPLE_BATCH * MNIST_IMAGE_PIXELS);
-    if (nearest_digits(ctx->kernels, samples, METRIC_SAMPLES, test_set->images, test_set->labels,
+    if (nearest_digits(ctx->kernels, samples, METRIC_SAMPLES, test_set->pixels, test_set->labels,
                        (long)test_set->count, digit_threshold, &r->likeness, NULL)) {
         snprintf(err, errlen, "out of memory measuring the samples");
         goto done;
@@ -315,6 +321,7 @@ int run_experiment(const struct context *ctx, int argc, char **argv)
     struct data data = { 0 };
     struct variant_result *results = calloc((size_t)e.variant_count, sizeof *results);
     struct text csv = { 0 }, timing = { 0 }, table = { 0 };
+    float *real_digits = NULL;          /* the first METRIC_SAMPLES training digits, as values */
     char dir[512];
     int status = 1, done = 0;
     const struct mnist_dataset *test_set = dataset(&data, ctx->data_dir, "test", err, sizeof err);
@@ -335,9 +342,13 @@ int run_experiment(const struct context *ctx, int argc, char **argv)
      * floor's figures against it, measured as the samples will be. */
     if (!train_digits)
         goto out;
-    if (nearest_digits(ctx->kernels, train_digits->images, METRIC_SAMPLES, test_set->images, test_set->labels,
+    real_digits = malloc((size_t)METRIC_SAMPLES * MNIST_IMAGE_PIXELS * sizeof(float));
+    for (size_t i = 0; real_digits && i < (size_t)METRIC_SAMPLES * MNIST_IMAGE_PIXELS; i++)
+        real_digits[i] = train_digits->pixels[i] * MNIST_PIXEL_SCALE;
+    if (!real_digits ||
+        nearest_digits(ctx->kernels, real_digits, METRIC_SAMPLES, test_set->pixels, test_set->labels,
                        (long)test_set->count, INFINITY, &floor, &digit_threshold) ||
-        nearest_digits(ctx->kernels, train_digits->images, METRIC_SAMPLES, test_set->images, test_set->labels,
+        nearest_digits(ctx->kernels, real_digits, METRIC_SAMPLES, test_set->pixels, test_set->labels,
                        (long)test_set->count, digit_threshold, &floor, NULL)) {
         snprintf(err, sizeof err, "out of memory measuring real digits");
         goto out;
@@ -375,12 +386,12 @@ int run_experiment(const struct context *ctx, int argc, char **argv)
 out:
     if (status)
         fprintf(stderr, "ddim-lab: %s\n", err);
-    for (int i = 0; i < 3; i++)
-        mnist_free_dataset(&data.sets[i]);
+    mnist_free_dataset(&data.sets[0]); /* the others are views into it */
     free(csv.text);
     free(timing.text);
     free(table.text);
     free(results);
+    free(real_digits);
     experiment_free(&e);
     return status;
 }

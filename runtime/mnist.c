@@ -249,7 +249,7 @@ static int join_path(char *buf, size_t size, const char *dir, const char *name, 
     return 0;
 }
 
-/* Appends one part's images, scaled to [0, 1], and labels to out. */
+/* Appends one part's images and labels to out. */
 static int append_part(const char *dir, const struct mnist_part *part, struct mnist_dataset *out,
                        char *err, size_t errlen)
 {
@@ -261,9 +261,7 @@ static int append_part(const char *dir, const struct mnist_part *part, struct mn
     struct mnist_labels labels;
     if (mnist_load_pair(images_path, labels_path, part->count, &images, &labels, err, errlen))
         return -1;
-    float *to = out->images + out->count * MNIST_IMAGE_PIXELS;
-    for (size_t i = 0; i < images.count * MNIST_IMAGE_PIXELS; i++)
-        to[i] = images.pixels[i] * (1.0f / 255.0f);
+    memcpy(out->pixels + out->count * MNIST_IMAGE_PIXELS, images.pixels, images.count * MNIST_IMAGE_PIXELS);
     memcpy(out->labels + out->count, labels.labels, labels.count);
     out->count += labels.count;
     mnist_free_images(&images);
@@ -289,9 +287,9 @@ int mnist_load_dataset(const char *dir, const char *split, struct mnist_dataset 
     size_t first = splits[s].first, end = splits[s].end, total = 0;
     for (size_t p = first; p < end; p++)
         total += mnist_parts[p].count;
-    out->images = malloc(total * MNIST_IMAGE_PIXELS * sizeof *out->images);
+    out->pixels = malloc(total * MNIST_IMAGE_PIXELS);
     out->labels = malloc(total);
-    if (!out->images || !out->labels) {
+    if (!out->pixels || !out->labels) {
         mnist_free_dataset(out);
         return path_error(err, errlen, dir, "cannot allocate memory for %zu images", total);
     }
@@ -306,7 +304,7 @@ int mnist_load_dataset(const char *dir, const char *split, struct mnist_dataset 
 
 void mnist_free_dataset(struct mnist_dataset *dataset)
 {
-    free(dataset->images);
+    free(dataset->pixels);
     free(dataset->labels);
     *dataset = (struct mnist_dataset){ 0 };
 }

@@ -23,16 +23,17 @@ static int compare_doubles(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int nearest_digits(const struct kernels *k, const float *samples, int count, const float *reference,
+int nearest_digits(const struct kernels *k, const float *samples, int count, const unsigned char *reference,
                    const unsigned char *labels, long reference_count, double threshold,
                    struct digit_likeness *out, double *percentile_95)
 {
     float *clipped = malloc((size_t)count * PIXELS * sizeof(float));
     float *dots = malloc((size_t)count * BLOCK * sizeof(float));
+    float *ref = malloc((size_t)BLOCK * PIXELS * sizeof(float)); /* one block of the reference, as values */
     double *best = malloc((size_t)count * sizeof(double));
     int *best_label = malloc((size_t)count * sizeof(int));
-    if (!clipped || !dots || !best || !best_label) {
-        free(clipped); free(dots); free(best); free(best_label);
+    if (!clipped || !dots || !ref || !best || !best_label) {
+        free(clipped); free(dots); free(ref); free(best); free(best_label);
         return -1;
     }
     for (size_t i = 0; i < (size_t)count * PIXELS; i++)
@@ -41,7 +42,8 @@ int nearest_digits(const struct kernels *k, const float *samples, int count, con
         best[s] = INFINITY;
     for (long r0 = 0; r0 < reference_count; r0 += BLOCK) {
         int block = (int)(reference_count - r0 < BLOCK ? reference_count - r0 : BLOCK);
-        const float *ref = reference + (size_t)r0 * PIXELS;
+        for (size_t i = 0; i < (size_t)block * PIXELS; i++)
+            ref[i] = reference[(size_t)r0 * PIXELS + i] * MNIST_PIXEL_SCALE;
         k->sgemm(GEMM_NT, count, block, PIXELS, clipped, PIXELS, ref, PIXELS, dots, block, 0, NULL, ACTIVATION_NONE);
         for (int j = 0; j < block; j++) {
             double ref_norm = squared_norm(ref + (size_t)j * PIXELS);
@@ -68,6 +70,6 @@ int nearest_digits(const struct kernels *k, const float *samples, int count, con
     }
     for (int l = 0; l < 10; l++)
         out->labels_covered += out->label_counts[l] > 0;
-    free(clipped); free(dots); free(best); free(best_label);
+    free(clipped); free(dots); free(ref); free(best); free(best_label);
     return 0;
 }

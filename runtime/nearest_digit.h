@@ -15,13 +15,13 @@ struct digit_likeness {
     int labels_covered;       /* labels with at least one sample */
 };
 
-/* samples: count x 784; reference: reference_count x 784 digits in [0, 1]
- * with their labels. digit_like is the share of samples whose distance is
+/* samples: count x 784 values; reference: reference_count x 784 MNIST
+ * bytes (see mnist.h) with their labels. digit_like is the share of samples whose distance is
  * at most threshold (per-pixel RMS); *percentile_95, when not NULL,
  * receives the 95th percentile of the samples' distances (measured on real
  * digits, it is the threshold for generated ones). Returns 0, or -1 if out
  * of memory. */
-int nearest_digits(const struct kernels *k, const float *samples, int count, const float *reference,
+int nearest_digits(const struct kernels *k, const float *samples, int count, const unsigned char *reference,
                    const unsigned char *labels, long reference_count, double threshold,
                    struct digit_likeness *out, double *percentile_95);
 

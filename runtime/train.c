@@ -123,12 +123,12 @@ static void update_moving_statistics(struct trainer *t)
 }
 
 int trainer_create(struct trainer *t, struct variant *v, const struct kernels *k,
-                   const float *images, long image_count, int sample_batch, char *err, size_t errlen)
+                   const unsigned char *pixels, long image_count, int sample_batch, char *err, size_t errlen)
 {
     memset(t, 0, sizeof *t);
     t->variant = v;
     t->kernels = k;
-    t->images = images;
+    t->pixels = pixels;
     t->image_count = image_count;
     t->sample_batch = sample_batch;
     if (build_training_graph(t, err, errlen))
@@ -217,12 +217,12 @@ static void fill_batch(struct trainer *t, long batch_index)
     float *noisy = plan_buffer(p, t->noisy), *level = plan_buffer(p, t->level);
 #pragma omp parallel for schedule(static)
     for (int b = 0; b < batch; b++) {
-        const float *image = t->images + ((size_t)batch_index * batch + (size_t)b) * PIXELS;
+        const unsigned char *image = t->pixels + ((size_t)batch_index * batch + (size_t)b) * PIXELS;
         float time = rng_uniform(seed, RNG_TIME, step, (uint64_t)b);
         level[b] = time * time;
         for (int i = 0; i < PIXELS; i++) {
             size_t at = (size_t)b * PIXELS + (size_t)i;
-            clean[at] = image[i];
+            clean[at] = image[i] * MNIST_PIXEL_SCALE;
             noise[at] = rng_normal(seed, RNG_NOISE, step, at);
             noisy[at] = clean[at] + noise[at];
         }

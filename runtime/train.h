@@ -22,7 +22,7 @@
 struct trainer {
     struct variant *variant;       /* its graph grows the training nodes */
     const struct kernels *kernels;
-    const float *images;           /* image_count x 28 x 28 in [0, 1] */
+    const unsigned char *pixels;   /* image_count x 28 x 28 MNIST bytes (see mnist.h) */
     long image_count;
     int param_count;               /* parameter tensors */
     int *param_nodes, *grad_nodes; /* per tensor */
@@ -51,7 +51,7 @@ struct epoch_result {
  * parameters (Glorot uniform kernels, zero biases, from train.seed).
  * sample_batch: how many images trainer_sample draws at once. */
 int trainer_create(struct trainer *t, struct variant *v, const struct kernels *k,
-                   const float *images, long image_count, int sample_batch, char *err, size_t errlen);
+                   const unsigned char *pixels, long image_count, int sample_batch, char *err, size_t errlen);
 void trainer_free(struct trainer *t);
 
 /* One epoch (counted from 0) over the data: the seed's fixed batches of

@@ -296,12 +296,12 @@ static void test_mnist_real_dataset_loads(void **state)
     assert_int_equal(all.count, MNIST_TRAIN_COUNT + MNIST_TEST_COUNT);
     assert_int_equal(all.labels[0], 5);
     assert_int_equal(all.labels[MNIST_TRAIN_COUNT], 7);
-    float lowest = 1, highest = 0;
+    unsigned char lowest = 255, highest = 0;
     for (size_t i = 0; i < all.count * MNIST_IMAGE_PIXELS; i++) {
-        lowest = all.images[i] < lowest ? all.images[i] : lowest;
-        highest = all.images[i] > highest ? all.images[i] : highest;
+        lowest = all.pixels[i] < lowest ? all.pixels[i] : lowest;
+        highest = all.pixels[i] > highest ? all.pixels[i] : highest;
     }
-    assert_true(lowest == 0.0f && highest == 1.0f);
+    assert_true(lowest == 0 && highest == 255 && highest * MNIST_PIXEL_SCALE == 1.0f);
     mnist_free_dataset(&all);
 
     struct mnist_dataset test;
