@@ -6,8 +6,8 @@
 #include <sleef.h>
 #include "layers.h"
 
-/* Per-channel sums run CHANNEL_BLOCK channels at a time with double accumulators on the stack: rows of
- * a [pixels, channels] tensor are read in memory order, each channel's sum adds the pixels in
+/* Per-channel work runs CHANNEL_BLOCK channels at a time, accumulators on the stack: rows of a
+ * [pixels, channels] tensor are read in memory order, each channel's sum adds the pixels in
  * increasing order (a fixed order, so the result is reproducible), and nothing is allocated. */
 #define CHANNEL_BLOCK 16
 
@@ -156,26 +156,44 @@ static void normalize_block(size_t pixels, int channels, int c0, int n, const fl
         }
 }
 
+/* Sums over many pixels go in chunks: float partial sums over SUM_CHUNK
+ * pixels (a loop over the block's contiguous channels that the compiler
+ * vectorises), added into double totals. The order is fixed, so the result
+ * is too, whatever the thread count: threads split the channel blocks. */
+#define SUM_CHUNK 128
+
 /* Two passes per block: the mean, then the mean of squared deviations from it (no cancellation, unlike
  * E[x^2] - E[x]^2). Biased (/ pixels) as TF's FusedBatchNormV3 and tf.nn.moments normalise with. */
 void batch_norm_train(size_t pixels, int channels, float epsilon, const float *x, float *y, float *mean,
                       float *variance, float *inv_std)
 {
+#pragma omp parallel for schedule(static)
     for (int c0 = 0; c0 < channels; c0 += CHANNEL_BLOCK) {
         int n = block_size(channels, c0);
-        double sum[CHANNEL_BLOCK] = { 0 }, squares[CHANNEL_BLOCK] = { 0 }, mu[CHANNEL_BLOCK];
-        for (size_t p = 0; p < pixels; p++)
+        double sum[CHANNEL_BLOCK] = { 0 }, squares[CHANNEL_BLOCK] = { 0 };
+        float mu[CHANNEL_BLOCK];
+        for (size_t p0 = 0; p0 < pixels; p0 += SUM_CHUNK) {
+            float part[CHANNEL_BLOCK] = { 0 };
+            for (size_t p = p0; p < pixels && p < p0 + SUM_CHUNK; p++)
+                for (int c = 0; c < n; c++)
+                    part[c] += x[p * channels + c0 + c];
             for (int c = 0; c < n; c++)
-                sum[c] += x[p * channels + c0 + c];
+                sum[c] += part[c];
+        }
         for (int c = 0; c < n; c++)
-            mu[c] = sum[c] / (double)pixels;
-        for (size_t p = 0; p < pixels; p++)
-            for (int c = 0; c < n; c++) {
-                double d = x[p * channels + c0 + c] - mu[c];
-                squares[c] += d * d;
-            }
+            mu[c] = (float)(sum[c] / (double)pixels);
+        for (size_t p0 = 0; p0 < pixels; p0 += SUM_CHUNK) {
+            float part[CHANNEL_BLOCK] = { 0 };
+            for (size_t p = p0; p < pixels && p < p0 + SUM_CHUNK; p++)
+                for (int c = 0; c < n; c++) {
+                    float d = x[p * channels + c0 + c] - mu[c];
+                    part[c] += d * d;
+                }
+            for (int c = 0; c < n; c++)
+                squares[c] += part[c];
+        }
         for (int c = 0; c < n; c++) {
-            mean[c0 + c] = (float)mu[c];
+            mean[c0 + c] = mu[c];
             variance[c0 + c] = (float)(squares[c] / (double)pixels);
             inv_std[c0 + c] = inv_std_of(variance[c0 + c], epsilon);
         }
@@ -186,6 +204,7 @@ void batch_norm_train(size_t pixels, int channels, float epsilon, const float *x
 void batch_norm_infer(size_t pixels, int channels, float epsilon, const float *x, const float *moving_mean,
                       const float *moving_variance, float *y)
 {
+#pragma omp parallel for schedule(static)
     for (int c0 = 0; c0 < channels; c0 += CHANNEL_BLOCK) {
         int n = block_size(channels, c0);
         float inv[CHANNEL_BLOCK];
@@ -201,16 +220,22 @@ void batch_norm_infer(size_t pixels, int channels, float epsilon, const float *x
 void batch_norm_backward(size_t pixels, int channels, const float *y, const float *inv_std, const float *dy,
                          float *dx)
 {
+#pragma omp parallel for schedule(static)
     for (int c0 = 0; c0 < channels; c0 += CHANNEL_BLOCK) {
         int n = block_size(channels, c0);
         double sum_dy[CHANNEL_BLOCK] = { 0 }, sum_dy_y[CHANNEL_BLOCK] = { 0 };
         float mean_dy[CHANNEL_BLOCK], mean_dy_y[CHANNEL_BLOCK];
-        for (size_t p = 0; p < pixels; p++)
-            for (int c = 0; c < n; c++) {
-                size_t i = p * channels + c0 + c;
-                sum_dy[c] += dy[i];
-                sum_dy_y[c] += (double)dy[i] * y[i];
-            }
+        for (size_t p0 = 0; p0 < pixels; p0 += SUM_CHUNK) {
+            float part_dy[CHANNEL_BLOCK] = { 0 }, part_dy_y[CHANNEL_BLOCK] = { 0 };
+            for (size_t p = p0; p < pixels && p < p0 + SUM_CHUNK; p++)
+                for (int c = 0; c < n; c++) {
+                    size_t i = p * channels + c0 + c;
+                    part_dy[c] += dy[i];
+                    part_dy_y[c] += dy[i] * y[i];
+                }
+            for (int c = 0; c < n; c++)
+                sum_dy[c] += part_dy[c], sum_dy_y[c] += part_dy_y[c];
+        }
         for (int c = 0; c < n; c++) {
             mean_dy[c] = (float)(sum_dy[c] / (double)pixels);
             mean_dy_y[c] = (float)(sum_dy_y[c] / (double)pixels);
