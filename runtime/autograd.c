@@ -135,6 +135,9 @@ static int backward_node(struct backward *b, int id, int u)
         return ADD_GRAD(x, graph_scale(g, u, n.alpha));
     case OP_SAMPLE_BROADCAST_ADD:
         return ADD_GRAD(x, u) || ADD_GRAD(y, graph_op(g, OP_SAMPLE_SUM, u, -1, -1));
+    case OP_SAMPLE_MUL:            /* x s: d/dx = u s, d/ds = the per-sample sum of u x */
+        return ADD_GRAD(x, graph_op(g, OP_SAMPLE_MUL, u, y, -1)) ||
+               ADD_GRAD(y, graph_op(g, OP_SAMPLE_SUM, graph_op(g, OP_MUL, u, x, -1), -1, -1));
     case OP_SAMPLE_SUM:
         return ADD_GRAD(x, graph_sample_broadcast(g, u, &g->nodes[x].shape));
     case OP_SAMPLE_BROADCAST:

@@ -9,7 +9,10 @@
 #include "graph.h"
 
 enum loss_kind { LOSS_MAE, LOSS_MSE };
-enum schedule_kind { SCHEDULE_NONE }; /* the seed's: noisy = image + noise */
+/* The diffusion schedule (see diffusion.h): the seed's none (noisy = image +
+ * noise, the network told t^2), the Keras example's offset cosine, or a
+ * signal rate linear in t. */
+enum schedule_kind { SCHEDULE_NONE, SCHEDULE_COSINE, SCHEDULE_LINEAR };
 
 struct train_config {
     int epochs;
@@ -21,6 +24,8 @@ struct train_config {
     char dataset[8];            /* "all" (70,000), "train" (60,000) or "test" (10,000) */
     double ema;                 /* EMA decay of the weights; 0 = off */
     long max_images;            /* use only the first max_images of the data set; 0 = all */
+    int normalize;              /* standardise the images (mean, variance of the training data), and
+                                 * invert it on the samples */
 };
 
 struct diffusion_config {

@@ -31,7 +31,7 @@ struct config_field {
 };
 
 static const char *const loss_names[] = { "mae", "mse", NULL };
-static const char *const schedule_names[] = { "none", NULL };
+static const char *const schedule_names[] = { "none", "cosine", "linear", NULL };
 static const char *const dataset_names[] = { "all", "train", "test", NULL };
 
 const char *const config_sections[] = { "train", "diffusion", "sample", NULL };
@@ -51,13 +51,14 @@ static const struct config_field fields[] = {
     { "train", "ema", FIELD_NUMBER, AT(train.ema), 0, 1, 0, 1, NULL, "a number in [0, 1) (0 = no EMA)" },
     { "train", "max_images", FIELD_LONG, AT(train.max_images), 0, INTEGER_LIMIT, 0, 1, NULL,
       "an integer >= 0 (0 = all)" },
+    { "train", "normalize", FIELD_BOOLEAN, AT(train.normalize), 0, 0, 0, 0, NULL, "a boolean (true or false)" },
     { "diffusion", "steps", FIELD_INT, AT(diffusion.steps), 1, INT_MAX, 0, 0, NULL, "an integer >= 1" },
     { "diffusion", "min_signal_rate", FIELD_NUMBER, AT(diffusion.min_signal_rate), 0, 1, 1, 1, NULL,
       "a number in (0, 1)" },
     { "diffusion", "max_signal_rate", FIELD_NUMBER, AT(diffusion.max_signal_rate), 0, 1, 1, 0, NULL,
       "a number in (0, 1]" },
     { "diffusion", "schedule", FIELD_SCHEDULE, AT(diffusion.schedule), 0, 0, 0, 0, schedule_names,
-      "\"none\" (the only schedule so far)" },
+      "one of \"none\", \"cosine\", \"linear\"" },
     { "diffusion", "gradient_trick", FIELD_BOOLEAN, AT(diffusion.gradient_trick), 0, 0, 0, 0, NULL,
       "a boolean (true or false)" },
     { "sample", "grid", FIELD_INT, AT(sample.grid), 1, 64, 0, 0, NULL, "an integer in [1, 64]" },
@@ -69,7 +70,7 @@ void config_defaults(struct variant *v)
 {
     v->train = (struct train_config){
         .epochs = 3, .batch_size = 64, .learning_rate = 1e-3, .weight_decay = 0.004,
-        .loss = LOSS_MAE, .seed = 1, .dataset = "all", .ema = 0, .max_images = 0,
+        .loss = LOSS_MAE, .seed = 1, .dataset = "all", .ema = 0, .max_images = 0, .normalize = 0,
     };
     v->diffusion = (struct diffusion_config){
         .steps = 20, .min_signal_rate = 0.02, .max_signal_rate = 0.95,

@@ -410,6 +410,11 @@ static void run_node(const struct plan *p, int id)
             for (size_t i = 0; i < per_sample; i++)
                 out[s * per_sample + i] = a[s * per_sample + i] + b[s];
         break;
+    case OP_SAMPLE_MUL:
+        for (int s = 0; s < p->batch; s++)
+            for (size_t i = 0; i < per_sample; i++)
+                out[s * per_sample + i] = a[s * per_sample + i] * b[s];
+        break;
     case OP_SAMPLE_SUM:
         for (int s = 0; s < p->batch; s++)
             out[s] = k->sum(per_sample, a + s * per_sample);

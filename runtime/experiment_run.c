@@ -272,14 +272,17 @@ static int train_variant(const struct context *ctx, const struct experiment *e, 
                    er.seconds > 0 ? (double)er.images / er.seconds : 0.0);
         char name[32];
         snprintf(name, sizeof name, "epoch_%02d.png", epoch + 1);
-        trainer_sample(&t, t.params, 0, samples);
+        trainer_sample(&t, t.ema ? t.ema : t.params, 0, samples);
         if (write_text(dir, "results.csv", results->text, results->length, err, errlen) ||
             write_text(dir, "timing.csv", timing->text, timing->length, err, errlen) ||
             write_grid(dir, v->name, name, v, samples, err, errlen))
             goto done;
     }
+    /* The samples measured: from the EMA of the weights when the variant
+     * keeps one (as the Keras example samples), else from the best epoch's. */
     for (int set = 0; set < METRIC_SAMPLES / SAMPLE_BATCH; set++)
-        trainer_sample(&t, best, (uint64_t)set, samples + (size_t)set * SAMPLE_BATCH * MNIST_IMAGE_PIXELS);
+        trainer_sample(&t, t.ema ? t.ema : best, (uint64_t)set,
+                       samples + (size_t)set * SAMPLE_BATCH * MNIST_IMAGE_PIXELS);
     if (nearest_digits(ctx->kernels, samples, METRIC_SAMPLES, test_set->pixels, test_set->labels,
                        (long)test_set->count, digit_threshold, &r->likeness, NULL)) {
         snprintf(err, errlen, "out of memory measuring the samples");
@@ -376,9 +379,11 @@ int run_experiment(const struct context *ctx, int argc, char **argv)
                          "Real digits give the floor.\n\n",
                 table.text, METRIC_SAMPLES, METRIC_SAMPLES);
     for (int i = 0; i < e.variant_count; i++)
-        text_append(&report, "## %s\n\nSamples from the best epoch's weights (left: clipped to [0, 1]; right: each "
+        text_append(&report, "## %s\n\nSamples from %s (left: clipped to [0, 1]; right: each "
                             "image scaled to its own min..max):\n\n![%s samples](%s/samples.png)\n\n",
-                   e.variants[i].name, e.variants[i].name, e.variants[i].name);
+                   e.variants[i].name,
+                   e.variants[i].train.ema > 0 ? "the EMA of the weights" : "the best epoch's weights",
+                   e.variants[i].name, e.variants[i].name);
     status = write_text(dir, "report.md", report.text, report.length, err, sizeof err) ? 1 : 0;
     free(report.text);
     if (status == 0)

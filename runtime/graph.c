@@ -19,7 +19,7 @@ const char *graph_op_name(enum op op)
         [OP_CONV_TRANSPOSE] = "conv_transpose", [OP_CONV_TRANSPOSE_DATA] = "conv_transpose_data",
         [OP_CONV_TRANSPOSE_WEIGHTS] = "conv_transpose_weights", [OP_BIAS_ADD] = "bias_add",
         [OP_CHANNEL_SUM] = "channel_sum", [OP_ADD] = "add", [OP_SUB] = "sub", [OP_MUL] = "mul",
-        [OP_SCALE] = "scale", [OP_SAMPLE_BROADCAST_ADD] = "sample_broadcast_add", [OP_SAMPLE_SUM] = "sample_sum",
+        [OP_SCALE] = "scale", [OP_SAMPLE_BROADCAST_ADD] = "sample_broadcast_add", [OP_SAMPLE_SUM] = "sample_sum", [OP_SAMPLE_MUL] = "sample_mul",
         [OP_SAMPLE_BROADCAST] = "sample_broadcast", [OP_RELU] = "relu", [OP_RELU_GRAD] = "relu_grad",
         [OP_SIGMOID] = "sigmoid", [OP_SIGMOID_GRAD] = "sigmoid_grad", [OP_RESHAPE] = "reshape",
         [OP_ONES] = "ones", [OP_MAE] = "mae", [OP_MSE] = "mse", [OP_MAE_GRAD] = "mae_grad", [OP_MSE_GRAD] = "mse_grad",
@@ -232,7 +232,7 @@ int graph_op(struct graph *g, enum op op, int a, int b, int c)
         }
         out = *shape_of(g, a);
         break;
-    case OP_RELU: case OP_SIGMOID: case OP_BIAS_ADD: case OP_SAMPLE_BROADCAST_ADD:
+    case OP_RELU: case OP_SIGMOID: case OP_BIAS_ADD: case OP_SAMPLE_BROADCAST_ADD: case OP_SAMPLE_MUL:
         out = *shape_of(g, a);
         break;
     case OP_RELU_GRAD: case OP_SIGMOID_GRAD:

@@ -41,6 +41,7 @@ enum op {
     OP_SCALE,              /* alpha * x */
     OP_SAMPLE_BROADCAST_ADD, /* x[B, ...] + t[B, 1, ..., 1] broadcast over each sample */
     OP_SAMPLE_SUM,         /* per-sample sum: [B, ...] -> [B, 1, ..., 1] */
+    OP_SAMPLE_MUL,         /* x[B, ...] * s[B, 1, ..., 1], one factor per sample */
     OP_SAMPLE_BROADCAST,   /* [B, 1, ..., 1] -> [B, ...] of a given shape */
     OP_RELU,
     OP_RELU_GRAD,          /* dy where x > 0 else 0: inputs (x, dy) */

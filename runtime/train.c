@@ -7,7 +7,9 @@
 #include "mnist.h"
 #include "rng.h"
 #include "train.h"
+#include "diffusion.h"
 #include "layers.h"
+#include "standardise.h"
 #include "parallel.h"
 
 #define PIXELS MNIST_IMAGE_PIXELS
@@ -30,17 +32,21 @@ static int build_training_graph(struct trainer *t, char *err, size_t errlen)
     const struct shape image = g->nodes[t->noisy].shape;
     t->clean = graph_input(g, "clean", image.rank, image.dims);
     t->noise = graph_input(g, "noise", image.rank, image.dims);
-    if (t->clean < 0 || t->noise < 0)
+    t->noise_rate = graph_input(g, "noise_rate", 3, (int[]){ 1, 1, 1 });
+    t->inv_signal = graph_input(g, "inv_signal", 3, (int[]){ 1, 1, 1 });
+    if (t->clean < 0 || t->noise < 0 || t->noise_rate < 0 || t->inv_signal < 0)
         return graph_failed(g, "training inputs", err, errlen);
 
-    int denoised = graph_op(g, OP_SUB, t->noisy, t->pred_noise, -1);
+    /* pred_image = (noisy - noise_rate pred_noise [- the trick's g]) / signal
+     * (diffusion.h); with the seed's schedule both rates are 1. */
+    int denoised = graph_op(g, OP_SUB, t->noisy, graph_op(g, OP_SAMPLE_MUL, t->pred_noise, t->noise_rate, -1), -1);
     if (v->diffusion.gradient_trick && denoised >= 0) {
         int trick;
         if (graph_gradients(g, t->pred_noise, -1, 1, &t->noisy, &trick))
             return graph_failed(g, "gradient trick", err, errlen);
         denoised = graph_op(g, OP_SUB, denoised, trick, -1);
     }
-    t->pred_image = denoised;
+    t->pred_image = denoised < 0 ? denoised : graph_op(g, OP_SAMPLE_MUL, denoised, t->inv_signal, -1);
     t->noise_loss = graph_op(g, v->train.loss == LOSS_MSE ? OP_MSE : OP_MAE, t->pred_noise, t->noise, -1);
     t->image_loss = graph_op(g, OP_MAE, t->pred_image, t->clean, -1);
     if (t->pred_image < 0 || t->noise_loss < 0 || t->image_loss < 0)
@@ -149,6 +155,8 @@ int trainer_create(struct trainer *t, struct variant *v, const struct kernels *k
     }
     if (find_trained_runs(t, err, errlen))
         return -1;
+    t->data = t->variant->train.normalize ? standardisation_fit(t->pixels, (size_t)t->image_count * PIXELS)
+                                          : (struct standardisation){ 0.0f, 1.0f };
     init_params(t);
     if (t->ema)
         memcpy(t->ema, t->params, t->param_floats * sizeof(float));
@@ -205,9 +213,11 @@ static void shuffle_batches(struct trainer *t, int epoch, long batches)
     }
 }
 
-/* Fills the step's inputs: clean images, their noise, noisy = clean +
- * noise, and the noise level t^2, all keyed by (seed, step, image), so the
- * threads can split the images. */
+/* Fills the step's inputs: clean images (standardised when the variant
+ * says so), their noise, a diffusion time t ~ U[0, 1) per image and its
+ * rates, noisy = signal clean + noise_rate noise, and the level the network
+ * is told, all keyed by (seed, step, image), so the threads can split the
+ * images. */
 static void fill_batch(struct trainer *t, long batch_index)
 {
     const struct plan *p = &t->step_plan;
@@ -215,16 +225,20 @@ static void fill_batch(struct trainer *t, long batch_index)
     const uint64_t seed = t->variant->train.seed, step = (uint64_t)t->step;
     float *clean = plan_buffer(p, t->clean), *noise = plan_buffer(p, t->noise);
     float *noisy = plan_buffer(p, t->noisy), *level = plan_buffer(p, t->level);
+    float *noise_rate = plan_buffer(p, t->noise_rate), *inv_signal = plan_buffer(p, t->inv_signal);
 #pragma omp parallel for schedule(static)
     for (int b = 0; b < batch; b++) {
         const unsigned char *image = t->pixels + ((size_t)batch_index * batch + (size_t)b) * PIXELS;
-        float time = rng_uniform(seed, RNG_TIME, step, (uint64_t)b);
-        level[b] = time * time;
+        const struct diffusion_rates rates =
+            diffusion_rates(&t->variant->diffusion, rng_uniform(seed, RNG_TIME, step, (uint64_t)b));
+        level[b] = rates.level;
+        noise_rate[b] = rates.noise;
+        inv_signal[b] = 1.0f / rates.signal;
         for (int i = 0; i < PIXELS; i++) {
             size_t at = (size_t)b * PIXELS + (size_t)i;
-            clean[at] = image[i] * MNIST_PIXEL_SCALE;
+            clean[at] = standardise(t->data, image[i] * MNIST_PIXEL_SCALE);
             noise[at] = rng_normal(seed, RNG_NOISE, step, at);
-            noisy[at] = clean[at] + noise[at];
+            noisy[at] = rates.signal * clean[at] + rates.noise * noise[at];
         }
     }
 }
@@ -282,24 +296,37 @@ int trainer_epoch(struct trainer *t, int epoch, struct progress *progress, struc
     return 0;
 }
 
+/* Deterministic DDIM (diffusion.h): from pure noise at t = 1, each step
+ * predicts the noise and the image, then re-noises the predicted image with
+ * the predicted noise at the next time's rates; the last predicted image,
+ * its standardisation undone, is the sample. With the seed's schedule both
+ * rates are 1: x = pred_image + pred_noise, the seed's sampler. */
 void trainer_sample(struct trainer *t, const float *params, uint64_t noise_set, float *out)
 {
     const struct plan *p = &t->sample_plan;
-    const int steps = t->variant->diffusion.steps, batch = t->sample_batch;
+    const struct diffusion_config *d = &t->variant->diffusion;
+    const int steps = d->steps, batch = t->sample_batch;
     const size_t count = (size_t)batch * PIXELS;
     float *x = plan_buffer(p, t->noisy), *level = plan_buffer(p, t->level);
+    float *noise_rate = plan_buffer(p, t->noise_rate), *inv_signal = plan_buffer(p, t->inv_signal);
     const float *pred_noise = plan_buffer(p, t->pred_noise), *pred_image = plan_buffer(p, t->pred_image);
     memcpy(t->sample_params, params, t->param_floats * sizeof(float));
     for (size_t i = 0; i < count; i++)
         x[i] = rng_normal(t->variant->train.seed, RNG_SAMPLE, noise_set, i);
     float time = 1.0f;
     for (int s = 0; s < steps; s++) {
-        for (int b = 0; b < batch; b++)
-            level[b] = time * time;
+        const struct diffusion_rates now = diffusion_rates(d, time);
+        for (int b = 0; b < batch; b++) {
+            level[b] = now.level;
+            noise_rate[b] = now.noise;
+            inv_signal[b] = 1.0f / now.signal;
+        }
         plan_run(p);
         time -= 1.0f / (float)steps;
+        const struct diffusion_rates next = diffusion_rates(d, time);
         for (size_t i = 0; i < count; i++)
-            x[i] = pred_image[i] + pred_noise[i];
+            x[i] = next.signal * pred_image[i] + next.noise * pred_noise[i];
     }
-    memcpy(out, pred_image, count * sizeof(float));
+    for (size_t i = 0; i < count; i++)
+        out[i] = unstandardise(t->data, pred_image[i]);
 }

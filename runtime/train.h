@@ -1,15 +1,18 @@
-/* train.h: the seed's diffusion, trained and sampled with one variant's
- * network (../shared/seed/README.md, "first version" and "update 2").
+/* train.h: a diffusion model trained and sampled with one variant's
+ * network: the seed's (../shared/seed/README.md, "first version" and
+ * "update 2") or the Keras example's, by the variant's schedule
+ * (diffusion.h) and settings.
  *
- * Training step, per image: noise ~ N(0, 1), t ~ U[0, 1); noisy = image +
- * noise; pred_noise = net(noisy, t^2); noise_loss = MAE (or MSE) of
- * pred_noise against noise drives AdamW; image_loss = MAE(image,
- * pred_image) is a metric, with pred_image = noisy - pred_noise - g when
- * the gradient trick is on (g = d(sum of pred_noise)/d(noisy), per image)
- * and noisy - pred_noise when it is off.
+ * Training step, per image: x the image (standardised when train.normalize),
+ * noise ~ N(0, 1), t ~ U[0, 1) and its rates; noisy = signal x + noise_rate
+ * noise; pred_noise = net(noisy, level); noise_loss = MAE (or MSE) of
+ * pred_noise against noise drives AdamW; image_loss = MAE(x, pred_image) is
+ * a metric, with pred_image = (noisy - noise_rate pred_noise - g) / signal
+ * when the gradient trick is on (g = d(sum of pred_noise)/d(noisy), per
+ * image) and without g when it is off. The seed's schedule has both rates 1
+ * and level t^2.
  *
- * Sampling: x ~ N(0, 1), t = 1; `steps` times: (pn, pi) = denoise(x, t);
- * t -= 1 / steps; x = pi + pn. The last pi, clipped to [0, 1], is the sample.
+ * Sampling: deterministic DDIM from x ~ N(0, 1) at t = 1 (see trainer_sample).
  */
 #ifndef DDIM_TRAIN_H
 #define DDIM_TRAIN_H
@@ -18,6 +21,7 @@
 #include "config.h"
 #include "executor.h"
 #include "progress.h"
+#include "standardise.h"
 
 struct trainer {
     struct variant *variant;       /* its graph grows the training nodes */
@@ -27,6 +31,8 @@ struct trainer {
     int param_count;               /* parameter tensors */
     int *param_nodes, *grad_nodes; /* per tensor */
     int noisy, level, clean, noise;    /* input nodes */
+    int noise_rate, inv_signal;    /* input nodes, one value per sample: the schedule's rates */
+    struct standardisation data;   /* of the images (mean 0, std 1: none) */
     int pred_noise, pred_image, noise_loss, image_loss;
     struct plan step_plan;         /* batch_size: losses and gradients */
     struct plan sample_plan;       /* sample batch: pred_noise, pred_image */
@@ -64,8 +70,9 @@ int trainer_epoch(struct trainer *t, int epoch, struct progress *progress, struc
 
 /* Draws sample_batch samples with the parameters in params (e.g. the best
  * checkpoint's) into out (sample_batch x 28 x 28): the last predicted
- * image, not yet clipped to [0, 1] (the grids show it clipped and
- * stretched). The initial noise depends on (train.seed, noise_set) only. */
+ * image, its standardisation undone, not yet clipped to [0, 1] (the grids
+ * show it clipped and stretched). The initial noise depends on
+ * (train.seed, noise_set) only. */
 void trainer_sample(struct trainer *t, const float *params, uint64_t noise_set, float *out);
 
 #endif

@@ -1,0 +1,112 @@
+/* The diffusion schedules' rates (diffusion.h) against their definitions,
+ * the dataset normalization (standardise.h) against hand values and its
+ * inverse, and a tiny end-to-end run with the Keras example's settings
+ * (offset cosine schedule, normalization, EMA) on the seed's network. */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "runtime/diffusion.h"
+#include "runtime/mnist.h"
+#include "runtime/standardise.h"
+#include "test_util.h"
+
+static struct diffusion_config schedule(enum schedule_kind kind)
+{
+    return (struct diffusion_config){ .steps = 20, .min_signal_rate = 0.02, .max_signal_rate = 0.95,
+                                      .schedule = kind };
+}
+
+/* none: the seed's rates, exactly; cosine and linear: the signal runs from
+ * max_signal_rate at t = 0 to min_signal_rate at t = 1, signal^2 +
+ * noise_rate^2 = 1 (variance preserving), level = noise_rate^2; the cosine
+ * one's angle is linear in t (checked at the midpoint). Float rounding of
+ * double values: 2 eps. */
+static void test_schedule_rates(void **state)
+{
+    (void)state;
+    struct diffusion_config none = schedule(SCHEDULE_NONE), cosine = schedule(SCHEDULE_COSINE);
+    struct diffusion_config linear = schedule(SCHEDULE_LINEAR);
+    for (float t = 0.0f; t <= 1.0f; t += 0.125f) {
+        struct diffusion_rates r = diffusion_rates(&none, t);
+        assert_true(r.signal == 1.0f && r.noise == 1.0f && r.level == t * t);
+        const struct diffusion_config *vp[2] = { &cosine, &linear };
+        for (int k = 0; k < 2; k++) {
+            r = diffusion_rates(vp[k], t);
+            if (fabs((double)r.signal * r.signal + (double)r.noise * r.noise - 1.0) > 4 * FLT_EPSILON ||
+                fabs((double)r.level - (double)r.noise * r.noise) > 2 * FLT_EPSILON)
+                fail_msg("%s at t = %g: signal %.9g, noise %.9g, level %.9g", k ? "linear" : "cosine", (double)t,
+                         (double)r.signal, (double)r.noise, (double)r.level);
+        }
+    }
+    const struct diffusion_config *vp[2] = { &cosine, &linear };
+    for (int k = 0; k < 2; k++) {
+        assert_true(fabsf(diffusion_rates(vp[k], 0.0f).signal - 0.95f) <= 2 * FLT_EPSILON);
+        assert_true(fabsf(diffusion_rates(vp[k], 1.0f).signal - 0.02f) <= 2 * FLT_EPSILON);
+    }
+    double mid = cos((acos(0.95) + acos(0.02)) / 2);
+    assert_true(fabs(diffusion_rates(&cosine, 0.5f).signal - mid) <= 2 * FLT_EPSILON);
+    assert_true(fabs(diffusion_rates(&linear, 0.5f).signal - (0.95 + 0.02) / 2) <= 2 * FLT_EPSILON);
+}
+
+/* Half the pixels 0, half 255: mean 0.5, standard deviation 0.5. Then every
+ * pixel value, standardised with the real-data-like statistics and back, is
+ * itself within 2 ulp of 1 (two roundings of each of two operations); the
+ * identity standardisation changes nothing at all. */
+static void test_normalization_round_trip(void **state)
+{
+    (void)state;
+    unsigned char pixels[256];
+    for (int i = 0; i < 256; i++)
+        pixels[i] = i % 2 ? 255 : 0;
+    struct standardisation s = standardisation_fit(pixels, 256);
+    assert_true(s.mean == 0.5f && s.std == 0.5f);
+    for (int i = 0; i < 256; i++)
+        pixels[i] = (unsigned char)i;
+    s = standardisation_fit(pixels, 256);
+    assert_true(fabsf(s.mean - 0.5f) < 1e-6f && s.std > 0.28f && s.std < 0.3f);
+    const struct standardisation mnist_like = { 0.1307f, 0.3081f }, identity = { 0.0f, 1.0f };
+    for (int i = 0; i < 256; i++) {
+        const float v = (float)i * MNIST_PIXEL_SCALE;
+        const float back = unstandardise(mnist_like, standardise(mnist_like, v));
+        if (fabsf(back - v) > 2 * FLT_EPSILON)
+            fail_msg("pixel %d: %.9g standardised and back is %.9g", i, (double)v, (double)back);
+        assert_true(standardise(identity, v) == v && unstandardise(identity, v) == v);
+    }
+}
+
+/* The seed's network with the Keras example's diffusion: a tiny run trains,
+ * its losses are finite, and the report says the samples come from the EMA. */
+static void test_keras_settings_run(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ddim-lab-test-XXXXXX", command[1024];
+    assert_non_null(mkdtemp(dir));
+    snprintf(command, sizeof command,
+             "%s experiments/skip_vs_noskip.lua --variant skip train.max_images=128 train.epochs=1 "
+             "diffusion.steps=3 diffusion.schedule=cosine diffusion.gradient_trick=false train.normalize=true "
+             "train.ema=0.999 --out %s > %s/log 2>&1", DDIM_LAB_BINARY, dir, dir);
+    if (system(command) != 0)
+        fail_msg("the run failed: %s (see %s/log)", command, dir);
+    snprintf(command, sizeof command, "grep -q '^skip,1,[0-9.]*,[0-9.]*,' %s/skip_vs_noskip/*/results.csv", dir);
+    assert_int_equal(system(command), 0);
+    snprintf(command, sizeof command, "grep -q 'Samples from the EMA of the weights' %s/skip_vs_noskip/*/report.md",
+             dir);
+    assert_int_equal(system(command), 0);
+    snprintf(command, sizeof command, "grep -q 'schedule = \"cosine\"' %s/skip_vs_noskip/*/config.lua", dir);
+    assert_int_equal(system(command), 0);
+    remove_tree(dir);
+}
+
+size_t diffusion_tests(struct CMUnitTest *out)
+{
+    static const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_schedule_rates),
+        cmocka_unit_test(test_normalization_round_trip),
+        cmocka_unit_test(test_keras_settings_run),
+    };
+    if (out)
+        memcpy(out, tests, sizeof tests);
+    return sizeof tests / sizeof tests[0];
+}
