@@ -26,6 +26,9 @@ struct train_config {
     long max_images;            /* use only the first max_images of the data set; 0 = all */
     int normalize;              /* standardise the images (mean, variance of the training data), and
                                  * invert it on the samples */
+    int ema_warmup;             /* EMA decay min(ema, (1 + n) / (10 + n)) at step n, not ema from step 0 */
+    int image_loss;             /* train on noise_loss + image_loss (the seed's commented-out line): with
+                                 * the gradient trick, through its second derivative */
 };
 
 struct diffusion_config {

@@ -64,7 +64,11 @@ static int build_training_graph(struct trainer *t, char *err, size_t errlen)
     for (int id = 0, i = 0; id < g->count; id++)
         if (g->nodes[id].op == OP_PARAM)
             t->param_nodes[i++] = id;
-    if (graph_gradients(g, t->noise_loss, -1, t->param_count, t->param_nodes, t->grad_nodes))
+    /* What AdamW descends: the noise loss, or with train.image_loss the sum
+     * of both (the image loss's gradient goes through pred_image, and so,
+     * with the gradient trick, through the trick's own gradient). */
+    const int objective = v->train.image_loss ? graph_op(g, OP_ADD, t->noise_loss, t->image_loss, -1) : t->noise_loss;
+    if (objective < 0 || graph_gradients(g, objective, -1, t->param_count, t->param_nodes, t->grad_nodes))
         return graph_failed(g, "parameter gradients", err, errlen);
     return 0;
 }
@@ -282,8 +286,14 @@ int trainer_epoch(struct trainer *t, int epoch, struct progress *progress, struc
                            t->adam_m + at, t->adam_v + at, (float)c->learning_rate, ADAMW_BETA1, ADAMW_BETA2,
                            ADAMW_EPSILON, (float)c->weight_decay, t->step);
         }
-        if (t->ema)
-            parallel_ema(t->kernels->ema_update, t->param_floats, (float)c->ema, t->params, t->ema);
+        if (t->ema) {
+            /* Keras updates the EMA from step 0 with a fixed decay; the
+             * warm-up lets early steps weigh more (t->step is n + 1). */
+            double decay = c->ema;
+            if (c->ema_warmup && (double)t->step / (9.0 + (double)t->step) < decay)
+                decay = (double)t->step / (9.0 + (double)t->step);
+            parallel_ema(t->kernels->ema_update, t->param_floats, (float)decay, t->params, t->ema);
+        }
         noise_sum += noise_loss;
         image_sum += image_loss;
         if (progress)

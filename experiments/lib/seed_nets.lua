@@ -9,11 +9,22 @@ local ddim = require "ddim"
 
 local nets = {}
 
+-- The networks' input: Flatten()(Add()([x0, t0])) as in the seed, or with
+-- options.embedding = "sinusoidal" the Keras example's 32 sinusoids of the
+-- noise level, copied to every pixel and concatenated to the image.
+local function network_input(x, t, options)
+  if options and options.embedding == "sinusoidal" then
+    local e = ddim.sinusoidal_embedding(t, {channels = 32, min_frequency = 1, max_frequency = 1000})
+    return ddim.flatten(ddim.concat{x, ddim.upsample_nearest(e, {28, 28})})
+  end
+  return ddim.flatten(x + t)
+end
+
 -- The minimal model of the question's first version.
-function nets.first()
+function nets.first(options)
   local x = ddim.input{28, 28, 1, name = "x"}      -- x0 = Input(shape=(28, 28, 1))
   local t = ddim.input{1, 1, 1, name = "t"}        -- t0 = Input(shape=(1, 1, 1))
-  local h = ddim.flatten(x + t)                    -- Flatten()(Add()([x0, t0]))
+  local h = network_input(x, t, options)           -- Flatten()(Add()([x0, t0]))
   h = ddim.dense(h, 7 * 7 * 64, {activation = "relu"})                     -- Dense(7*7*64, relu)
   h = ddim.reshape(h, {7, 7, 64})                                          -- Reshape((7, 7, 64))
   h = ddim.conv_transpose2d(h, 64, {stride = 2, activation = "relu"})      -- 7x7 -> 14x14
@@ -27,10 +38,10 @@ end
 -- input of the first network's body; the last layer is relu, not sigmoid,
 -- and the output is body + s. (The post's prose says x and t are
 -- "multiplied"; its code adds them, as here.)
-function nets.skip()
+function nets.skip(options)
   local x = ddim.input{28, 28, 1, name = "x"}      -- x0
   local t = ddim.input{1, 1, 1, name = "t"}        -- t0
-  local s = ddim.dense(ddim.flatten(x + t), 784)   -- Dense(784, activation="linear")(Flatten()(Add()))
+  local s = ddim.dense(network_input(x, t, options), 784) -- Dense(784, activation="linear")(Flatten()(Add()))
   local skip = ddim.reshape(s, {28, 28, 1})        -- x1 = Reshape((28, 28, 1))(x)
   local h = ddim.dense(s, 7 * 7 * 64, {activation = "relu"})               -- Dense(7*7*64, relu)(x), from s
   h = ddim.reshape(h, {7, 7, 64})

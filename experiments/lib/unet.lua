@@ -19,17 +19,29 @@ local function residual_block(x, input_width, width)
   return ddim.add(x, residual)
 end
 
--- unet.network{widths = {32, 64, 96}, block_depth = 2, embedding_dims = 32}
+-- unet.network{widths = {32, 64, 96}, block_depth = 2, embedding = "sinusoidal", embedding_dims = 32,
+--              skips = true}
+-- embedding = "raw" feeds the noise level itself, copied to every pixel, in
+-- place of its 32 sinusoids; skips = false drops the U-Net's skip
+-- connections (the up path's concatenations): a plain convolutional
+-- encoder-decoder of the same blocks, to tell convolutions from U-Net skips.
 function unet.network(options)
   options = options or {}
   local widths = options.widths or {32, 64, 96}
   local block_depth = options.block_depth or 2
-  local embedding_dims = options.embedding_dims or 32
+  local embedding = options.embedding or "sinusoidal"
+  local embedding_dims = embedding == "raw" and 1 or options.embedding_dims or 32
+  local skips_on = options.skips ~= false
+  if embedding ~= "sinusoidal" and embedding ~= "raw" then
+    error("unet.network: embedding must be \"sinusoidal\" or \"raw\", got " .. tostring(embedding), 2)
+  end
 
   local noisy_images = ddim.input{28, 28, 1, name = "x"}
   local noise_variances = ddim.input{1, 1, 1, name = "t"}
-  local e = ddim.sinusoidal_embedding(noise_variances,
-                                      {channels = embedding_dims, min_frequency = 1, max_frequency = 1000})
+  local e = noise_variances
+  if embedding == "sinusoidal" then
+    e = ddim.sinusoidal_embedding(e, {channels = embedding_dims, min_frequency = 1, max_frequency = 1000})
+  end
   e = ddim.upsample_nearest(e, {28, 28})
   local x = ddim.conv2d(noisy_images, widths[1], {kernel_size = 1})
   x = ddim.concat{x, e}
@@ -52,8 +64,12 @@ function unet.network(options)
     x = ddim.upsample2(x)
     for _ = 1, block_depth do
       local skip = table.remove(skips)
-      x = ddim.concat{x, skip[1]}
-      x = residual_block(x, width_now + skip[2], widths[level])
+      if skips_on then
+        x = ddim.concat{x, skip[1]}
+        x = residual_block(x, width_now + skip[2], widths[level])
+      else
+        x = residual_block(x, width_now, widths[level])
+      end
       width_now = widths[level]
     end
   end

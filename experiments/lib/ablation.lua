@@ -1,0 +1,112 @@
+-- The ablation generator: an experiment names its extras, each a named
+-- patch with the value it takes in the full configuration and the one in
+-- the minimal configuration, and a network function; generate() returns the
+-- variants the question and its answer argue for:
+--   top-down  (as the answer recommends): "full", and "full_without_X" for each
+--             extra X (the full configuration with X as in the minimal one);
+--   bottom-up (as the question's author worked): "minimal", and "minimal_with_X";
+-- each for every seed in `seeds` (names get "_seedN" when there are several).
+--
+--   return ddim.experiment(ablation.generate {
+--     name = "...", train = {...}, diffusion = {...}, sample = {...}, quick = {...},
+--     seeds = {1},
+--     directions = {"top_down", "bottom_up"},      -- the default: both
+--     only = {"unet", "ema"},                      -- optional: ablate these extras alone
+--     network = function(on) ... end,             -- on.X is true when extra X is on
+--     extras = {
+--       {name = "cosine", full = {diffusion = {schedule = "cosine"}}, minimal = {diffusion = {schedule = "none"}}},
+--       {name = "unet"},                           -- an extra the network function reads
+--     },
+--   })
+--
+-- A name in `only` that is no extra is an error naming it, at the caller's
+-- file:line.
+local ablation = {}
+
+local sections = {"train", "diffusion", "sample"}
+
+-- settings[section][key] for the variant's state of every extra, over base.
+local function settings_for(spec, on)
+  local out = {}
+  for _, section in ipairs(sections) do
+    out[section] = {}
+    for key, value in pairs(spec[section] or {}) do out[section][key] = value end
+  end
+  for _, extra in ipairs(spec.extras) do
+    local patch = on[extra.name] and extra.full or extra.minimal
+    for _, section in ipairs(sections) do
+      for key, value in pairs((patch or {})[section] or {}) do out[section][key] = value end
+    end
+  end
+  return out
+end
+
+local function check(spec)
+  if type(spec.extras) ~= "table" or #spec.extras == 0 then
+    error("ablation.generate: extras must be a list of {name = ..., full = {...}, minimal = {...}}", 3)
+  end
+  if type(spec.network) ~= "function" then
+    error("ablation.generate: network must be a function(on) returning a model", 3)
+  end
+  local names = {}
+  for i, extra in ipairs(spec.extras) do
+    if type(extra.name) ~= "string" then error("ablation.generate: extras[" .. i .. "] has no name", 3) end
+    if names[extra.name] then error("ablation.generate: two extras are named '" .. extra.name .. "'", 3) end
+    names[extra.name] = true
+  end
+  local known = {}
+  for _, extra in ipairs(spec.extras) do known[#known + 1] = extra.name end
+  for _, name in ipairs(spec.only or {}) do
+    if not names[name] then
+      error("ablation.generate: unknown extra '" .. tostring(name) .. "' in only; the extras are: "
+            .. table.concat(known, ", "), 3)
+    end
+  end
+  for _, direction in ipairs(spec.directions or {}) do
+    if direction ~= "top_down" and direction ~= "bottom_up" then
+      error("ablation.generate: unknown direction '" .. tostring(direction) .. "' (top_down, bottom_up)", 3)
+    end
+  end
+end
+
+function ablation.generate(spec)
+  check(spec)
+  local seeds = spec.seeds or {1}
+  local directions = spec.directions or {"top_down", "bottom_up"}
+  local ablated = {}
+  for _, name in ipairs(spec.only or {}) do ablated[name] = true end
+  local function selected(extra) return spec.only == nil or ablated[extra.name] end
+
+  -- The variants' switches: name -> set of extras on.
+  local plans = {}
+  for _, direction in ipairs(directions) do
+    local full = direction == "top_down"
+    local all = {}
+    for _, extra in ipairs(spec.extras) do all[extra.name] = full end
+    plans[#plans + 1] = {name = full and "full" or "minimal", on = all}
+    for _, extra in ipairs(spec.extras) do
+      if selected(extra) then
+        local on = {}
+        for name, value in pairs(all) do on[name] = value end
+        on[extra.name] = not full
+        plans[#plans + 1] = {name = (full and "full_without_" or "minimal_with_") .. extra.name, on = on}
+      end
+    end
+  end
+
+  local variants = {}
+  for _, seed in ipairs(seeds) do
+    for _, plan in ipairs(plans) do
+      local s = settings_for(spec, plan.on)
+      s.train.seed = seed
+      variants[#variants + 1] = {
+        name = #seeds > 1 and (plan.name .. "_seed" .. seed) or plan.name,
+        model = spec.network(plan.on),
+        train = s.train, diffusion = s.diffusion, sample = s.sample,
+      }
+    end
+  end
+  return {name = spec.name, quick = spec.quick, variants = variants}
+end
+
+return ablation
