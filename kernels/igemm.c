@@ -205,27 +205,6 @@ void igemm_conv(const struct igemm_microkernel *uk, const struct conv_gemm *g,
         run_tile(uk, g, &taps, (size_t)tile * mr, rows, packed, bias, act, zeros);
 }
 
-/* dst[0 .. count) = src[0 .. count) (src NULL: zeros), dst[count .. width)
- * = 0. In groups of four with restrict, which gcc turns into 16-byte moves
- * even at the baseline ISA; a memcpy call costs more than these short
- * copies. */
-static void copy_padded(float *restrict dst, const float *restrict src, size_t count, size_t width)
-{
-    size_t j = 0;
-    if (src) {
-        for (; j + 4 <= count; j += 4) {
-            dst[j] = src[j];
-            dst[j + 1] = src[j + 1];
-            dst[j + 2] = src[j + 2];
-            dst[j + 3] = src[j + 3];
-        }
-        for (; j < count; j++)
-            dst[j] = src[j];
-    }
-    for (; j < width; j++)
-        dst[j] = 0.0f;
-}
-
 /* The dw tiles first .. last (tile = mr consecutive rows of the m = taps *
  * channels rows of dw) summed over every row of g in blocks of
  * IGEMM_WEIGHT_KC. A tile within one tap reads the pixels' channels in

@@ -33,24 +33,6 @@ static size_t round_up(size_t x, size_t multiple)
     return (x + multiple - 1) / multiple * multiple;
 }
 
-/* dst[0 .. count) = src[0 .. count), dst[count .. width) = 0. Written in
- * groups of four, which gcc turns into 16-byte moves even at the baseline
- * ISA; a memcpy call costs more than these short copies themselves. */
-static void copy_padded(float *restrict dst, const float *restrict src, size_t count, size_t width)
-{
-    size_t j = 0;
-    for (; j + 4 <= count; j += 4) {
-        dst[j] = src[j];
-        dst[j + 1] = src[j + 1];
-        dst[j + 2] = src[j + 2];
-        dst[j + 3] = src[j + 3];
-    }
-    for (; j < count; j++)
-        dst[j] = src[j];
-    for (; j < width; j++)
-        dst[j] = 0.0f;
-}
-
 /* dst[p * width + r] = src[r * ld + p] for r < rows, p < count: rows of a
  * row-major matrix written down the columns of a panel (a transpose). Eight
  * rows at a time keep eight independent sequential read streams in flight,

@@ -54,6 +54,25 @@ struct sgemm_microkernel {
     int dot_mr, dot_nr;
 };
 
+/* dst[0 .. count) = src[0 .. count), dst[count .. width) = 0: a row of a
+ * packed panel (sgemm_blocked.c, igemm.c). Written in
+ * groups of four, which gcc turns into 16-byte moves even at the baseline
+ * ISA; a memcpy call costs more than these short copies themselves. */
+static inline void copy_padded(float *restrict dst, const float *restrict src, size_t count, size_t width)
+{
+    size_t j = 0;
+    for (; j + 4 <= count; j += 4) {
+        dst[j] = src[j];
+        dst[j + 1] = src[j + 1];
+        dst[j + 2] = src[j + 2];
+        dst[j + 3] = src[j + 3];
+    }
+    for (; j < count; j++)
+        dst[j] = src[j];
+    for (; j < width; j++)
+        dst[j] = 0.0f;
+}
+
 /* sgemm (see sgemm_fn in kernels.h) through the given microkernel. */
 void sgemm_blocked(const struct sgemm_microkernel *uk,
                    enum gemm_layout layout, int m, int n, int k,
