@@ -6,16 +6,6 @@
 #include <sleef.h>
 #include "layers.h"
 
-/* Per-channel work runs CHANNEL_BLOCK channels at a time, accumulators on the stack: rows of a
- * [pixels, channels] tensor are read in memory order, each channel's sum adds the pixels in
- * increasing order (a fixed order, so the result is reproducible), and nothing is allocated. */
-#define CHANNEL_BLOCK 16
-
-static int block_size(int channels, int c0)
-{
-    return channels - c0 < CHANNEL_BLOCK ? channels - c0 : CHANNEL_BLOCK;
-}
-
 void avg_pool2(int batch, int h, int w, int channels, const float *x, float *y)
 {
     size_t in_row = (size_t)2 * w * channels; /* one row of x: [2w, channels] */
@@ -145,73 +135,101 @@ static float inv_std_of(float variance, float epsilon)
     return (float)(1.0 / sqrt((double)variance + (double)epsilon));
 }
 
-/* y[:, c0 .. c0 + n) = (x - mean[c]) * inv[c - c0] over the block of channels c0 .. c0 + n. */
-static void normalize_block(size_t pixels, int channels, int c0, int n, const float *x, const float *mean,
-                            const float *inv, float *y)
+/* Batch normalization's loops run over whole rows of channels (contiguous, so the compiler vectorises
+ * them), with threads splitting the pixels. Its per-channel sums over pixels go in a fixed order,
+ * whatever the thread count: the pixels are cut into SUM_SEGMENTS contiguous segments, each summed
+ * SUM_CHUNK pixels at a time into float partials added into double totals, and the segments' totals
+ * are added in segment order. */
+#define SUM_SEGMENTS 8
+#define SUM_CHUNK 128
+#define PIXEL_CHUNK 256 /* pixels per thread task in the elementwise passes */
+
+enum channel_sum { SUM_X, SUM_SQUARED_DEVIATION, SUM_X_AND_XY };
+
+/* Per channel c over the pixels: SUM_X: total[c] = sum x; SUM_SQUARED_DEVIATION: total[c] = sum (x - center[c])^2;
+ * SUM_X_AND_XY: total[c] = sum x, total_xy[c] = sum x y. x, y: [pixels, channels]. */
+static void channel_sums(enum channel_sum what, size_t pixels, int channels, const float *x, const float *y,
+                         const float *center, double *total, double *total_xy)
 {
-    for (size_t p = 0; p < pixels; p++)
-        for (int c = 0; c < n; c++) {
-            size_t i = p * channels + c0 + c;
-            y[i] = (x[i] - mean[c0 + c]) * inv[c];
+    double segment_sum[SUM_SEGMENTS][channels], segment_xy[SUM_SEGMENTS][channels];
+    const size_t per_segment = (pixels + SUM_SEGMENTS - 1) / SUM_SEGMENTS;
+#pragma omp parallel for schedule(static)
+    for (int s = 0; s < SUM_SEGMENTS; s++) {
+        const size_t begin = s * per_segment < pixels ? s * per_segment : pixels;
+        const size_t end = begin + per_segment < pixels ? begin + per_segment : pixels;
+        float part[channels], part_xy[channels];
+        for (int c = 0; c < channels; c++)
+            segment_sum[s][c] = segment_xy[s][c] = 0;
+        for (size_t p0 = begin; p0 < end; p0 += SUM_CHUNK) {
+            const size_t p1 = p0 + SUM_CHUNK < end ? p0 + SUM_CHUNK : end;
+            for (int c = 0; c < channels; c++)
+                part[c] = part_xy[c] = 0;
+            for (size_t p = p0; p < p1; p++) {
+                const float *row = x + p * channels, *row_y = y ? y + p * channels : NULL;
+                if (what == SUM_X)
+                    for (int c = 0; c < channels; c++)
+                        part[c] += row[c];
+                else if (what == SUM_SQUARED_DEVIATION)
+                    for (int c = 0; c < channels; c++)
+                        part[c] += (row[c] - center[c]) * (row[c] - center[c]);
+                else
+                    for (int c = 0; c < channels; c++) {
+                        part[c] += row[c];
+                        part_xy[c] += row[c] * row_y[c];
+                    }
+            }
+            for (int c = 0; c < channels; c++) {
+                segment_sum[s][c] += part[c];
+                segment_xy[s][c] += part_xy[c];
+            }
         }
+    }
+    for (int c = 0; c < channels; c++) {
+        total[c] = 0;
+        if (total_xy)
+            total_xy[c] = 0;
+        for (int s = 0; s < SUM_SEGMENTS; s++) {
+            total[c] += segment_sum[s][c];
+            if (total_xy)
+                total_xy[c] += segment_xy[s][c];
+        }
+    }
 }
 
-/* Sums over many pixels go in chunks: float partial sums over SUM_CHUNK
- * pixels (a loop over the block's contiguous channels that the compiler
- * vectorises), added into double totals. The order is fixed, so the result
- * is too, whatever the thread count: threads split the channel blocks. */
-#define SUM_CHUNK 128
+/* y = (x - mean[c]) * inv[c], x and y [pixels, channels]. */
+static void normalize(size_t pixels, int channels, const float *x, const float *mean, const float *inv, float *y)
+{
+#pragma omp parallel for schedule(static)
+    for (size_t p0 = 0; p0 < pixels; p0 += PIXEL_CHUNK)
+        for (size_t p = p0; p < pixels && p < p0 + PIXEL_CHUNK; p++)
+            for (int c = 0; c < channels; c++)
+                y[p * channels + c] = (x[p * channels + c] - mean[c]) * inv[c];
+}
 
-/* Two passes per block: the mean, then the mean of squared deviations from it (no cancellation, unlike
+/* Two passes: the mean, then the mean of squared deviations from it (no cancellation, unlike
  * E[x^2] - E[x]^2). Biased (/ pixels) as TF's FusedBatchNormV3 and tf.nn.moments normalise with. */
 void batch_norm_train(size_t pixels, int channels, float epsilon, const float *x, float *y, float *mean,
                       float *variance, float *inv_std)
 {
-#pragma omp parallel for schedule(static)
-    for (int c0 = 0; c0 < channels; c0 += CHANNEL_BLOCK) {
-        int n = block_size(channels, c0);
-        double sum[CHANNEL_BLOCK] = { 0 }, squares[CHANNEL_BLOCK] = { 0 };
-        float mu[CHANNEL_BLOCK];
-        for (size_t p0 = 0; p0 < pixels; p0 += SUM_CHUNK) {
-            float part[CHANNEL_BLOCK] = { 0 };
-            for (size_t p = p0; p < pixels && p < p0 + SUM_CHUNK; p++)
-                for (int c = 0; c < n; c++)
-                    part[c] += x[p * channels + c0 + c];
-            for (int c = 0; c < n; c++)
-                sum[c] += part[c];
-        }
-        for (int c = 0; c < n; c++)
-            mu[c] = (float)(sum[c] / (double)pixels);
-        for (size_t p0 = 0; p0 < pixels; p0 += SUM_CHUNK) {
-            float part[CHANNEL_BLOCK] = { 0 };
-            for (size_t p = p0; p < pixels && p < p0 + SUM_CHUNK; p++)
-                for (int c = 0; c < n; c++) {
-                    float d = x[p * channels + c0 + c] - mu[c];
-                    part[c] += d * d;
-                }
-            for (int c = 0; c < n; c++)
-                squares[c] += part[c];
-        }
-        for (int c = 0; c < n; c++) {
-            mean[c0 + c] = mu[c];
-            variance[c0 + c] = (float)(squares[c] / (double)pixels);
-            inv_std[c0 + c] = inv_std_of(variance[c0 + c], epsilon);
-        }
-        normalize_block(pixels, channels, c0, n, x, mean, inv_std + c0, y);
+    double total[channels];
+    channel_sums(SUM_X, pixels, channels, x, NULL, NULL, total, NULL);
+    for (int c = 0; c < channels; c++)
+        mean[c] = (float)(total[c] / (double)pixels);
+    channel_sums(SUM_SQUARED_DEVIATION, pixels, channels, x, NULL, mean, total, NULL);
+    for (int c = 0; c < channels; c++) {
+        variance[c] = (float)(total[c] / (double)pixels);
+        inv_std[c] = inv_std_of(variance[c], epsilon);
     }
+    normalize(pixels, channels, x, mean, inv_std, y);
 }
 
 void batch_norm_infer(size_t pixels, int channels, float epsilon, const float *x, const float *moving_mean,
                       const float *moving_variance, float *y)
 {
-#pragma omp parallel for schedule(static)
-    for (int c0 = 0; c0 < channels; c0 += CHANNEL_BLOCK) {
-        int n = block_size(channels, c0);
-        float inv[CHANNEL_BLOCK];
-        for (int c = 0; c < n; c++)
-            inv[c] = inv_std_of(moving_variance[c0 + c], epsilon);
-        normalize_block(pixels, channels, c0, n, x, moving_mean, inv, y);
-    }
+    float inv[channels];
+    for (int c = 0; c < channels; c++)
+        inv[c] = inv_std_of(moving_variance[c], epsilon);
+    normalize(pixels, channels, x, moving_mean, inv, y);
 }
 
 /* With y = (x - mean) s, s = (variance + epsilon)^(-1/2) and variance the biased one:
@@ -220,32 +238,20 @@ void batch_norm_infer(size_t pixels, int channels, float epsilon, const float *x
 void batch_norm_backward(size_t pixels, int channels, const float *y, const float *inv_std, const float *dy,
                          float *dx)
 {
-#pragma omp parallel for schedule(static)
-    for (int c0 = 0; c0 < channels; c0 += CHANNEL_BLOCK) {
-        int n = block_size(channels, c0);
-        double sum_dy[CHANNEL_BLOCK] = { 0 }, sum_dy_y[CHANNEL_BLOCK] = { 0 };
-        float mean_dy[CHANNEL_BLOCK], mean_dy_y[CHANNEL_BLOCK];
-        for (size_t p0 = 0; p0 < pixels; p0 += SUM_CHUNK) {
-            float part_dy[CHANNEL_BLOCK] = { 0 }, part_dy_y[CHANNEL_BLOCK] = { 0 };
-            for (size_t p = p0; p < pixels && p < p0 + SUM_CHUNK; p++)
-                for (int c = 0; c < n; c++) {
-                    size_t i = p * channels + c0 + c;
-                    part_dy[c] += dy[i];
-                    part_dy_y[c] += dy[i] * y[i];
-                }
-            for (int c = 0; c < n; c++)
-                sum_dy[c] += part_dy[c], sum_dy_y[c] += part_dy_y[c];
-        }
-        for (int c = 0; c < n; c++) {
-            mean_dy[c] = (float)(sum_dy[c] / (double)pixels);
-            mean_dy_y[c] = (float)(sum_dy_y[c] / (double)pixels);
-        }
-        for (size_t p = 0; p < pixels; p++)
-            for (int c = 0; c < n; c++) {
-                size_t i = p * channels + c0 + c;
-                dx[i] = inv_std[c0 + c] * (dy[i] - mean_dy[c] - y[i] * mean_dy_y[c]);
-            }
+    double sum_dy[channels], sum_dy_y[channels];
+    float mean_dy[channels], mean_dy_y[channels];
+    channel_sums(SUM_X_AND_XY, pixels, channels, dy, y, NULL, sum_dy, sum_dy_y);
+    for (int c = 0; c < channels; c++) {
+        mean_dy[c] = (float)(sum_dy[c] / (double)pixels);
+        mean_dy_y[c] = (float)(sum_dy_y[c] / (double)pixels);
     }
+#pragma omp parallel for schedule(static)
+    for (size_t p0 = 0; p0 < pixels; p0 += PIXEL_CHUNK)
+        for (size_t p = p0; p < pixels && p < p0 + PIXEL_CHUNK; p++)
+            for (int c = 0; c < channels; c++) {
+                size_t i = p * channels + c;
+                dx[i] = inv_std[c] * (dy[i] - mean_dy[c] - y[i] * mean_dy_y[c]);
+            }
 }
 
 /* Which variance feeds Keras's moving average (checked in the sources):
@@ -306,14 +312,13 @@ void pixel_sum(int batch, size_t pixels_per_image, int channels, const float *dy
 {
     for (int b = 0; b < batch; b++) {
         const float *image = dy + (size_t)b * pixels_per_image * channels; /* [pixels_per_image, channels] */
-        for (int c0 = 0; c0 < channels; c0 += CHANNEL_BLOCK) {
-            int n = block_size(channels, c0);
-            double sum[CHANNEL_BLOCK] = { 0 };
-            for (size_t p = 0; p < pixels_per_image; p++)
-                for (int c = 0; c < n; c++)
-                    sum[c] += image[p * channels + c0 + c];
-            for (int c = 0; c < n; c++)
-                dx[(size_t)b * channels + c0 + c] = (float)sum[c];
-        }
+        double sum[channels];
+        for (int c = 0; c < channels; c++)
+            sum[c] = 0;
+        for (size_t p = 0; p < pixels_per_image; p++)
+            for (int c = 0; c < channels; c++)
+                sum[c] += image[p * channels + c];
+        for (int c = 0; c < channels; c++)
+            dx[(size_t)b * channels + c] = (float)sum[c];
     }
 }

@@ -1,11 +1,14 @@
 /* runtime/layers.c, the U-Net ops: hand-computed values (TensorFlow's half-pixel bilinear convention
  * among them), each linear op against its adjoint, batch normalization's statistics and its backward
  * against central differences of a double-precision reference, the Keras moving averages, and the
- * sinusoidal embedding. Channel counts above 16 cross the blocks layers.c sums channels in. */
+ * sinusoidal embedding; and that batch normalization gives the same bits on 1 and 2 threads. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include "test_util.h"
 #include "runtime/layers.h"
 
@@ -318,6 +321,32 @@ static void test_sinusoidal_embedding_values(void **state)
     assert_allclose("sinusoidal_embedding at 0.0123", y + 6, want1, 6, 5e-5f, 0);
 }
 
+#ifdef _OPENMP
+/* Threads split batch normalization's pixels, but its sums run over fixed segments in a fixed order:
+ * statistics, output and gradient are bit-identical on 1 and 2 threads (a U-Net layer's size). */
+static void test_batch_norm_thread_count_invariance(void **state)
+{
+    (void)state;
+    enum { PIXELS = 64 * 28 * 28 + 5, CHANNELS = 35, N = PIXELS * CHANNELS };
+    float *x = test_alloc(N), *dy = test_alloc(N), *y[2], *dx[2], stats[2][3 * CHANNELS];
+    fill_uniform(x, N, -2, 3, 7);
+    fill_uniform(dy, N, -1, 1, 8);
+    int saved = omp_get_max_threads();
+    for (int t = 0; t < 2; t++) {
+        omp_set_num_threads(t + 1);
+        y[t] = test_alloc(N);
+        dx[t] = test_alloc(N);
+        batch_norm_train(PIXELS, CHANNELS, 1e-3f, x, y[t], stats[t], stats[t] + CHANNELS, stats[t] + 2 * CHANNELS);
+        batch_norm_backward(PIXELS, CHANNELS, y[t], stats[t] + 2 * CHANNELS, dy, dx[t]);
+    }
+    omp_set_num_threads(saved);
+    assert_memory_equal(stats[0], stats[1], sizeof stats[0]);
+    assert_memory_equal(y[0], y[1], N * sizeof(float));
+    assert_memory_equal(dx[0], dx[1], N * sizeof(float));
+    free(x); free(dy); free(y[0]); free(y[1]); free(dx[0]); free(dx[1]);
+}
+#endif
+
 size_t layers_tests(struct CMUnitTest *out)
 {
     const struct CMUnitTest tests[] = {
@@ -330,6 +359,9 @@ size_t layers_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_batch_norm_backward_finite_differences),
         cmocka_unit_test(test_batch_norm_update_moving_values),
         cmocka_unit_test(test_sinusoidal_embedding_values),
+#ifdef _OPENMP
+        cmocka_unit_test(test_batch_norm_thread_count_invariance),
+#endif
     };
     if (out)
         memcpy(out, tests, sizeof tests);
