@@ -205,7 +205,7 @@ void bench_conv(benchmark::State &state, const kernels *k, ConvCase c, int direc
         else if (c.transposed)
             k->conv_transpose2d_backward_weights(&c.convT, x.get(), y.get(), dw.get(), 0, workspace.get());
         else if (direction == 0)
-            k->conv2d(&c.conv, x.get(), w.get(), bias.get(), ACTIVATION_NONE, y.get(), workspace.get());
+            k->conv2d(&c.conv, x.get(), w.get(), bias.get(), ACTIVATION_NONE, nullptr, y.get(), workspace.get());
         else if (direction == 1)
             k->conv2d_backward_data(&c.conv, y.get(), w.get(), x.get(), workspace.get());
         else

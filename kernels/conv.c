@@ -72,12 +72,12 @@ size_t conv2d_workspace_floats(const struct conv2d_shape *s)
 }
 
 void conv2d_igemm(const struct conv_isa *isa, const struct conv2d_shape *s, const float *x,
-                  const float *w, const float *bias, enum activation act, float *y,
-                  float *workspace)
+                  const float *w, const float *bias, enum activation act, const float *residual,
+                  float *y, float *workspace)
 {
     struct conv_gemm g = conv2d_gemm(s, x, s->in_c, 1);
     g.w = w, g.stride_k = (size_t)s->out_c, g.stride_n = 1;
-    g.dst = y, g.dst_c = s->out_c;
+    g.dst = y, g.dst_c = s->out_c, g.residual = residual;
     const float *zeros = zero_row(workspace, s->in_c);
     igemm_conv(igemm_for(isa, g.dst_c), &g, bias, act, zeros, workspace + s->in_c);
 }

@@ -18,8 +18,8 @@ struct conv_isa {
 };
 
 void conv2d_igemm(const struct conv_isa *isa, const struct conv2d_shape *s, const float *x,
-                  const float *w, const float *bias, enum activation act, float *y,
-                  float *workspace);
+                  const float *w, const float *bias, enum activation act, const float *residual,
+                  float *y, float *workspace);
 void conv2d_backward_data_igemm(const struct conv_isa *isa, const struct conv2d_shape *s,
                                 const float *dy, const float *w, float *dx, float *workspace);
 void conv2d_backward_weights_gemm(const struct conv_isa *isa, const struct conv2d_shape *s,
@@ -41,9 +41,10 @@ void conv_transpose2d_backward_weights_gemm(const struct conv_isa *isa,
  * calls of the functions above with its struct conv_isa. */
 #define DEFINE_CONV_KERNELS(name, isa)                                                          \
     void conv2d_##name(const struct conv2d_shape *s, const float *x, const float *w,            \
-                       const float *bias, enum activation act, float *y, float *workspace)       \
+                       const float *bias, enum activation act, const float *residual,          \
+                       float *y, float *workspace)                                              \
     {                                                                                           \
-        conv2d_igemm(isa, s, x, w, bias, act, y, workspace);                                    \
+        conv2d_igemm(isa, s, x, w, bias, act, residual, y, workspace);                          \
     }                                                                                           \
     void conv2d_backward_data_##name(const struct conv2d_shape *s, const float *dy,             \
                                      const float *w, float *dx, float *workspace)               \

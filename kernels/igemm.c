@@ -145,12 +145,13 @@ static void rows_pointers(const struct conv_gemm *g, const struct tap_table *tap
     }
 }
 
-/* row[j] += bias[j] for j < n: the epilogue without an activation, inline
- * (for the few columns of a narrow layer the call would cost more). */
-static void add_bias(size_t n, const float *restrict bias, float *restrict row)
+/* row[j] += add[j] for j < n: a bias without an activation, inline (for
+ * the few columns of a narrow layer the call would cost more), or a
+ * residual row. */
+static void add_row(size_t n, const float *restrict add, float *restrict row)
 {
     for (size_t j = 0; j < n; j++)
-        row[j] += bias[j];
+        row[j] += add[j];
 }
 
 /* One tile of mr rows from `first` (rows past `rows` are padding: zeros in,
@@ -170,7 +171,7 @@ static void run_tile(const struct igemm_microkernel *uk, const struct conv_gemm 
     for (size_t i = real; i < mr; i++)
         for (int t = 0; t < g->taps; t++)
             a[t * mr + i] = zeros;
-    const int epilogue = bias != NULL || act != ACTIVATION_NONE;
+    const int epilogue = bias != NULL || act != ACTIVATION_NONE || g->residual;
     for (size_t j0 = 0; j0 < n; j0 += nr, packed += panel_floats) {
         const size_t cols = n - j0 < nr ? n - j0 : nr;
         const int whole = real == mr && cols == nr;
@@ -181,9 +182,11 @@ static void run_tile(const struct igemm_microkernel *uk, const struct conv_gemm 
             if (!whole)
                 memcpy(c_rows[i] + j0, c[i], cols * sizeof(float));
             if (act == ACTIVATION_NONE && bias)
-                add_bias(cols, bias + j0, c_rows[i] + j0);
-            else if (epilogue)
+                add_row(cols, bias + j0, c_rows[i] + j0);
+            else if (act != ACTIVATION_NONE)
                 uk->epilogue(cols, bias ? bias + j0 : NULL, c_rows[i] + j0, act);
+            if (g->residual)
+                add_row(cols, g->residual + (c_rows[i] - g->dst) + j0, c_rows[i] + j0);
         }
     }
 }
@@ -223,16 +226,20 @@ static void weight_gradient_tiles(const struct wgemm_microkernel *uk, const stru
     _Alignas(64) float pa[IGEMM_WEIGHT_KC * IGEMM_MAX_MR];
     _Alignas(64) float pb[panels * nr * kc];
     _Alignas(64) float edge[SGEMM_MAX_TILE];
+    /* B of exactly nr columns, aligned, already is its one packed panel
+     * (every thread would otherwise copy all of it) */
+    const int b_in_place = n == nr && ((uintptr_t)b & 63) == 0;
     for (size_t r0 = 0; r0 < rows; r0 += kc) {
         const size_t kb = rows - r0 < kc ? rows - r0 : kc;
         const int acc = accumulate || r0 > 0;
         struct row_cursor at = cursor_at(g, r0);
         rows_pointers(g, &taps, &at, kb, NULL, a, kc, NULL);
-        for (size_t p = 0; p < kb; p++) {
+        for (size_t p = 0; !b_in_place && p < kb; p++) {
             for (size_t panel = 0, j0 = 0; panel < panels; panel++, j0 += nr)
                 copy_padded(pb + (panel * kc + p) * nr, b + (r0 + p) * n + j0,
                             n - j0 < nr ? n - j0 : nr, nr);
         }
+        const float *b_panels = b_in_place ? b + r0 * n : pb;
         for (size_t tile = first; tile < last; tile++) {
             const size_t r = tile * mr, tile_rows = m - r < mr ? m - r : mr;
             const size_t t = r / channels, c0 = r % channels;
@@ -258,12 +265,12 @@ static void weight_gradient_tiles(const struct wgemm_microkernel *uk, const stru
             for (size_t panel = 0; panel < panels; panel++, c += nr) {
                 const size_t cols = n - panel * nr < nr ? n - panel * nr : nr;
                 if (tile_rows == mr && cols == nr) {
-                    uk->run(kb, tile_a, pb + panel * nr * kc, c, n, acc);
+                    uk->run(kb, tile_a, b_panels + panel * nr * kc, c, n, acc);
                     continue;
                 }
                 for (size_t i = 0; acc && i < tile_rows; i++)
                     memcpy(edge + i * nr, c + i * n, cols * sizeof(float));
-                uk->run(kb, tile_a, pb + panel * nr * kc, edge, nr, acc);
+                uk->run(kb, tile_a, b_panels + panel * nr * kc, edge, nr, acc);
                 for (size_t i = 0; i < tile_rows; i++)
                     memcpy(c + i * n, edge + i * nr, cols * sizeof(float));
             }

@@ -53,13 +53,14 @@ struct conv_gemm {
     size_t tap_floats, stride_k, stride_n;
     float *dst;
     int dst_h, dst_w, dst_c, dst_stride, dst_oh, dst_ow;
+    const float *residual;  /* NULL, or a tensor shaped as dst added after the epilogue */
 };
 
 /* Floats the packed weights of a GEMM with these sizes take, for any
  * microkernel, plus the slack to align them to 64 bytes. */
 size_t igemm_packed_floats(int taps, int k, int n);
 
-/* C = act(A B + bias) (bias: n floats or NULL) through the microkernel.
+/* C = act(A B + bias) + residual (bias: n floats or NULL) through the microkernel.
  * workspace: igemm_packed_floats(taps, src_c, dst_c) floats for the packed
  * weights; zeros: src_c zero floats, the row of the padding. Threads split
  * the rows; every element of C is one microkernel's sum, so the result does

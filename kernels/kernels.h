@@ -119,9 +119,12 @@ struct conv2d_shape { int batch, height, width, in_c, out_c, kernel; };
 /* Scratch (floats) that a call of any conv2d function with this shape may use. */
 size_t conv2d_workspace_floats(const struct conv2d_shape *s);
 
-/* y = act(conv(x, w) + bias) (bias: out_c floats or NULL). */
+/* y = act(conv(x, w) + bias) + residual (bias: out_c floats or NULL;
+ * residual: a tensor shaped as y, not y itself, or NULL), the residual
+ * block's add done in the same pass. */
 typedef void conv2d_fn(const struct conv2d_shape *s, const float *x, const float *w,
-                       const float *bias, enum activation act, float *y, float *workspace);
+                       const float *bias, enum activation act, const float *residual,
+                       float *y, float *workspace);
 /* dx = J_x^T dy of the convolution without its activation (dy is the
  * gradient at conv(x, w) + bias). */
 typedef void conv2d_backward_data_fn(const struct conv2d_shape *s, const float *dy,

@@ -48,6 +48,19 @@ static int one_minus_twice(struct graph *g, int y)
     return ones < 0 || twice < 0 ? -1 : graph_op(g, OP_ADD, ones, twice, -1);
 }
 
+/* f''(x) of swish f(x) = x s, s = sigmoid(x): s (1 - s) (2 + x (1 - 2 s)),
+ * built as sigmoid_grad(s, 2 + x (1 - 2 s)). */
+static int swish_second_derivative(struct graph *g, int x)
+{
+    int s = graph_op(g, OP_SIGMOID, x, -1, -1);
+    int ones = s < 0 ? -1 : graph_ones(g, &g->nodes[x].shape);
+    int two = ones < 0 ? -1 : graph_scale(g, ones, 2.0f);
+    int slope = two < 0 ? -1 : one_minus_twice(g, s);
+    int x_slope = slope < 0 ? -1 : graph_op(g, OP_MUL, x, slope, -1);
+    int factor = x_slope < 0 ? -1 : graph_op(g, OP_ADD, two, x_slope, -1);
+    return factor < 0 ? -1 : graph_op(g, OP_SIGMOID_GRAD, s, factor, -1);
+}
+
 /* Adds the vector-Jacobian products of node id (cotangent u) to its inputs. */
 static int backward_node(struct backward *b, int id, int u)
 {
@@ -152,6 +165,11 @@ static int backward_node(struct backward *b, int id, int u)
         return ADD_GRAD(y, graph_op(g, OP_SIGMOID_GRAD, x, u, -1)) ||
                ADD_GRAD(x, graph_op(g, OP_MUL, graph_op(g, OP_MUL, u, y, -1), one_minus_twice(g, x), -1));
     }
+    case OP_SWISH:
+        return ADD_GRAD(x, graph_op(g, OP_SWISH_GRAD, x, u, -1));
+    case OP_SWISH_GRAD:            /* (x, dy) -> dy f'(x): d/ddy = f'(x), d/dx = dy f''(x) */
+        return ADD_GRAD(y, graph_op(g, OP_SWISH_GRAD, x, u, -1)) ||
+               ADD_GRAD(x, graph_op(g, OP_MUL, graph_op(g, OP_MUL, u, y, -1), swish_second_derivative(g, x), -1));
     case OP_RESHAPE:
         return ADD_GRAD(x, graph_reshape_to(g, u, &g->nodes[x].shape));
     case OP_MAE: case OP_MSE: {

@@ -73,11 +73,12 @@ static int slower_first(const void *a, const void *b)
 }
 
 /* Per (op, direction, sizes), which for the matmuls and convolutions is
- * one layer's pass: seconds per step and model FLOPs, slowest first. */
-static void print_profile(const struct trainer *t, int model_nodes, const double *node_seconds, double steps,
-                          double step_seconds, double peak)
+ * one layer's pass: seconds per run of the plan (a training step, or a
+ * whole sampling of `passes` network evaluations) and model FLOPs, slowest
+ * first. runs: how many runs node_seconds adds up. */
+static void print_profile(const struct plan *p, const char *what, const char *unit, int model_nodes, const double *node_seconds,
+                          double runs, int passes, double run_seconds, double peak)
 {
-    const struct plan *p = &t->step_plan;
     struct layer_time *rows = calloc((size_t)p->order_count, sizeof *rows);
     if (!rows)
         return;
@@ -85,34 +86,35 @@ static void print_profile(const struct trainer *t, int model_nodes, const double
     double graph_seconds = 0;
     for (int i = 0; i < p->order_count; i++) {
         const int id = p->order[i];
-        struct layer_time row = { .op = graph_op_name(t->variant->graph.nodes[id].op), .backward = id >= model_nodes };
+        struct layer_time row = { .op = graph_op_name(p->graph->nodes[id].op), .backward = id >= model_nodes };
         node_describe(p, id, row.sizes, sizeof row.sizes);
-        graph_seconds += node_seconds[id] / steps;
+        graph_seconds += node_seconds[id] / runs;
         int r = 0;
         while (r < count && !(rows[r].op == row.op && rows[r].backward == row.backward &&
                               strcmp(rows[r].sizes, row.sizes) == 0))
             r++;
         if (r == count)
             rows[count++] = row;
-        rows[r].seconds += node_seconds[id] / steps;
-        rows[r].flops += node_flops(p, id);
+        rows[r].seconds += node_seconds[id] / runs;
+        rows[r].flops += passes * node_flops(p, id);
     }
     qsort(rows, (size_t)count, sizeof *rows, slower_first);
-    printf("  where a training step's time goes, by layer and op (forward: the network's own nodes; backward:\n"
-           "  what the losses, autograd and the gradient trick added; ops under 1%% of the step left out):\n");
-    printf("  | op | direction | sizes | ms per step | share of the step | GFLOP/s | of the all-core peak |\n"
-           "  |---|---|---|---|---|---|---|\n");
-    for (int i = 0; i < count && rows[i].seconds >= 0.01 * step_seconds; i++) {
+    printf("  where %s's time goes, by layer and op (forward: the network's own nodes; backward:\n"
+           "  what the losses, autograd and the gradient trick added; ops under 1%% of the time left out):\n", what);
+    printf("  | op | direction | sizes | ms per %s | share | GFLOP/s | of the all-core peak |\n"
+           "  |---|---|---|---|---|---|---|\n", unit);
+    for (int i = 0; i < count && rows[i].seconds >= 0.01 * run_seconds; i++) {
         char rate[32] = "-", share[32] = "-";
         if (rows[i].flops > 0) {
             snprintf(rate, sizeof rate, "%.1f", rows[i].flops / rows[i].seconds * 1e-9);
             snprintf(share, sizeof share, "%.0f%%", 100 * rows[i].flops / rows[i].seconds * 1e-9 / peak);
         }
         printf("  | %s | %s | %s | %.3f | %.1f%% | %s | %s |\n", rows[i].op, rows[i].backward ? "backward" : "forward",
-               rows[i].sizes, 1e3 * rows[i].seconds, 100 * rows[i].seconds / step_seconds, rate, share);
+               rows[i].sizes, 1e3 * rows[i].seconds, 100 * rows[i].seconds / run_seconds, rate, share);
     }
-    printf("  | (outside the graph: inputs, noise, AdamW, EMA) | | | %.3f | %.1f%% | | |\n",
-           1e3 * (step_seconds - graph_seconds), 100 * (step_seconds - graph_seconds) / step_seconds);
+    printf("  | (outside the graph: %s) | | | %.3f | %.1f%% | | |\n",
+           passes == 1 ? "inputs, noise, AdamW, EMA" : "inputs, the DDIM update",
+           1e3 * (run_seconds - graph_seconds), 100 * (run_seconds - graph_seconds) / run_seconds);
     free(rows);
 }
 
@@ -123,7 +125,7 @@ static int bench_variant(const struct context *ctx, struct variant *v, double pe
     const int model_nodes = v->graph.count; /* nodes added after these are autograd's and the losses' */
     unsigned char *images = malloc((size_t)count * MNIST_IMAGE_PIXELS); /* random stand-ins for digits */
     float *samples = malloc((size_t)batch * MNIST_IMAGE_PIXELS * sizeof(float));
-    double *node_seconds = NULL;
+    double *node_seconds = NULL, *sample_node_seconds = NULL;
     struct trainer t = { 0 };
     int status = -1;
     if (!images || !samples) {
@@ -135,7 +137,8 @@ static int bench_variant(const struct context *ctx, struct variant *v, double pe
     if (trainer_create(&t, v, ctx->kernels, images, count, batch, err, errlen))
         goto done;
     node_seconds = calloc((size_t)v->graph.count, sizeof *node_seconds);
-    if (!node_seconds) {
+    sample_node_seconds = calloc((size_t)v->graph.count, sizeof *sample_node_seconds);
+    if (!node_seconds || !sample_node_seconds) {
         snprintf(err, errlen, "out of memory");
         goto done;
     }
@@ -151,11 +154,13 @@ static int bench_variant(const struct context *ctx, struct variant *v, double pe
         step_times[rep] = r.seconds / STEPS_PER_REPEAT;
     }
     t.step_plan.node_seconds = NULL;
+    t.sample_plan.node_seconds = sample_node_seconds;
     for (int rep = 0; rep < REPEATS; rep++) {
         double start = progress_clock();
         trainer_sample(&t, t.params, 0, samples);
         sample_times[rep] = progress_clock() - start;
     }
+    t.sample_plan.node_seconds = NULL;
     const double step = median(step_times, REPEATS), sample = median(sample_times, REPEATS);
     const double step_flops = plan_flops(&t.step_plan);
     const double sample_flops = plan_flops(&t.sample_plan) * v->diffusion.steps;
@@ -166,13 +171,16 @@ static int bench_variant(const struct context *ctx, struct variant *v, double pe
     printf("  sampling (%d steps of %d images): %.1f ms, %.0f images/s, %.1f GFLOP/s, %.0f%% of the all-core peak\n",
            v->diffusion.steps, batch, 1e3 * sample, batch / sample, sample_flops / sample * 1e-9,
            100 * sample_flops / sample * 1e-9 / peak);
-    print_profile(&t, model_nodes, node_seconds, (double)REPEATS * STEPS_PER_REPEAT, step, peak);
+    print_profile(&t.step_plan, "a training step", "step", model_nodes, node_seconds, (double)REPEATS * STEPS_PER_REPEAT, 1, step, peak);
+    print_profile(&t.sample_plan, "sampling", "sampling", model_nodes, sample_node_seconds, REPEATS, v->diffusion.steps, sample,
+                  peak);
     status = 0;
 done:
     trainer_free(&t);
     free(images);
     free(samples);
     free(node_seconds);
+    free(sample_node_seconds);
     return status;
 }
 

@@ -69,37 +69,66 @@ static struct conv2d_shape conv2d_shape_of(const struct graph *g, int batch, int
     return (struct conv2d_shape){ batch, a->dims[0], a->dims[1], in_c, out_c, n->kernel };
 }
 
-/* A bias add whose input is a forward matmul or convolution
- * that nothing else reads is done by that kernel's epilogue, in the same
- * pass: the producer gets the bias (bias_of) and the bias add becomes an
- * alias of its output (fused), run as nothing. */
-static int fuse_biases(struct plan *p, const char *wanted, int count, const int *outputs)
+/* A forward matmul or convolution's epilogue can add a bias and apply an
+ * activation in the same pass, and a conv2d's can then add a residual. A
+ * bias add whose input is such a producer that nothing else reads is done
+ * by it (bias_of), and so is an activation of the result when nothing else
+ * reads that either (act_of: in a forward pass; training keeps the
+ * pre-activation for the activation's gradient), and an add of a conv2d's
+ * result, read by nothing else, and a tensor computed before the conv2d
+ * (residual_of). The nodes done by their producer become aliases of its
+ * output (fused), run as nothing. */
+static int fuse_epilogues(struct plan *p, const char *wanted, int count, const int *outputs)
 {
     const struct graph *g = p->graph;
     int *users = calloc((size_t)g->count, sizeof *users);
     p->bias_of = malloc((size_t)g->count * sizeof *p->bias_of);
+    p->act_of = malloc((size_t)g->count * sizeof *p->act_of);
+    p->residual_of = malloc((size_t)g->count * sizeof *p->residual_of);
     p->fused = calloc((size_t)g->count, 1);
-    if (!users || !p->bias_of || !p->fused) {
+    if (!users || !p->bias_of || !p->act_of || !p->residual_of || !p->fused) {
         free(users);
         return -1;
     }
     for (int i = 0; i < count; i++)
         users[outputs[i]]++;
     for (int id = 0; id < g->count; id++) {
-        p->bias_of[id] = -1;
+        p->bias_of[id] = p->residual_of[id] = -1;
+        p->act_of[id] = ACTIVATION_NONE;
         for (int j = 0; wanted[id] && j < 3; j++)
             if (g->nodes[id].inputs[j] >= 0)
                 users[g->nodes[id].inputs[j]]++;
     }
     for (int id = 0; id < g->count; id++) {
         const struct node *n = &g->nodes[id];
-        if (!wanted[id] || n->op != OP_BIAS_ADD || users[n->inputs[0]] != 1)
+        if (!wanted[id] || n->inputs[0] < 0 || users[n->inputs[0]] != 1)
             continue;
         const struct node *producer = &g->nodes[n->inputs[0]];
-        if (producer->op == OP_CONV_TRANSPOSE || producer->op == OP_CONV2D ||
-            (producer->op == OP_MATMUL && producer->layout == GEMM_NN)) {
+        if (n->op == OP_BIAS_ADD && (producer->op == OP_CONV_TRANSPOSE || producer->op == OP_CONV2D ||
+                                     (producer->op == OP_MATMUL && producer->layout == GEMM_NN))) {
             p->bias_of[n->inputs[0]] = n->inputs[1];
             p->fused[id] = 1;
+            continue;
+        }
+        int source = n->inputs[0]; /* the kernel whose output the input is */
+        while (p->fused[source])
+            source = g->nodes[source].inputs[0];
+        const enum op source_op = g->nodes[source].op;
+        const enum activation act = n->op == OP_RELU ? ACTIVATION_RELU : n->op == OP_SIGMOID ? ACTIVATION_SIGMOID
+                                    : n->op == OP_SWISH ? ACTIVATION_SWISH : ACTIVATION_NONE;
+        if (act != ACTIVATION_NONE && p->residual_of[source] < 0 &&
+            (source_op == OP_CONV2D || (source_op == OP_MATMUL && g->nodes[source].layout == GEMM_NN))) {
+            p->act_of[source] = act;
+            p->fused[id] = 1;
+        }
+        if (n->op == OP_ADD && source_op == OP_CONV2D && p->residual_of[source] < 0) {
+            int residual = n->inputs[1];
+            while (g->nodes[residual].op == OP_RESHAPE || p->fused[residual])
+                residual = g->nodes[residual].inputs[0];
+            if (residual < source && g->nodes[residual].op != OP_PARAM) {
+                p->residual_of[source] = n->inputs[1];
+                p->fused[id] = 1;
+            }
         }
     }
     free(users);
@@ -107,7 +136,7 @@ static int fuse_biases(struct plan *p, const char *wanted, int count, const int 
 }
 
 /* The node whose buffer id's values are: itself, or for a reshape or a
- * fused bias add the node it aliases; -1 for a parameter (the caller's). */
+ * fused bias add or activation the node it aliases; -1 for a parameter (the caller's). */
 static int owner_of(const struct plan *p, int id)
 {
     const struct node *nodes = p->graph->nodes;
@@ -202,7 +231,7 @@ int plan_create(struct plan *p, const struct graph *g, const struct kernels *k, 
                 if (g->nodes[id].inputs[j] >= 0)
                     wanted[g->nodes[id].inputs[j]] = 1;
 
-    if (fuse_biases(p, wanted, count, outputs) != 0)
+    if (fuse_epilogues(p, wanted, count, outputs) != 0)
         goto out_of_memory;
 
     size_t workspace = 0;
@@ -242,6 +271,8 @@ out_of_memory:
 void plan_free(struct plan *p)
 {
     free(p->bias_of);
+    free(p->act_of);
+    free(p->residual_of);
     free(p->fused);
     free(p->order);
     free(p->buffers);
@@ -272,7 +303,7 @@ static void run_matmul(const struct plan *p, int id, float *out)
     int m = n->layout == GEMM_TN ? ac : ar, k = n->layout == GEMM_TN ? ar : ac;
     int cols = n->layout == GEMM_NT ? br : bc;
     p->kernels->sgemm(n->layout, m, cols, k, p->buffers[n->inputs[0]], ac, p->buffers[n->inputs[1]], bc, out, cols,
-                      0, fused_bias(p, id), ACTIVATION_NONE);
+                      0, fused_bias(p, id), p->act_of[id]);
 }
 
 static void run_node(const struct plan *p, int id)
@@ -309,7 +340,8 @@ static void run_node(const struct plan *p, int id)
     }
     case OP_CONV2D: {
         struct conv2d_shape s = conv2d_shape_of(g, p->batch, id);
-        k->conv2d(&s, a, b, fused_bias(p, id), ACTIVATION_NONE, out, p->workspace);
+        k->conv2d(&s, a, b, fused_bias(p, id), p->act_of[id],
+                  p->residual_of[id] >= 0 ? p->buffers[p->residual_of[id]] : NULL, out, p->workspace);
         break;
     }
     case OP_CONV2D_DATA: {
@@ -437,6 +469,12 @@ static void run_node(const struct plan *p, int id)
         break;
     case OP_SIGMOID_GRAD:
         parallel_unary_backward(k->sigmoid_backward, count, a, b, out);
+        break;
+    case OP_SWISH:
+        parallel_unary(k->swish, count, a, out);
+        break;
+    case OP_SWISH_GRAD:
+        parallel_unary_backward(k->swish_backward, count, a, b, out);
         break;
     case OP_MAE:
         out[0] = k->mae_loss(node_floats(g, p->batch, n->inputs[0]), a, b);

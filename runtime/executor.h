@@ -3,8 +3,8 @@
  * Planning keeps only the nodes the outputs depend on and gives each a
  * buffer, all carved from one allocation made here; running allocates
  * nothing. Parameters live in the caller's flat buffer; reshapes alias
- * their input, and so does a bias add that its producer's kernel does
- * (see fuse_biases in executor.c). */
+ * their input, and so do a bias add, an activation and a residual add that
+ * their producer's kernel does (see fuse_epilogues in executor.c). */
 #ifndef DDIM_EXECUTOR_H
 #define DDIM_EXECUTOR_H
 
@@ -23,7 +23,9 @@ struct plan {
     size_t arena_floats;
     float *workspace;       /* scratch shared by the convolutions */
     int *bias_of;           /* per node id: the bias node its kernel adds, or -1 */
-    char *fused;            /* per node id: 1 for a bias add done by its producer */
+    enum activation *act_of; /* per node id: the activation its kernel applies after the bias */
+    int *residual_of;       /* per node id: the node a conv2d adds after its activation, or -1 */
+    char *fused;            /* per node id: 1 for a bias add, activation or add done by its producer */
     int training;           /* batch normalization uses the batch's statistics (else the moving ones) */
     double *node_seconds;   /* when not NULL: plan_run adds each node's time (per node id) */
 };

@@ -21,7 +21,8 @@ const char *graph_op_name(enum op op)
         [OP_CHANNEL_SUM] = "channel_sum", [OP_ADD] = "add", [OP_SUB] = "sub", [OP_MUL] = "mul",
         [OP_SCALE] = "scale", [OP_SAMPLE_BROADCAST_ADD] = "sample_broadcast_add", [OP_SAMPLE_SUM] = "sample_sum", [OP_SAMPLE_MUL] = "sample_mul",
         [OP_SAMPLE_BROADCAST] = "sample_broadcast", [OP_RELU] = "relu", [OP_RELU_GRAD] = "relu_grad",
-        [OP_SIGMOID] = "sigmoid", [OP_SIGMOID_GRAD] = "sigmoid_grad", [OP_RESHAPE] = "reshape",
+        [OP_SIGMOID] = "sigmoid", [OP_SIGMOID_GRAD] = "sigmoid_grad",
+        [OP_SWISH] = "swish", [OP_SWISH_GRAD] = "swish_grad", [OP_RESHAPE] = "reshape",
         [OP_ONES] = "ones", [OP_MAE] = "mae", [OP_MSE] = "mse", [OP_MAE_GRAD] = "mae_grad", [OP_MSE_GRAD] = "mse_grad",
         [OP_CONV2D] = "conv2d", [OP_CONV2D_DATA] = "conv2d_data", [OP_CONV2D_WEIGHTS] = "conv2d_weights",
         [OP_CONCAT] = "concat", [OP_SLICE] = "slice", [OP_UNSLICE] = "unslice", [OP_AVG_POOL] = "avg_pool",
@@ -77,6 +78,9 @@ int valid_node(const struct graph *g, int id)
 
 int add_node(struct graph *g, enum op op, int a, int b, int c, const struct shape *shape)
 {
+    /* A copy first: callers pass shapes of existing nodes, which the
+     * realloc below may move. */
+    const struct shape copy = *shape;
     if (g->count == g->capacity) {
         int capacity = g->capacity ? 2 * g->capacity : 64;
         struct node *nodes = realloc(g->nodes, (size_t)capacity * sizeof *nodes);
@@ -91,7 +95,7 @@ int add_node(struct graph *g, enum op op, int a, int b, int c, const struct shap
     n->inputs[0] = a;
     n->inputs[1] = b;
     n->inputs[2] = c;
-    n->shape = *shape;
+    n->shape = copy;
     snprintf(n->location, sizeof n->location, "%s", g->location);
     return g->count++;
 }
@@ -232,10 +236,10 @@ int graph_op(struct graph *g, enum op op, int a, int b, int c)
         }
         out = *shape_of(g, a);
         break;
-    case OP_RELU: case OP_SIGMOID: case OP_BIAS_ADD: case OP_SAMPLE_BROADCAST_ADD: case OP_SAMPLE_MUL:
+    case OP_RELU: case OP_SIGMOID: case OP_SWISH: case OP_BIAS_ADD: case OP_SAMPLE_BROADCAST_ADD: case OP_SAMPLE_MUL:
         out = *shape_of(g, a);
         break;
-    case OP_RELU_GRAD: case OP_SIGMOID_GRAD:
+    case OP_RELU_GRAD: case OP_SIGMOID_GRAD: case OP_SWISH_GRAD:
         out = *shape_of(g, b);
         break;
     case OP_CHANNEL_SUM: {
@@ -301,10 +305,7 @@ int graph_activation(struct graph *g, int x, enum activation act)
     case ACTIVATION_NONE:    return x;
     case ACTIVATION_RELU:    return graph_op(g, OP_RELU, x, -1, -1);
     case ACTIVATION_SIGMOID: return graph_op(g, OP_SIGMOID, x, -1, -1);
-    case ACTIVATION_SWISH: {   /* x * sigmoid(x): its gradient follows from MUL's and SIGMOID's */
-        int s = graph_op(g, OP_SIGMOID, x, -1, -1);
-        return s < 0 ? s : graph_op(g, OP_MUL, x, s, -1);
-    }
+    case ACTIVATION_SWISH:   return graph_op(g, OP_SWISH, x, -1, -1);
     }
     return fail(g, "unknown activation");
 }

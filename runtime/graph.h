@@ -47,6 +47,8 @@ enum op {
     OP_RELU_GRAD,          /* dy where x > 0 else 0: inputs (x, dy) */
     OP_SIGMOID,
     OP_SIGMOID_GRAD,       /* dy * y * (1 - y): inputs (y, dy) */
+    OP_SWISH,              /* x * sigmoid(x), one pass */
+    OP_SWISH_GRAD,         /* dy * (s + x s (1 - s)), s = sigmoid(x): inputs (x, dy) */
     OP_RESHAPE,            /* same data, another shape */
     OP_ONES,               /* ones of a given shape */
     OP_MAE,                /* mean |a - b| over everything: unbatched scalar */

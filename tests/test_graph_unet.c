@@ -4,6 +4,7 @@
  * (training mode) and the embedding's broadcast, alone and chained as in a
  * U-Net block, and the second derivative through the ops that have one,
  * which the gradient trick inside the loss needs. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "runtime/autograd.h"
@@ -75,6 +76,57 @@ static void test_unet_block_second_derivative(void **state)
     check_free(&c);
 }
 
+/* A forward pass does a bias add and an activation in the epilogue of the
+ * convolution or matmul before them, and a residual block's add in its
+ * second conv2d's (fuse_epilogues): the same values as the separate ops,
+ * which it keeps when the pre-activations are read too. On every ISA; the
+ * epilogue and the elementwise kernel may round apart. */
+static void test_fused_epilogues(void **state)
+{
+    (void)state;
+    struct graph g;
+    graph_init(&g);
+    int x = graph_input(&g, "x", 3, (int[]){ 6, 5, 3 });
+    int residual = graph_conv2d(&g, x, 4, 1, ACTIVATION_NONE, 0);
+    int h = graph_conv2d(&g, x, 4, 3, ACTIVATION_SWISH, 0);
+    h = graph_add_layer(&g, graph_conv2d(&g, h, 4, 3, ACTIVATION_NONE, 0), residual);
+    h = graph_conv2d(&g, h, 3, 1, ACTIVATION_SIGMOID, 0);
+    int out = graph_dense(&g, graph_flatten(&g, h), 7, ACTIVATION_RELU);
+    assert_true(out >= 0);
+    int outputs[8] = { out }, count = 1;
+    for (int id = 0; id < g.count; id++)   /* every pre-activation read: nothing to fuse */
+        if (g.nodes[id].op == OP_BIAS_ADD)
+            outputs[count++] = id;
+    float *params = malloc(g.param_floats * sizeof(float));
+    fill_uniform(params, g.param_floats, -0.5f, 0.5f, 3);
+    int n;
+    const struct kernels *const *tables = kernels_available(&n);
+    for (int t = 0; t < n; t++) {
+        struct plan fused, separate;
+        char err[256], what[64];
+        assert_int_equal(plan_create(&fused, &g, tables[t], BATCH, 1, outputs, params, err, sizeof err), 0);
+        assert_int_equal(plan_create(&separate, &g, tables[t], BATCH, count, outputs, params, err, sizeof err), 0);
+        int fused_ops = 0, separate_ops = 0;
+        for (int id = 0; id < g.count; id++) {
+            fused_ops += (fused.act_of[id] != ACTIVATION_NONE) + (fused.residual_of[id] >= 0);
+            separate_ops += (separate.act_of[id] != ACTIVATION_NONE) + (separate.residual_of[id] >= 0);
+        }
+        assert_int_equal(fused_ops, 4);
+        assert_int_equal(separate_ops, 0);
+        fill_inputs(&g, &fused, 4);
+        fill_inputs(&g, &separate, 4);
+        plan_run(&fused);
+        plan_run(&separate);
+        snprintf(what, sizeof what, "%s: fused epilogues against separate ops", tables[t]->isa);
+        assert_allclose(what, plan_buffer(&fused, out), plan_buffer(&separate, out), plan_node_floats(&fused, out),
+                        1e-6f, 1e-5f);
+        plan_free(&fused);
+        plan_free(&separate);
+    }
+    free(params);
+    graph_free(&g);
+}
+
 /* The embedding's input is a given: asking for its gradient is an error
  * that says so, and layers that do not fit are refused with the reason. */
 static void test_unet_layer_errors(void **state)
@@ -107,6 +159,7 @@ size_t graph_unet_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_unet_block_gradients),
         cmocka_unit_test(test_unet_block_second_derivative),
         cmocka_unit_test(test_unet_layer_errors),
+        cmocka_unit_test(test_fused_epilogues),
     };
     if (out)
         memcpy(out, tests, sizeof tests);

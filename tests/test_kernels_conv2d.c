@@ -93,29 +93,31 @@ static void check_conv2d_case(const struct kernels *k, const struct conv2d_shape
     const struct kernels *ref = ref_table();
     size_t nx = x_floats(s), ny = y_floats(s), nw = w_floats(s), nws = conv2d_workspace_floats(s);
     float *x = test_alloc(nx), *w = test_alloc(nw), *bias = test_alloc((size_t)s->out_c);
-    float *dy = test_alloc(ny), *y = alloc_guarded(ny), *dx = alloc_guarded(nx);
+    float *dy = test_alloc(ny), *y = alloc_guarded(ny), *dx = alloc_guarded(nx), *residual = test_alloc(ny);
     float *dw = alloc_guarded(nw), *ws = alloc_guarded(nws);
     fill_uniform(x, nx, -1, 1, seed);
     fill_uniform(w, nw, -1, 1, seed + 1);
     fill_uniform(bias, (size_t)s->out_c, -1, 1, seed + 2);
     fill_uniform(dy, ny, -1, 1, seed + 3);
+    fill_uniform(residual, ny, -1, 1, seed + 5);
     if (accumulate)
         fill_uniform(dw, nw, -1, 1, seed + 4);
-    const float *b = with_bias ? bias : NULL;
+    /* with a bias, the residual block's add too */
+    const float *b = with_bias ? bias : NULL, *r = with_bias ? residual : NULL;
     struct ref_outputs fresh = { NULL, NULL, NULL }, *want = saved ? saved : &fresh;
     if (!want->y) {
         want->y = test_alloc(ny), want->dx = test_alloc(nx), want->dw = test_alloc(nw);
         if (accumulate)
             memcpy(want->dw, dw, nw * sizeof *dw);
-        ref->conv2d(s, x, w, b, act, want->y, NULL);
+        ref->conv2d(s, x, w, b, act, r, want->y, NULL);
         ref->conv2d_backward_data(s, dy, w, want->dx, NULL);
         ref->conv2d_backward_weights(s, x, dy, want->dw, accumulate, NULL);
     }
     const float taps = (float)(s->kernel * s->kernel);
     char what[192], op[64];
 
-    k->conv2d(s, x, w, b, act, y, ws);
-    snprintf(op, sizeof op, "conv2d (%s, act %s)", with_bias ? "bias" : "no bias", activation_names[act]);
+    k->conv2d(s, x, w, b, act, r, y, ws);
+    snprintf(op, sizeof op, "conv2d (%s, act %s)", with_bias ? "bias and residual" : "no bias", activation_names[act]);
     describe_shape(what, sizeof what, k, op, s);
     float slope = act == ACTIVATION_NONE || act == ACTIVATION_RELU ? 1.0f : 1.1f;
     float rtol = act == ACTIVATION_SIGMOID || act == ACTIVATION_SWISH ? 1e-6f : 0.0f;
@@ -137,7 +139,7 @@ static void check_conv2d_case(const struct kernels *k, const struct conv2d_shape
     check_guard(what, dw, nw);
     check_guard(what, ws, nws);
 
-    free(x); free(w); free(bias); free(dy); free(y); free(dx); free(dw); free(ws);
+    free(x); free(w); free(bias); free(dy); free(y); free(dx); free(dw); free(ws); free(residual);
     free(fresh.y); free(fresh.dx); free(fresh.dw);
 }
 
@@ -220,7 +222,7 @@ static void test_conv2d_tap_placement(void **state)
                 int oh = pixel / 3 - tap / kernel + p, ow = pixel % 3 - tap % kernel + p;
                 for (int i = 0; i < 9; i++)
                     want[i] = i == oh * 3 + ow && oh >= 0 && oh < 3 && ow >= 0 && ow < 3;
-                k->conv2d(&s, x, w, NULL, ACTIVATION_NONE, y, ws);
+                k->conv2d(&s, x, w, NULL, ACTIVATION_NONE, NULL, y, ws);
                 char what[128];
                 snprintf(what, sizeof what, "%s conv2d kernel=%d pixel=(%d,%d) tap=(%d,%d)", k->isa,
                          kernel, pixel / 3, pixel % 3, tap / kernel, tap % kernel);
@@ -242,7 +244,7 @@ static void test_conv2d_tap_placement(void **state)
 static double conv2d_loss(const struct kernels *k, const struct conv2d_shape *s, const float *x,
                           const float *w, const float *bias, const float *g, float *y, float *ws)
 {
-    k->conv2d(s, x, w, bias, ACTIVATION_NONE, y, ws);
+    k->conv2d(s, x, w, bias, ACTIVATION_NONE, NULL, y, ws);
     double loss = 0;
     for (size_t i = 0; i < y_floats(s); i++)
         loss += (double)y[i] * g[i];
@@ -326,7 +328,7 @@ static void test_conv2d_adjoint(void **state)
         fill_uniform(x, nx, -1, 1, 20 * c + 1);
         fill_uniform(w, nw, -1, 1, 20 * c + 2);
         fill_uniform(dy, ny, -1, 1, 20 * c + 3);
-        k->conv2d(s, x, w, NULL, ACTIVATION_NONE, y, ws);
+        k->conv2d(s, x, w, NULL, ACTIVATION_NONE, NULL, y, ws);
         k->conv2d_backward_data(s, dy, w, dx, ws);
         k->conv2d_backward_weights(s, x, dy, dw, 0, ws);
         double via_y = dot(ny, dy, y), via_x = dot(nx, dx, x), via_w = dot(nw, dw, w);
@@ -335,7 +337,7 @@ static void test_conv2d_adjoint(void **state)
         for (size_t t = 0; t < 3; t++)
             for (size_t i = 0; i < all[t].n; i++)
                 all[t].p[i] = fabsf(all[t].p[i]);
-        ref->conv2d(s, x, w, NULL, ACTIVATION_NONE, y, NULL);
+        ref->conv2d(s, x, w, NULL, ACTIVATION_NONE, NULL, y, NULL);
         double magnitude = dot(ny, dy, y), taps = (double)s->kernel * s->kernel;
         double terms = fmax(taps * fmax(s->in_c, s->out_c), (double)s->batch * s->height * s->width);
         double tol = 4 * FLT_EPSILON * terms * magnitude;
@@ -400,7 +402,7 @@ static void test_threads_bit_identical(void **state)
                 sizes[0] = y_floats(s), sizes[1] = x_floats(s), sizes[2] = w_floats(s);
                 ws = ws ? ws : test_alloc(conv2d_workspace_floats(s));
                 describe_shape(what, sizeof what, k, "conv2d (swish), backward_data, backward_weights", s);
-                k->conv2d(s, x, w, bias, ACTIVATION_SWISH, out[t][0], ws);
+                k->conv2d(s, x, w, bias, ACTIVATION_SWISH, NULL, out[t][0], ws);
                 k->conv2d_backward_data(s, dy, w, out[t][1], ws);
                 k->conv2d_backward_weights(s, x, dy, out[t][2], 0, ws);
             } else if (c < 4) {

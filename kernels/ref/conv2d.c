@@ -31,7 +31,7 @@ static float activate(double v, enum activation act)
 }
 
 void conv2d_ref(const struct conv2d_shape *s, const float *x, const float *w, const float *bias,
-                enum activation act, float *y, float *workspace)
+                enum activation act, const float *residual, float *y, float *workspace)
 {
     (void)workspace;
     const int p = s->kernel / 2;
@@ -50,7 +50,8 @@ void conv2d_ref(const struct conv2d_shape *s, const float *x, const float *w, co
                             for (int ci = 0; ci < s->in_c; ci++)
                                 acc += (double)xp[ci] * wp[(size_t)ci * s->out_c];
                         }
-                    y[pixel(b, i, j, s->height, s->width, s->out_c) + co] = activate(acc, act);
+                    const size_t at = pixel(b, i, j, s->height, s->width, s->out_c) + co;
+                    y[at] = activate(acc, act) + (residual ? residual[at] : 0.0f);
                 }
 }
 
