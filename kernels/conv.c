@@ -68,7 +68,8 @@ size_t conv2d_workspace_floats(const struct conv2d_shape *s)
     const int taps = s->kernel * s->kernel;
     const size_t forward = (size_t)s->in_c + igemm_packed_floats(taps, s->in_c, s->out_c);
     const size_t backward = (size_t)s->out_c + igemm_packed_floats(taps, s->out_c, s->in_c);
-    return max_size(forward, backward);
+    const size_t weights = (size_t)taps * s->in_c * s->out_c; /* igemm_weight_gradient's partial */
+    return max_size(max_size(forward, backward), weights);
 }
 
 void conv2d_igemm(const struct conv_isa *isa, const struct conv2d_shape *s, const float *x,
@@ -97,8 +98,7 @@ void conv2d_backward_weights_gemm(const struct conv_isa *isa, const struct conv2
                                   float *workspace)
 {
     const struct conv_gemm g = conv2d_gemm(s, x, s->in_c, 1);
-    (void)workspace;
-    igemm_weight_gradient(isa->wgemm, &g, dy, s->out_c, dw, accumulate);
+    igemm_weight_gradient(isa->wgemm, &g, dy, s->out_c, dw, accumulate, workspace);
 }
 
 /* ---- the transposed convolution ---------------------------------------------- */
@@ -127,7 +127,8 @@ size_t conv_transpose2d_workspace_floats(const struct conv_shape *s)
 {
     const size_t forward = (size_t)s->in_c + igemm_packed_floats(9, s->in_c, s->out_c);
     const size_t backward = (size_t)s->out_c + igemm_packed_floats(9, s->out_c, s->in_c);
-    return max_size(forward, backward);
+    const size_t weights = (size_t)9 * s->in_c * s->out_c; /* igemm_weight_gradient's partial */
+    return max_size(max_size(forward, backward), weights);
 }
 
 void conv_transpose2d_igemm(const struct conv_isa *isa, const struct conv_shape *s,
@@ -176,6 +177,5 @@ void conv_transpose2d_backward_weights_gemm(const struct conv_isa *isa,
                                             float *workspace)
 {
     const struct conv_gemm g = transposed_input_gemm(s, dy);
-    (void)workspace;
-    igemm_weight_gradient(isa->wgemm, &g, x, s->in_c, dw, accumulate);
+    igemm_weight_gradient(isa->wgemm, &g, x, s->in_c, dw, accumulate, workspace);
 }

@@ -209,17 +209,17 @@ void igemm_conv(const struct igemm_microkernel *uk, const struct conv_gemm *g,
 }
 
 /* The dw tiles first .. last (tile = mr consecutive rows of the m = taps *
- * channels rows of dw) summed over every row of g in blocks of
- * IGEMM_WEIGHT_KC. A tile within one tap reads the pixels' channels in
+ * channels rows of dw) summed over the rows row_begin .. row_end of g in
+ * blocks of IGEMM_WEIGHT_KC. A tile within one tap reads the pixels' channels in
  * place; one that spans taps (fewer than mr channels, or a count that mr
  * does not divide) gets its A panel packed element by element. */
 static void weight_gradient_tiles(const struct wgemm_microkernel *uk, const struct conv_gemm *g,
                                   const float *b, size_t n, float *dw, int accumulate,
-                                  size_t first, size_t last)
+                                  size_t first, size_t last, size_t row_begin, size_t row_end)
 {
     static const float zeros[IGEMM_MAX_MR];
     const struct tap_table taps = tap_table_of(g);
-    const size_t rows = (size_t)g->batch * g->rows_h * g->rows_w, kc = IGEMM_WEIGHT_KC;
+    const size_t kc = IGEMM_WEIGHT_KC;
     const size_t mr = (size_t)uk->mr, nr = (size_t)uk->nr, channels = (size_t)g->src_c;
     const size_t m = (size_t)g->taps * channels, panels = (n + nr - 1) / nr;
     const float *a[IGEMM_MAX_TAPS * IGEMM_WEIGHT_KC], *tile_a[IGEMM_WEIGHT_KC];
@@ -229,9 +229,9 @@ static void weight_gradient_tiles(const struct wgemm_microkernel *uk, const stru
     /* B of exactly nr columns, aligned, already is its one packed panel
      * (every thread would otherwise copy all of it) */
     const int b_in_place = n == nr && ((uintptr_t)b & 63) == 0;
-    for (size_t r0 = 0; r0 < rows; r0 += kc) {
-        const size_t kb = rows - r0 < kc ? rows - r0 : kc;
-        const int acc = accumulate || r0 > 0;
+    for (size_t r0 = row_begin; r0 < row_end; r0 += kc) {
+        const size_t kb = row_end - r0 < kc ? row_end - r0 : kc;
+        const int acc = accumulate || r0 > row_begin;
         struct row_cursor at = cursor_at(g, r0);
         rows_pointers(g, &taps, &at, kb, NULL, a, kc, NULL);
         for (size_t p = 0; !b_in_place && p < kb; p++) {
@@ -279,20 +279,35 @@ static void weight_gradient_tiles(const struct wgemm_microkernel *uk, const stru
 }
 
 void igemm_weight_gradient(const struct wgemm_microkernel *uk, const struct conv_gemm *g,
-                           const float *b, int n, float *dw, int accumulate)
+                           const float *b, int n, float *dw, int accumulate, float *partial)
 {
-    const size_t mr = (size_t)uk->mr;
-    const size_t tiles = ((size_t)g->taps * g->src_c + mr - 1) / mr;
-    const double flops = 2.0 * g->batch * g->rows_h * g->rows_w * g->taps * g->src_c * n;
+    const size_t mr = (size_t)uk->mr, m = (size_t)g->taps * g->src_c;
+    const size_t tiles = (m + mr - 1) / mr, rows = (size_t)g->batch * g->rows_h * g->rows_w;
+    /* Fixed by the shape alone, never by the thread count: the segments of
+     * rows summed apart (into dw and partial) and then added. */
+    const size_t segments = rows >= IGEMM_WEIGHT_SEGMENT_ROWS ? 2 : 1;
+    const size_t units = segments * tiles; /* unit u: tiles u % tiles over segment u / tiles */
+    const double flops = 2.0 * rows * m * n;
     (void)flops; /* read only by the OpenMP clause */
 #ifdef _OPENMP
-#pragma omp parallel if (tiles > 1 && flops > 4e6)
-    {
-        const size_t thread = (size_t)omp_get_thread_num(), threads = (size_t)omp_get_num_threads();
-        weight_gradient_tiles(uk, g, b, (size_t)n, dw, accumulate, tiles * thread / threads,
-                              tiles * (thread + 1) / threads);
-    }
-#else
-    weight_gradient_tiles(uk, g, b, (size_t)n, dw, accumulate, 0, tiles);
+#pragma omp parallel if (units > 1 && flops > 4e6)
 #endif
+    {
+#ifdef _OPENMP
+        const size_t thread = (size_t)omp_get_thread_num(), threads = (size_t)omp_get_num_threads();
+#else
+        const size_t thread = 0, threads = 1;
+#endif
+        const size_t u0 = units * thread / threads, u1 = units * (thread + 1) / threads;
+        for (size_t s = u0 / tiles; s < segments && s * tiles < u1; s++) {
+            const size_t first = u0 > s * tiles ? u0 - s * tiles : 0;
+            const size_t last = u1 < (s + 1) * tiles ? u1 - s * tiles : tiles;
+            const size_t row_begin = rows / segments * s, row_end = s + 1 == segments ? rows : row_begin + rows / segments;
+            weight_gradient_tiles(uk, g, b, (size_t)n, s == 0 ? dw : partial, s == 0 && accumulate, first, last,
+                                  row_begin, row_end);
+        }
+    }
+    if (segments == 2)
+        for (size_t i = 0; i < m * (size_t)n; i++)
+            dw[i] += partial[i];
 }

@@ -88,12 +88,15 @@ struct wgemm_microkernel {
  * batch, in blocks of IGEMM_WEIGHT_KC, m = taps * src_c and n, whose A
  * panel is read in place through the row pointers (packed only for a last
  * block of fewer than mr channels) and whose B panels are packed from b once
- * per block of k. Threads split the tiles of dw and each sums its tiles over
- * all the pixels in order, so the result does not depend on the thread
- * count. The packed B block lives on the stack: n rounded up to nr times
- * IGEMM_WEIGHT_KC floats. */
+ * per block of k (or read in place when b is one aligned panel). With at
+ * least IGEMM_WEIGHT_SEGMENT_ROWS rows, the rows are summed in two halves,
+ * into dw and into partial (m x n floats of scratch), then added: threads
+ * split (half, tile) units, and each unit sums its rows in order, so the
+ * result does not depend on the thread count. The packed B block lives on
+ * the stack: n rounded up to nr times IGEMM_WEIGHT_KC floats. */
 #define IGEMM_WEIGHT_KC 256
+#define IGEMM_WEIGHT_SEGMENT_ROWS 4096
 void igemm_weight_gradient(const struct wgemm_microkernel *uk, const struct conv_gemm *g,
-                           const float *b, int n, float *dw, int accumulate);
+                           const float *b, int n, float *dw, int accumulate, float *partial);
 
 #endif

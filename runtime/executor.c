@@ -421,7 +421,7 @@ static void run_node(const struct plan *p, int id)
     }
     case OP_CHANNEL_SUM: {
         const size_t channels = (size_t)n->shape.dims[0];
-        k->sum_rows(node_floats(g, p->batch, n->inputs[0]) / channels, channels, a, out);
+        parallel_sum_rows(k->sum_rows, node_floats(g, p->batch, n->inputs[0]) / channels, channels, a, out);
         break;
     }
     case OP_ADD:

@@ -1,6 +1,7 @@
 /* The U-Net ops of layers.h as plain loops over NHWC floats. Each follows the TensorFlow kernel that
  * Keras runs for the DDIM example (sources named at each op), so the formulas and border conventions
- * are TF's; the arithmetic is not bit-identical to TF's (Eigen vectorises and sums in its own order). */
+ * are TF's; the arithmetic is not bit-identical to TF's (Eigen vectorises and sums in its own order).
+ * Threads split images or pixels, never a sum: the results do not depend on the thread count. */
 #include <math.h>
 #include <string.h>
 #include <sleef.h>
@@ -9,6 +10,7 @@
 void avg_pool2(int batch, int h, int w, int channels, const float *x, float *y)
 {
     size_t in_row = (size_t)2 * w * channels; /* one row of x: [2w, channels] */
+#pragma omp parallel for schedule(static)
     for (int b = 0; b < batch; b++)
         for (int i = 0; i < h; i++) {
             const float *top = x + ((size_t)b * 2 * h + 2 * (size_t)i) * in_row, *bottom = top + in_row;
@@ -24,6 +26,7 @@ void avg_pool2(int batch, int h, int w, int channels, const float *x, float *y)
 
 void avg_pool2_adjoint(int batch, int h, int w, int channels, const float *dy, float *dx)
 {
+#pragma omp parallel for schedule(static)
     for (int b = 0; b < batch; b++)
         for (int i = 0; i < 2 * h; i++) {
             const float *g = dy + ((size_t)b * h + i / 2) * w * channels; /* row i/2 of dy: [w, channels] */
@@ -55,6 +58,7 @@ static struct half_pixel half_pixel(int o, int n)
 void upsample_bilinear2(int batch, int h, int w, int channels, const float *x, float *y)
 {
     size_t in_row = (size_t)w * channels, out_row = (size_t)2 * w * channels;
+#pragma omp parallel for schedule(static)
     for (int b = 0; b < batch; b++)
         for (int r = 0; r < 2 * h; r++) {
             struct half_pixel py = half_pixel(r, h);
@@ -82,6 +86,7 @@ void upsample_bilinear2_adjoint(int batch, int h, int w, int channels, const flo
 {
     size_t in_row = (size_t)w * channels, out_row = (size_t)2 * w * channels;
     memset(dx, 0, (size_t)batch * h * in_row * sizeof *dx);
+#pragma omp parallel for schedule(static)
     for (int b = 0; b < batch; b++)
         for (int r = 0; r < 2 * h; r++) {
             struct half_pixel py = half_pixel(r, h);
@@ -106,6 +111,7 @@ void upsample_bilinear2_adjoint(int batch, int h, int w, int channels, const flo
 void concat_channels(size_t pixels, int ca, int cb, const float *a, const float *b, float *y)
 {
     size_t width = (size_t)ca + (size_t)cb;
+#pragma omp parallel for schedule(static)
     for (size_t p = 0; p < pixels; p++) {
         memcpy(y + p * width, a + p * ca, (size_t)ca * sizeof *y);
         memcpy(y + p * width + ca, b + p * cb, (size_t)cb * sizeof *y);
@@ -114,12 +120,14 @@ void concat_channels(size_t pixels, int ca, int cb, const float *a, const float 
 
 void slice_channels(size_t pixels, int channels, int offset, int count, const float *x, float *y)
 {
+#pragma omp parallel for schedule(static)
     for (size_t p = 0; p < pixels; p++)
         memcpy(y + p * count, x + p * channels + offset, (size_t)count * sizeof *y);
 }
 
 void unslice_channels(size_t pixels, int channels, int offset, int count, const float *x, float *y)
 {
+#pragma omp parallel for schedule(static)
     for (size_t p = 0; p < pixels; p++) {
         float *row = y + p * channels;
         memset(row, 0, (size_t)offset * sizeof *y);
@@ -302,6 +310,7 @@ void sinusoidal_embedding(int batch, int dims, float min_frequency, float max_fr
 
 void pixel_broadcast(int batch, size_t pixels_per_image, int channels, const float *x, float *y)
 {
+#pragma omp parallel for schedule(static)
     for (int b = 0; b < batch; b++)
         for (size_t p = 0; p < pixels_per_image; p++)
             memcpy(y + ((size_t)b * pixels_per_image + p) * channels, x + (size_t)b * channels,
@@ -310,6 +319,7 @@ void pixel_broadcast(int batch, size_t pixels_per_image, int channels, const flo
 
 void pixel_sum(int batch, size_t pixels_per_image, int channels, const float *dy, float *dx)
 {
+#pragma omp parallel for schedule(static)
     for (int b = 0; b < batch; b++) {
         const float *image = dy + (size_t)b * pixels_per_image * channels; /* [pixels_per_image, channels] */
         double sum[channels];

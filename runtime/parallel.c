@@ -33,6 +33,32 @@ void parallel_unary_backward(unary_backward_fn *f, size_t n, const float *saved,
     FOR_EACH_CHUNK(n, f(len, saved + at, dy + at, dx + at));
 }
 
+/* SUM_SEGMENTS row segments, fixed by the size alone, summed apart and then
+ * added in order. */
+#define SUM_SEGMENTS 8
+#define SEGMENTED_ROWS 4096
+
+void parallel_sum_rows(sum_rows_fn *f, size_t rows, size_t cols, const float *x, float *out)
+{
+    if (rows < SEGMENTED_ROWS) {
+        f(rows, cols, x, out);
+        return;
+    }
+    float partial[SUM_SEGMENTS][cols];
+    const size_t per_segment = rows / SUM_SEGMENTS;
+#pragma omp parallel for schedule(static)
+    for (int s = 0; s < SUM_SEGMENTS; s++) {
+        const size_t begin = per_segment * s, end = s + 1 == SUM_SEGMENTS ? rows : begin + per_segment;
+        f(end - begin, cols, x + begin * cols, partial[s]);
+    }
+    for (size_t j = 0; j < cols; j++) {
+        float sum = partial[0][j];
+        for (int s = 1; s < SUM_SEGMENTS; s++)
+            sum += partial[s][j];
+        out[j] = sum;
+    }
+}
+
 void parallel_adamw(adamw_fn *f, size_t n, float *param, const float *grad, float *m, float *v,
                     float lr, float beta1, float beta2, float epsilon, float weight_decay, long step)
 {

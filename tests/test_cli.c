@@ -159,6 +159,33 @@ static void read_only_match(const char *pattern, char *buf, size_t size)
     globfree(&found);
 }
 
+/* Fails unless the one file matching pattern_a and the one matching
+ * pattern_b hold the same bytes (e.g. two runs' checkpoints: every weight). */
+static void assert_same_file(const char *pattern_a, const char *pattern_b)
+{
+    const char *patterns[2] = { pattern_a, pattern_b };
+    unsigned char *data[2];
+    long size[2];
+    for (int i = 0; i < 2; i++) {
+        glob_t found;
+        if (glob(patterns[i], 0, NULL, &found) != 0 || found.gl_pathc != 1)
+            fail_msg("expected exactly one file matching %s", patterns[i]);
+        FILE *f = fopen(found.gl_pathv[0], "rb");
+        assert_non_null(f);
+        fseek(f, 0, SEEK_END);
+        size[i] = ftell(f);
+        rewind(f);
+        data[i] = malloc((size_t)size[i] + 1);
+        assert_int_equal(fread(data[i], 1, (size_t)size[i], f), (size_t)size[i]);
+        fclose(f);
+        globfree(&found);
+    }
+    if (size[0] != size[1] || memcmp(data[0], data[1], (size_t)size[0]) != 0)
+        fail_msg("%s and %s differ", pattern_a, pattern_b);
+    free(data[0]);
+    free(data[1]);
+}
+
 /* Same config and seed: identical results.csv, on 1 thread and on 2; and
  * every output the run promises is there. */
 static void test_experiment_runs_are_reproducible(void **state)
@@ -178,6 +205,12 @@ static void test_experiment_runs_are_reproducible(void **state)
     assert_contains(results[0], "\nskip,2,");
     assert_string_equal(results[0], results[1]);
     assert_string_equal(results[0], results[2]);
+    char first[600];
+    snprintf(first, sizeof first, "%s/0/skip_vs_noskip/*/skip/checkpoint.ddim", dir);
+    for (int run = 1; run < 3; run++) {
+        snprintf(pattern, sizeof pattern, "%s/%d/skip_vs_noskip/*/skip/checkpoint.ddim", dir, run);
+        assert_same_file(first, pattern);
+    }
     static const char *const outputs[] = {
         "config.lua", "report.md", "timing.csv", "skip/epoch_01.png", "skip/epoch_02.png", "skip/samples.png",
         "skip/checkpoint.ddim",
@@ -189,6 +222,33 @@ static void test_experiment_runs_are_reproducible(void **state)
             fail_msg("the run wrote no %s", outputs[i]);
         globfree(&found);
     }
+    remove_tree(dir);
+}
+
+/* The U-Net's ops (batch normalization, the fused epilogues, the segmented
+ * weight gradients and bias sums) on 1 and on 2 threads: the same
+ * results.csv and the same weights to the bit. */
+static void test_unet_runs_do_not_depend_on_the_thread_count(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ddim-lab-test-XXXXXX", args[512], out[8192], pattern[600];
+    char results[2][4096];
+    assert_non_null(mkdtemp(dir));
+    for (int run = 0; run < 2; run++) {
+        snprintf(args, sizeof args,
+                 "experiments/unet_full.lua train.max_images=96 train.batch_size=32 train.epochs=1 "
+                 "diffusion.steps=2 sample.grid=2 --out %s/%d --threads %d", dir, run, run + 1);
+        if (run_cli(NULL, args, out, sizeof out) != 0)
+            fail_msg("ddim-lab %s failed:\n%s", args, out);
+        snprintf(pattern, sizeof pattern, "%s/%d/unet_full/*/results.csv", dir, run);
+        read_only_match(pattern, results[run], sizeof results[run]);
+    }
+    assert_contains(results[0], "variant,epoch,noise_loss,image_loss,best_noise_loss\nunet,1,");
+    assert_string_equal(results[0], results[1]);
+    char first[600];
+    snprintf(first, sizeof first, "%s/0/unet_full/*/unet/checkpoint.ddim", dir);
+    snprintf(pattern, sizeof pattern, "%s/1/unet_full/*/unet/checkpoint.ddim", dir);
+    assert_same_file(first, pattern);
     remove_tree(dir);
 }
 
@@ -234,6 +294,7 @@ static void test_bench_profiles_a_variant(void **state)
     assert_contains(out, "of the all-core peak");
     assert_contains(out, "| conv_transpose_data | backward |");
     assert_contains(out, "| matmul | forward |");
+    assert_contains(out, "where sampling's time goes");
     assert_contains(out, "peak resident memory:");
     assert_int_equal(run_cli(NULL, "bench experiments/skip_vs_noskip.lua --frobnicate", out, sizeof out), 2);
 }
@@ -249,6 +310,7 @@ size_t cli_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_cli_info_honours_ddim_isa),
         cmocka_unit_test(test_cli_info_reports_the_state_of_the_data),
         cmocka_unit_test(test_experiment_runs_are_reproducible),
+        cmocka_unit_test(test_unet_runs_do_not_depend_on_the_thread_count),
         cmocka_unit_test(test_experiment_bad_config_writes_nothing),
         cmocka_unit_test(test_bench_profiles_a_variant),
     };
