@@ -145,11 +145,17 @@ static void rows_pointers(const struct conv_gemm *g, const struct tap_table *tap
     }
 }
 
-/* row[j] += add[j] for j < n: a bias without an activation, inline (for
- * the few columns of a narrow layer the call would cost more), or a
- * residual row. */
-static void add_row(size_t n, const float *restrict add, float *restrict row)
+/* row[j] = act(row[j] + add[j]) for j < n, add a bias or a residual row:
+ * through the ISA's vectorised epilogue, or for the few columns of a
+ * narrow layer without an activation inline (there the call would cost
+ * more). */
+static void add_row(const struct igemm_microkernel *uk, size_t n, const float *restrict add,
+                    float *restrict row, enum activation act)
 {
+    if (n >= 8 || act != ACTIVATION_NONE) {
+        uk->epilogue(n, add, row, act);
+        return;
+    }
     for (size_t j = 0; j < n; j++)
         row[j] += add[j];
 }
@@ -181,12 +187,10 @@ static void run_tile(const struct igemm_microkernel *uk, const struct conv_gemm 
         for (size_t i = 0; (epilogue || !whole) && i < real; i++) {
             if (!whole)
                 memcpy(c_rows[i] + j0, c[i], cols * sizeof(float));
-            if (act == ACTIVATION_NONE && bias)
-                add_row(cols, bias + j0, c_rows[i] + j0);
-            else if (act != ACTIVATION_NONE)
-                uk->epilogue(cols, bias ? bias + j0 : NULL, c_rows[i] + j0, act);
+            if (bias || act != ACTIVATION_NONE)
+                add_row(uk, cols, bias ? bias + j0 : NULL, c_rows[i] + j0, act);
             if (g->residual)
-                add_row(cols, g->residual + (c_rows[i] - g->dst) + j0, c_rows[i] + j0);
+                add_row(uk, cols, g->residual + (c_rows[i] - g->dst) + j0, c_rows[i] + j0, ACTIVATION_NONE);
         }
     }
 }
