@@ -102,6 +102,17 @@ $(BUILD)/gen/mnist_digests.h: runtime/mnist.sha256
 	sed -nE 's/^([0-9a-f]{64}) +(.+)$$/{ "\2.gz", "\1" },/p' $< > $@
 $(BUILD)/runtime/mnist.o: $(BUILD)/gen/mnist_digests.h
 $(BUILD)/runtime/mnist.o: CFLAGS += -I$(BUILD)/gen
+# What a run's meta.json says built it: the commit (with -dirty for local
+# changes) and the flags. Rewritten only when that changes, so a build of
+# the same tree does not recompile.
+GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+$(BUILD)/gen/build_info.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define DDIM_GIT_COMMIT "%s"\n#define DDIM_CFLAGS "%s"\n' '$(GIT_COMMIT)' '$(CFLAGS)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+$(BUILD)/runtime/run_meta.o: $(BUILD)/gen/build_info.h
+$(BUILD)/runtime/run_meta.o: CFLAGS += -I$(BUILD)/gen
+FORCE:
 # The U-Net layers' loops run over a block of channels whose count is known
 # only at run time; -O3's vectoriser takes such loops, -O2's does not.
 $(BUILD)/runtime/layers.o: CFLAGS += -O3

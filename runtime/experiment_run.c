@@ -30,6 +30,7 @@
 #include "mnist.h"
 #include "nearest_digit.h"
 #include "progress.h"
+#include "run_meta.h"
 #include "train.h"
 
 #define METRIC_SAMPLES 256  /* samples measured per variant: 4 batches of 64 */
@@ -323,9 +324,11 @@ int run_experiment(const struct context *ctx, int argc, char **argv)
     }
     struct data data = { 0 };
     struct variant_result *results = calloc((size_t)e.variant_count, sizeof *results);
-    struct text csv = { 0 }, timing = { 0 }, table = { 0 };
+    struct text csv = { 0 }, timing = { 0 }, table = { 0 }, command = { 0 };
     float *real_digits = NULL;          /* the first METRIC_SAMPLES training digits, as values */
-    char dir[512];
+    const time_t started = time(NULL);
+    const double start = progress_clock();
+    char dir[512] = "";
     int status = 1, done = 0;
     const struct mnist_dataset *test_set = dataset(&data, ctx->data_dir, "test", err, sizeof err);
     if (!results || !test_set || make_run_directory(o.out, e.name, dir, sizeof dir, err, sizeof err) ||
@@ -370,7 +373,10 @@ int run_experiment(const struct context *ctx, int argc, char **argv)
     }
     struct text report = { 0 };
     text_append(&report, "# %s\n\nExperiment `%s`, kernels %s, %d thread(s), run directory `%s`. Resolved "
-                         "config: [config.lua](config.lua); per-epoch losses: [results.csv](results.csv).\n\n",
+                         "config: [config.lua](config.lua); per-epoch losses: [results.csv](results.csv); what "
+                         "built and ran it (commit, compiler, libraries, CPU, config hash, seeds): "
+                         "[meta.json](meta.json). The same config and seeds on the same kernel ISA give the "
+                         "same results.csv to the last digit, on any number of threads.\n\n",
                e.name, e.path, ctx->kernels->isa, threads, dir);
     text_append(&report, "%s\nNearest-digit RMS distance: per-pixel RMS distance from each of %d samples (clipped "
                          "to [0, 1]) to its nearest MNIST test digit. Digit-like: the share of samples at most as "
@@ -391,10 +397,23 @@ int run_experiment(const struct context *ctx, int argc, char **argv)
 out:
     if (status)
         fprintf(stderr, "ddim-lab: %s\n", err);
+    if (dir[0]) { /* meta.json, also of a run that stopped: how far it got */
+        char meta_err[1024];
+        text_append(&command, "ddim-lab");
+        for (int i = 0; i < argc; i++)
+            text_append(&command, " %s", argv[i]);
+        const struct run_meta meta = { command.text, ctx->data_dir, threads, started, progress_clock() - start,
+                                       done };
+        if (write_run_meta(dir, &e, ctx->kernels, &meta, meta_err, sizeof meta_err)) {
+            fprintf(stderr, "ddim-lab: %s\n", meta_err);
+            status = 1;
+        }
+    }
     mnist_free_dataset(&data.sets[0]); /* the others are views into it */
     free(csv.text);
     free(timing.text);
     free(table.text);
+    free(command.text);
     free(results);
     free(real_digits);
     experiment_free(&e);

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <lua.h>
 #include <png.h>
@@ -31,6 +32,34 @@ static void print_data(FILE *out, const char *data_dir)
     }
 }
 
+const char *info_compiler(void)
+{
+    return COMPILER;
+}
+
+void info_libraries(char *buf, size_t size)
+{
+    snprintf(buf, size, "%s, libpng %s, zlib %s, SLEEF %d.%d.%d", LUA_RELEASE, png_get_libpng_ver(NULL),
+             zlibVersion(), SLEEF_VERSION_MAJOR, SLEEF_VERSION_MINOR, SLEEF_VERSION_PATCHLEVEL);
+}
+
+void info_cpu_model(char *buf, size_t size)
+{
+    snprintf(buf, size, "unknown");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[512];
+    while (f && fgets(line, sizeof line, f)) {
+        const char *colon = strchr(line, ':');
+        if (strncmp(line, "model name", 10) == 0 && colon) {
+            snprintf(buf, size, "%s", colon + 2);
+            buf[strcspn(buf, "\n")] = '\0';
+            break;
+        }
+    }
+    if (f)
+        fclose(f);
+}
+
 void info_print(FILE *out, const struct kernels *chosen, const char *data_dir)
 {
     char features[256];
@@ -49,8 +78,8 @@ void info_print(FILE *out, const struct kernels *chosen, const char *data_dir)
     fprintf(out, "kernel ISA:   %s (%s)\n", chosen->isa,
             forced && *forced ? "forced by DDIM_ISA" : "the best available");
 
-    fprintf(out, "libraries:    %s, libpng %s, zlib %s, SLEEF %d.%d.%d\n",
-            LUA_RELEASE, png_get_libpng_ver(NULL), zlibVersion(),
-            SLEEF_VERSION_MAJOR, SLEEF_VERSION_MINOR, SLEEF_VERSION_PATCHLEVEL);
+    char libraries[256];
+    info_libraries(libraries, sizeof libraries);
+    fprintf(out, "libraries:    %s\n", libraries);
     print_data(out, data_dir);
 }

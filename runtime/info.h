@@ -10,4 +10,11 @@
  * whether it is present and verified. */
 void info_print(FILE *out, const struct kernels *chosen, const char *data_dir);
 
+/* Pieces of it, for a run's meta.json: the compiler ("gcc 12.2.0"), the
+ * libraries ("Lua 5.4.4, libpng 1.6.39, zlib 1.2.13, SLEEF 3.5.1") and the
+ * CPU's model name from /proc/cpuinfo ("unknown" where it has none). */
+const char *info_compiler(void);
+void info_libraries(char *buf, size_t size);
+void info_cpu_model(char *buf, size_t size);
+
 #endif

@@ -187,7 +187,7 @@ static void assert_same_file(const char *pattern_a, const char *pattern_b)
 }
 
 /* Same config and seed: identical results.csv, on 1 thread and on 2; and
- * every output the run promises is there. */
+ * every output the run promises is there, meta.json with what reruns it. */
 static void test_experiment_runs_are_reproducible(void **state)
 {
     (void)state;
@@ -211,8 +211,17 @@ static void test_experiment_runs_are_reproducible(void **state)
         snprintf(pattern, sizeof pattern, "%s/%d/skip_vs_noskip/*/skip/checkpoint.ddim", dir, run);
         assert_same_file(first, pattern);
     }
+    char meta[4096];
+    snprintf(pattern, sizeof pattern, "%s/2/skip_vs_noskip/*/meta.json", dir);
+    read_only_match(pattern, meta, sizeof meta);
+    assert_contains(meta, "\"command_line\": \"ddim-lab experiments/skip_vs_noskip.lua --variant skip");
+    assert_contains(meta, "\"git_commit\": \"");
+    assert_contains(meta, "\"config_sha256\": \"");
+    assert_contains(meta, "\"threads\": 2,");
+    assert_contains(meta, "\"variants_done\": 1,");
+    assert_contains(meta, "{\"variant\": \"skip\", \"seed\": 1}");
     static const char *const outputs[] = {
-        "config.lua", "report.md", "timing.csv", "skip/epoch_01.png", "skip/epoch_02.png", "skip/samples.png",
+        "config.lua", "report.md", "timing.csv", "meta.json", "skip/epoch_01.png", "skip/epoch_02.png", "skip/samples.png",
         "skip/checkpoint.ddim",
     };
     for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {
