@@ -177,7 +177,14 @@ static int backward_node(struct backward *b, int id, int u)
         return ADD_GRAD(x, graph_op(g, grad_op, x, y, u)) ||
                ADD_GRAD(y, graph_scale(g, graph_op(g, grad_op, x, y, u), -1.0f));
     }
-    case OP_MAE_GRAD: case OP_MSE_GRAD:
+    case OP_SOFTMAX_CROSS_ENTROPY:
+        /* The labels are data, given: the loss is differentiated in its logits only. */
+        if (b->needed[y]) {
+            snprintf(g->error, sizeof g->error, "the softmax cross-entropy has no gradient with respect to its labels");
+            return -1;
+        }
+        return ADD_GRAD(x, graph_op(g, OP_SOFTMAX_CROSS_ENTROPY_GRAD, x, y, u));
+    case OP_MAE_GRAD: case OP_MSE_GRAD: case OP_SOFTMAX_CROSS_ENTROPY_GRAD:
         /* Loss gradients are where differentiation starts, never what it
          * goes through; a second derivative of a loss is not supported. */
         snprintf(g->error, sizeof g->error, "cannot differentiate the gradient of a loss");

@@ -20,4 +20,9 @@ int run_experiment(const struct context *ctx, int argc, char **argv);
  * first argument after "bench". */
 int run_bench(const struct context *ctx, int argc, char **argv);
 
+/* `ddim-lab classifier [--epochs N] [--out FILE] [--threads N] [--max-images N] [--test-images N]`:
+ * trains the MNIST classifier that scores samples (classifier_train.c).
+ * argv[0] is the first argument after "classifier". */
+int run_classifier(const struct context *ctx, int argc, char **argv);
+
 #endif

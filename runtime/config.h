@@ -1,7 +1,8 @@
 /* config.h: an experiment as the Lua file describes it, resolved (defaults
- * filled, command-line overrides applied, everything checked). The Lua
- * state never outlives experiment_load: what the runtime needs is copied
- * into these plain structs. */
+ * filled, command-line overrides applied, everything checked), and the
+ * classifier's network as its Lua module builds it. The Lua state never
+ * outlives experiment_load (or classifier_network_build): what the runtime
+ * needs is copied into these plain structs. */
 #ifndef DDIM_CONFIG_H
 #define DDIM_CONFIG_H
 
@@ -76,5 +77,23 @@ struct experiment_options {
 int experiment_load(const char *path, const struct experiment_options *options,
                     struct experiment *out, char *err, size_t errlen);
 void experiment_free(struct experiment *e);
+
+/* An MNIST classifier's network as its Lua module builds it
+ * (experiments/lib/classifier.lua, `ddim-lab classifier`): the graph and
+ * its node ids. */
+struct classifier_network {
+    struct graph graph;
+    int input;                  /* the image, 28x28x1 */
+    int features;               /* the penultimate layer, (batch, features): what FID/KID compare */
+    int logits;                 /* (batch, classes) */
+};
+
+/* Runs the Lua module `source` (size bytes), which returns a table whose
+ * network() returns ddim.classifier{...}, and moves its graph into out.
+ * name is the module's file (or the model file that stored the source):
+ * messages are "name:LINE: ...", and require looks beside it. On error
+ * returns -1 with ONE line in err. */
+int classifier_network_build(const char *name, const char *source, size_t size, struct classifier_network *out,
+                             char *err, size_t errlen);
 
 #endif

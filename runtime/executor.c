@@ -9,6 +9,7 @@
 #include "layers.h"
 #include "memory_plan.h"
 #include "parallel.h"
+#include "softmax.h"
 
 static size_t node_floats(const struct graph *g, int batch, int id)
 {
@@ -487,6 +488,12 @@ static void run_node(const struct plan *p, int id)
         break;
     case OP_MSE_GRAD:
         k->mse_loss_backward(count, a, b, p->buffers[n->inputs[2]][0], out);
+        break;
+    case OP_SOFTMAX_CROSS_ENTROPY:  /* per_sample: the classes */
+        out[0] = softmax_cross_entropy((size_t)p->batch, per_sample, a, b);
+        break;
+    case OP_SOFTMAX_CROSS_ENTROPY_GRAD:
+        softmax_cross_entropy_backward((size_t)p->batch, per_sample, a, b, p->buffers[n->inputs[2]][0], out);
         break;
     case OP_COUNT_:
         break;

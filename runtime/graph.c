@@ -24,6 +24,8 @@ const char *graph_op_name(enum op op)
         [OP_SIGMOID] = "sigmoid", [OP_SIGMOID_GRAD] = "sigmoid_grad",
         [OP_SWISH] = "swish", [OP_SWISH_GRAD] = "swish_grad", [OP_RESHAPE] = "reshape",
         [OP_ONES] = "ones", [OP_MAE] = "mae", [OP_MSE] = "mse", [OP_MAE_GRAD] = "mae_grad", [OP_MSE_GRAD] = "mse_grad",
+        [OP_SOFTMAX_CROSS_ENTROPY] = "softmax_cross_entropy",
+        [OP_SOFTMAX_CROSS_ENTROPY_GRAD] = "softmax_cross_entropy_grad",
         [OP_CONV2D] = "conv2d", [OP_CONV2D_DATA] = "conv2d_data", [OP_CONV2D_WEIGHTS] = "conv2d_weights",
         [OP_CONCAT] = "concat", [OP_SLICE] = "slice", [OP_UNSLICE] = "unslice", [OP_AVG_POOL] = "avg_pool",
         [OP_AVG_POOL_ADJOINT] = "avg_pool_adjoint", [OP_UPSAMPLE] = "upsample",
@@ -258,7 +260,18 @@ int graph_op(struct graph *g, enum op op, int a, int b, int c)
             return fail(g, "loss of tensors of different shapes");
         out = make_shape(0, 0, NULL);
         break;
-    case OP_MAE_GRAD: case OP_MSE_GRAD:
+    case OP_SOFTMAX_CROSS_ENTROPY:
+        if (b < 0)
+            return fail(g, "softmax cross-entropy needs labels");
+        if (!shape_equal(shape_of(g, a), shape_of(g, b)) || !shape_of(g, a)->batched || shape_of(g, a)->rank != 1) {
+            format_shape(sa, sizeof sa, shape_of(g, a));
+            format_shape(sb, sizeof sb, shape_of(g, b));
+            return fail(g, "softmax cross-entropy needs logits and labels of one shape (batch, classes), got %s "
+                        "and %s", sa, sb);
+        }
+        out = make_shape(0, 0, NULL);
+        break;
+    case OP_MAE_GRAD: case OP_MSE_GRAD: case OP_SOFTMAX_CROSS_ENTROPY_GRAD:
         out = *shape_of(g, a);
         break;
     default:

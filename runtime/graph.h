@@ -55,6 +55,9 @@ enum op {
     OP_MSE,                /* mean (a - b)^2 */
     OP_MAE_GRAD,           /* sign(a - b) * g / count: inputs (a, b, g scalar) */
     OP_MSE_GRAD,           /* 2 (a - b) * g / count */
+    OP_SOFTMAX_CROSS_ENTROPY,      /* (logits, labels), both (batch, classes): the batch's mean
+                                    * softmax cross-entropy, an unbatched scalar (softmax.h) */
+    OP_SOFTMAX_CROSS_ENTROPY_GRAD, /* (softmax(logits) - labels) * g / batch: inputs (logits, labels, g scalar) */
     /* the U-Net's ops (graph_unet.c) */
     OP_CONV2D,             /* conv2d(x, w), 'same', kernel 1 or 3, no bias */
     OP_CONV2D_DATA,        /* its input gradient: conv2d_backward_data(dy, w) */

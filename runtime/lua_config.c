@@ -1,4 +1,5 @@
-/* lua_config.c: experiment_load, the one place a Lua state lives.
+/* lua_config.c: experiment_load and classifier_network_build, the one
+ * place a Lua state lives.
  *
  * Each load gets a fresh state with a reduced standard library (no io, no
  * os, no C modules: an experiment describes a run, it does not perform
@@ -133,6 +134,16 @@ static void copy_one_line(char *err, size_t errlen, const char *message)
     err[used] = '\0';
 }
 
+/* err = the message the failed lua_pcall left on the stack, as one line. */
+static void copy_lua_error(lua_State *L, const char *path, char *err, size_t errlen)
+{
+    const char *message = lua_tostring(L, -1);
+    if (message)
+        copy_one_line(err, errlen, message);
+    else
+        snprintf(err, errlen, "%s: the script raised a %s, not an error message", path, luaL_typename(L, -1));
+}
+
 int experiment_load(const char *path, const struct experiment_options *options, struct experiment *out,
                     char *err, size_t errlen)
 {
@@ -151,11 +162,7 @@ int experiment_load(const char *path, const struct experiment_options *options, 
     lua_pushcfunction(L, load_protected);
     lua_pushlightuserdata(L, &load);
     if (lua_pcall(L, 1, 3, 0) != LUA_OK) {              /* message */
-        const char *message = lua_tostring(L, -1);
-        if (message)
-            copy_one_line(err, errlen, message);
-        else
-            snprintf(err, errlen, "%s: the script raised a %s, not an error message", path, luaL_typename(L, -1));
+        copy_lua_error(L, path, err, errlen);
         lua_close(L);
         return -1;
     }
@@ -191,4 +198,52 @@ void experiment_free(struct experiment *e)
     free(e->variants);
     free(e->resolved);
     memset(e, 0, sizeof *e);
+}
+
+/* What build_classifier_protected gets (as a light userdata). */
+struct classifier_source {
+    const char *name, *source;
+    size_t size;
+};
+
+/* Runs the classifier's module and its network(). Result: the classifier. */
+static int build_classifier_protected(lua_State *L)
+{
+    const struct classifier_source *module = lua_touserdata(L, 1);
+    lua_settop(L, 0);
+    open_libraries(L);
+    set_package_path(L, module->name);
+    const char *chunk_name = lua_pushfstring(L, "@%s", module->name); /* chunk_name */
+    if (luaL_loadbuffer(L, module->source, module->size, chunk_name) != LUA_OK) /* chunk_name chunk | message */
+        return lua_error(L);
+    lua_call(L, 0, 1);                                  /* chunk_name module */
+    if (!lua_istable(L, 2) || lua_getfield(L, 2, "network") != LUA_TFUNCTION) /* chunk_name module network? */
+        luaL_error(L, "%s: the module must return a table whose network() returns ddim.classifier{...}",
+                   module->name);
+    lua_call(L, 0, 1);                                  /* chunk_name module classifier */
+    if (!ddim_is_classifier(L, 3))
+        luaL_error(L, "%s: network() must return ddim.classifier{...}, got %s", module->name, luaL_typename(L, 3));
+    return 1;
+}
+
+int classifier_network_build(const char *name, const char *source, size_t size, struct classifier_network *out,
+                             char *err, size_t errlen)
+{
+    struct classifier_source module = { name, source, size };
+    memset(out, 0, sizeof *out);
+    lua_State *L = luaL_newstate();
+    if (!L) {
+        snprintf(err, errlen, "%s: not enough memory for a Lua state", name);
+        return -1;
+    }
+    lua_pushcfunction(L, build_classifier_protected);
+    lua_pushlightuserdata(L, &module);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {              /* message */
+        copy_lua_error(L, name, err, errlen);
+        lua_close(L);
+        return -1;
+    }
+    ddim_classifier_move(L, -1, out);                   /* classifier */
+    lua_close(L);
+    return 0;
 }

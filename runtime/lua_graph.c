@@ -61,7 +61,7 @@ static void caller_location(lua_State *L, char *out, size_t size)
 }
 
 /* "28x28x1" */
-static void format_dims(const struct shape *s, char *out, size_t size)
+void format_dims(const struct shape *s, char *out, size_t size)
 {
     size_t used = 0;
     out[0] = '\0';
@@ -492,11 +492,16 @@ static int ddim_model(lua_State *L)
     luaL_setmetatable(L, MODEL_TYPE);
     lua_getiuservalue(L, 3, 1);                         /* ... output model box */
     lua_setiuservalue(L, -2, 1);                        /* ... output model */
+    close_graph(L, box);
+    return 1;
+}
+
+void close_graph(lua_State *L, struct graph_box *box)
+{
     caller_location(L, box->model, sizeof box->model);
     /* Closed: the next ddim.input starts a new graph. */
-    lua_pushnil(L);                                     /* ... output model nil */
-    lua_setfield(L, LUA_REGISTRYINDEX, OPEN_GRAPH);     /* ... output model */
-    return 1;
+    lua_pushnil(L);                                     /* ... nil */
+    lua_setfield(L, LUA_REGISTRYINDEX, OPEN_GRAPH);     /* ... */
 }
 
 /* The box of the model at index; nothing is left on the stack. */
@@ -597,4 +602,5 @@ void ddim_graph_register(lua_State *L)
     lua_pop(L, 3);                                      /* module */
     luaL_setfuncs(L, functions, 0);
     ddim_unet_register(L);
+    ddim_classifier_register(L);
 }

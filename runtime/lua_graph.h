@@ -24,4 +24,11 @@ void ddim_model_push_summary(lua_State *L, int index, const char *indent);
  * after every check has passed. */
 void ddim_model_move(lua_State *L, int index, struct variant *v);
 
+/* Whether the value at index is a classifier made by ddim.classifier{}
+ * (lua_classifier.c). */
+int ddim_is_classifier(lua_State *L, int index);
+
+/* Moves the graph of the classifier at index into out, as ddim_model_move. */
+void ddim_classifier_move(lua_State *L, int index, struct classifier_network *out);
+
 #endif

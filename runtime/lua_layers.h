@@ -1,6 +1,7 @@
 /* lua_layers.h: what a file of layer builders for the `ddim` module needs
  * from lua_graph.c (argument checks, the layer protocol), so that the
- * U-Net's builders (lua_unet.c) live beside, not inside, the seed's. */
+ * U-Net's builders (lua_unet.c) and the classifier's model
+ * (lua_classifier.c) live beside, not inside, the seed's. */
 #ifndef DDIM_LUA_LAYERS_H
 #define DDIM_LUA_LAYERS_H
 
@@ -38,7 +39,15 @@ void check_same_graph(lua_State *L, const struct graph_box *a, const struct grap
 struct graph_box *begin_layer_on(lua_State *L, int arg, int *node);
 int end_layer(lua_State *L, int node, const char *what);
 
+/* "28x28x1": a shape's sizes without the batch, for messages. */
+void format_dims(const struct shape *s, char *out, size_t size);
+/* Closes box's graph as a model written at the caller's line: its tensors
+ * take no more layers, and the next ddim.input starts a new graph. */
+void close_graph(lua_State *L, struct graph_box *box);
+
 /* Adds the U-Net's builders (lua_unet.c) to the module table on top of the stack. */
 void ddim_unet_register(lua_State *L);
+/* Adds ddim.classifier (lua_classifier.c) to the module table on top of the stack. */
+void ddim_classifier_register(lua_State *L);
 
 #endif

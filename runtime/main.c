@@ -44,6 +44,8 @@ static const struct command {
       run_experiment, 1 },
     { "info", "CPU features, kernel ISAs, library versions, and whether the MNIST files are verified", run_info, 0 },
     { "bench", "FILE.lua: time each variant's training step and sampler, with a per-op profile", run_bench, 1 },
+    { "classifier", "train the MNIST classifier that scores samples; write models/mnist_classifier_v1.ddim",
+      run_classifier, 1 },
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
@@ -64,6 +66,12 @@ static void print_help(FILE *out)
             "  --variant NAME   run only this variant\n"
             "  --threads N      threads to use (default: every core)\n"
             "  key.path=value   override a config field, e.g. train.epochs=1\n"
+            "\nclassifier options:\n"
+            "  --epochs N       training epochs (default 3)\n"
+            "  --out FILE       where the classifier goes (default models/mnist_classifier_v1.ddim)\n"
+            "  --max-images N   train on the first N training digits (default all 60,000)\n"
+            "  --test-images N  measure on the first N test digits (default all 10,000)\n"
+            "  --threads N      threads to use (default: every core)\n"
             "\nenvironment:\n"
             "  DDIM_ISA     use this kernel ISA (ref, avx2, avx512, neon) instead of the best one\n"
             "  DDIM_DATA    default for --data\n");

@@ -73,20 +73,20 @@ static int build_training_graph(struct trainer *t, char *err, size_t errlen)
     return 0;
 }
 
-/* Keras' defaults: Glorot-uniform kernels, U(-l, l) with l = sqrt(6 /
- * (fan_in + fan_out)); zero biases; batch norm's moving variance ones. */
-static void init_params(struct trainer *t)
+void init_parameters(const struct graph *g, uint64_t seed, float *params)
 {
-    const struct graph *g = &t->variant->graph;
-    for (int i = 0; i < t->param_count; i++) {
-        const struct node *n = &g->nodes[t->param_nodes[i]];
-        float *p = t->params + n->param_offset;
+    for (int id = 0, i = 0; id < g->count; id++) {
+        const struct node *n = &g->nodes[id];
+        if (n->op != OP_PARAM)
+            continue;
+        float *p = params + n->param_offset;
         size_t size = shape_size(&n->shape);
         float limit = sqrtf(6.0f / (float)(n->fan_in + n->fan_out));
         for (size_t j = 0; j < size; j++)
-            p[j] = n->init == INIT_GLOROT_UNIFORM
-                       ? limit * (2.0f * rng_uniform(t->variant->train.seed, RNG_INIT, (uint64_t)i, j) - 1.0f)
-                       : n->init == INIT_ONES ? 1.0f : 0.0f;
+            p[j] = n->init == INIT_GLOROT_UNIFORM ? limit * (2.0f * rng_uniform(seed, RNG_INIT, (uint64_t)i, j) - 1.0f)
+                   : n->init == INIT_ONES         ? 1.0f
+                                                  : 0.0f;
+        i++;
     }
 }
 
@@ -161,7 +161,7 @@ int trainer_create(struct trainer *t, struct variant *v, const struct kernels *k
         return -1;
     t->data = t->variant->train.normalize ? standardisation_fit(t->pixels, (size_t)t->image_count * PIXELS)
                                           : (struct standardisation){ 0.0f, 1.0f };
-    init_params(t);
+    init_parameters(&v->graph, v->train.seed, t->params);
     if (t->ema)
         memcpy(t->ema, t->params, t->param_floats * sizeof(float));
 

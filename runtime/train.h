@@ -53,6 +53,12 @@ struct epoch_result {
     long images;
 };
 
+/* Keras' defaults for g's parameters: Glorot-uniform kernels, U(-l, l) with
+ * l = sqrt(6 / (fan_in + fan_out)), from the counter-based generator keyed
+ * by (seed, the parameter tensor's number in graph order, element); zero
+ * biases; batch norm's moving variance ones. */
+void init_parameters(const struct graph *g, uint64_t seed, float *params);
+
 /* Builds the training and sampling graphs and plans, and initialises the
  * parameters (Glorot uniform kernels, zero biases, from train.seed).
  * sample_batch: how many images trainer_sample draws at once. */

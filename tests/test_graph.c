@@ -123,7 +123,10 @@ void check_all_gradients(struct check *c, const char *what)
     struct graph *g = &c->g;
     const struct kernels *ref = kernels_by_name("ref");
     const struct shape out_shape = g->nodes[c->output].shape;
-    c->cotangent = graph_input(g, "cotangent", out_shape.rank, out_shape.dims);
+    /* A loss (an unbatched scalar) is weighed by a constant 0.75, which
+     * also checks that its gradient scales with the seed. */
+    c->cotangent = out_shape.rank == 0 ? graph_scale(g, graph_ones(g, &out_shape), 0.75f)
+                                       : graph_input(g, "cotangent", out_shape.rank, out_shape.dims);
     int vars[64], grads[64], count = 0;
     for (int id = 0; id < g->count && count < 64; id++)
         if ((g->nodes[id].op == OP_PARAM || g->nodes[id].op == OP_INPUT) && id != c->cotangent &&
@@ -199,6 +202,65 @@ static void test_shape_and_broadcast_gradients(void **state)
     assert_true(c.output >= 0);
     check_all_gradients(&c, "reshape/flatten/add");
     check_free(&c);
+}
+
+/* The classifier's loss: a dense layer's logits against labels (random
+ * values, not one-hot: the gradient holds for any labels, see softmax.h). */
+static void test_softmax_cross_entropy_gradients(void **state)
+{
+    (void)state;
+    struct check c;
+    check_init(&c);
+    int x = graph_input(&c.g, "x", 1, (int[]){ 13 });
+    c.constant = graph_input(&c.g, "labels", 1, (int[]){ 10 });
+    int logits = graph_dense(&c.g, x, 10, ACTIVATION_NONE);
+    c.output = graph_op(&c.g, OP_SOFTMAX_CROSS_ENTROPY, logits, c.constant, -1);
+    assert_true(c.output >= 0);
+    check_all_gradients(&c, "softmax cross-entropy");
+    check_free(&c);
+}
+
+/* Three rows of three classes, by hand: -log softmax([1, 2, 3])[2] =
+ * log(e + e^2 + e^3) - 3, -log softmax([0, 0, 0])[0] = log 3, and
+ * [1000, 0, -1000] with label 0 gives 0 (the max is subtracted before exp);
+ * the gradient is (softmax - onehot) / 3. Labels are refused a gradient,
+ * and so is the loss's gradient a second derivative. */
+static void test_softmax_cross_entropy_values(void **state)
+{
+    (void)state;
+    struct graph g;
+    graph_init(&g);
+    int logits = graph_input(&g, "logits", 1, (int[]){ 3 });
+    int labels = graph_input(&g, "labels", 1, (int[]){ 3 });
+    int loss = graph_op(&g, OP_SOFTMAX_CROSS_ENTROPY, logits, labels, -1);
+    int grad;
+    assert_true(loss >= 0);
+    assert_int_equal(graph_gradients(&g, loss, -1, 1, &logits, &grad), 0);
+    struct plan p;
+    char err[256];
+    int outputs[2] = { loss, grad };
+    assert_int_equal(plan_create(&p, &g, kernels_by_name("ref"), 3, 2, outputs, NULL, err, sizeof err), 0);
+    memcpy(plan_buffer(&p, logits), (float[]){ 1, 2, 3, 0, 0, 0, 1000, 0, -1000 }, 9 * sizeof(float));
+    memcpy(plan_buffer(&p, labels), (float[]){ 0, 0, 1, 1, 0, 0, 1, 0, 0 }, 9 * sizeof(float));
+    plan_run(&p);
+    const float want_loss = (float)((0.40760596444438013 + 1.0986122886681098 + 0) / 3);
+    assert_allclose("loss", plan_buffer(&p, loss), &want_loss, 1, 0, 1e-6f);
+    const float want_grad[9] = {
+        0.09003057317038046f / 3, 0.24472847105479767f / 3, (0.6652409557748219f - 1) / 3,
+        (1.0f / 3 - 1) / 3, 1.0f / 9, 1.0f / 9,
+        0, 0, 0,
+    };
+    assert_allclose("gradient", plan_buffer(&p, grad), want_grad, 9, 1e-7f, 1e-6f);
+    plan_free(&p);
+
+    int refused;
+    assert_int_equal(graph_gradients(&g, loss, -1, 1, &labels, &refused), -1);
+    assert_non_null(strstr(g.error, "no gradient with respect to its labels"));
+    assert_int_equal(graph_gradients(&g, grad, -1, 1, &logits, &refused), -1);
+    assert_non_null(strstr(g.error, "cannot differentiate the gradient of a loss"));
+    assert_int_equal(graph_op(&g, OP_SOFTMAX_CROSS_ENTROPY, logits, graph_input(&g, "y", 1, (int[]){ 4 }), -1), -1);
+    assert_non_null(strstr(g.error, "softmax cross-entropy needs logits and labels of one shape"));
+    graph_free(&g);
 }
 
 /* ---- the seed networks ------------------------------------------------------------ */
@@ -300,6 +362,8 @@ size_t graph_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_dense_gradients),
         cmocka_unit_test(test_conv_transpose_gradients),
         cmocka_unit_test(test_shape_and_broadcast_gradients),
+        cmocka_unit_test(test_softmax_cross_entropy_gradients),
+        cmocka_unit_test(test_softmax_cross_entropy_values),
         cmocka_unit_test(test_seed_network_gradients),
         cmocka_unit_test(test_second_derivative),
         cmocka_unit_test(test_shape_errors),
