@@ -167,7 +167,7 @@ static int save_checkpoint(const char *dir, const struct experiment *e, const st
     snprintf(path, sizeof path, "%s/%s/checkpoint.ddim", dir, t->variant->name);
     const size_t bytes = t->param_floats * sizeof(float);
     const double counters[4] = { (double)t->step, r->epochs_done, r->best_epoch, r->best_noise_loss };
-    struct checkpoint_section sections[7] = {
+    struct checkpoint_section sections[8] = {
         { "config", e->resolved, strlen(e->resolved) },
         { "variant", t->variant->name, strlen(t->variant->name) },
         { "params_best", best, bytes },
@@ -175,8 +175,9 @@ static int save_checkpoint(const char *dir, const struct experiment *e, const st
         { "adam_m", t->adam_m, bytes },
         { "adam_v", t->adam_v, bytes },
         { "counters", counters, sizeof counters }, /* step, epochs, best epoch, best loss */
+        { "params_ema", t->ema, bytes },           /* what the samples came from, when train.ema > 0 */
     };
-    return checkpoint_write(path, sections, 7, err, errlen);
+    return checkpoint_write(path, sections, t->ema ? 8 : 7, err, errlen);
 }
 
 /* The table, as markdown (stdout and report.md show the same lines). */

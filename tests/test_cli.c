@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "test_util.h"
 #include "kernels/kernels.h"
+#include "runtime/checkpoint.h"
 
 #ifndef DDIM_LAB_BINARY
 #define DDIM_LAB_BINARY "build/ddim-lab"
@@ -258,6 +259,21 @@ static void test_unet_runs_do_not_depend_on_the_thread_count(void **state)
     snprintf(first, sizeof first, "%s/0/unet_full/*/unet/checkpoint.ddim", dir);
     snprintf(pattern, sizeof pattern, "%s/1/unet_full/*/unet/checkpoint.ddim", dir);
     assert_same_file(first, pattern);
+    /* With train.ema the checkpoint holds the EMA the samples came from. */
+    glob_t found;
+    assert_int_equal(glob(first, 0, NULL, &found), 0);
+    struct checkpoint c;
+    char err[512];
+    if (checkpoint_read(found.gl_pathv[0], &c, err, sizeof err))
+        fail_msg("%s", err);
+    const struct checkpoint_section *params = checkpoint_find(&c, "params");
+    const struct checkpoint_section *ema = checkpoint_find(&c, "params_ema");
+    assert_non_null(params);
+    assert_non_null(ema);
+    assert_int_equal(ema->size, params->size);
+    assert_true(memcmp(ema->data, params->data, params->size) != 0);
+    checkpoint_free(&c);
+    globfree(&found);
     remove_tree(dir);
 }
 
