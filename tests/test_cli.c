@@ -146,18 +146,27 @@ static void test_cli_info_reports_the_state_of_the_data(void **state)
  * digits, 2 sampling steps. */
 #define TINY_RUN "experiments/skip_vs_noskip.lua --variant skip train.max_images=128 train.epochs=2 diffusion.steps=2"
 
-/* Reads the one file matching pattern (a glob) into buf. */
-static void read_only_match(const char *pattern, char *buf, size_t size)
+/* The path of the one file matching pattern (a glob); fails unless there
+ * is exactly one. */
+static void only_match(const char *pattern, char path[600])
 {
     glob_t found;
     if (glob(pattern, 0, NULL, &found) != 0 || found.gl_pathc != 1)
         fail_msg("expected exactly one file matching %s", pattern);
-    FILE *f = fopen(found.gl_pathv[0], "rb");
+    snprintf(path, 600, "%s", found.gl_pathv[0]);
+    globfree(&found);
+}
+
+/* Reads the one file matching pattern into buf. */
+static void read_only_match(const char *pattern, char *buf, size_t size)
+{
+    char path[600];
+    only_match(pattern, path);
+    FILE *f = fopen(path, "rb");
     assert_non_null(f);
     size_t used = fread(buf, 1, size - 1, f);
     buf[used] = '\0';
     fclose(f);
-    globfree(&found);
 }
 
 /* Fails unless the one file matching pattern_a and the one matching
@@ -168,10 +177,9 @@ static void assert_same_file(const char *pattern_a, const char *pattern_b)
     unsigned char *data[2];
     long size[2];
     for (int i = 0; i < 2; i++) {
-        glob_t found;
-        if (glob(patterns[i], 0, NULL, &found) != 0 || found.gl_pathc != 1)
-            fail_msg("expected exactly one file matching %s", patterns[i]);
-        FILE *f = fopen(found.gl_pathv[0], "rb");
+        char path[600];
+        only_match(patterns[i], path);
+        FILE *f = fopen(path, "rb");
         assert_non_null(f);
         fseek(f, 0, SEEK_END);
         size[i] = ftell(f);
@@ -179,7 +187,6 @@ static void assert_same_file(const char *pattern_a, const char *pattern_b)
         data[i] = malloc((size_t)size[i] + 1);
         assert_int_equal(fread(data[i], 1, (size_t)size[i], f), (size_t)size[i]);
         fclose(f);
-        globfree(&found);
     }
     if (size[0] != size[1] || memcmp(data[0], data[1], (size_t)size[0]) != 0)
         fail_msg("%s and %s differ", pattern_a, pattern_b);
@@ -260,11 +267,10 @@ static void test_unet_runs_do_not_depend_on_the_thread_count(void **state)
     snprintf(pattern, sizeof pattern, "%s/1/unet_full/*/unet/checkpoint.ddim", dir);
     assert_same_file(first, pattern);
     /* With train.ema the checkpoint holds the EMA the samples came from. */
-    glob_t found;
-    assert_int_equal(glob(first, 0, NULL, &found), 0);
+    char path[600], err[512];
+    only_match(first, path);
     struct checkpoint c;
-    char err[512];
-    if (checkpoint_read(found.gl_pathv[0], &c, err, sizeof err))
+    if (checkpoint_read(path, &c, err, sizeof err))
         fail_msg("%s", err);
     const struct checkpoint_section *params = checkpoint_find(&c, "params");
     const struct checkpoint_section *ema = checkpoint_find(&c, "params_ema");
@@ -273,7 +279,6 @@ static void test_unet_runs_do_not_depend_on_the_thread_count(void **state)
     assert_int_equal(ema->size, params->size);
     assert_true(memcmp(ema->data, params->data, params->size) != 0);
     checkpoint_free(&c);
-    globfree(&found);
     remove_tree(dir);
 }
 
