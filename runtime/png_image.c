@@ -1,5 +1,5 @@
-/* 8-bit grayscale PNG output. libpng hands us its bytes, which go to an
- * atomic_file: a failed write is remembered there and reported by the
+/* 8-bit grayscale and RGB PNG output. libpng hands us its bytes, which go
+ * to an atomic_file: a failed write is remembered there and reported by the
  * commit, with the system's reason. libpng's own errors come through an
  * error function that must not return: ours keeps the message and longjmps
  * back to the setjmp in encode_png, the one place that then cleans up. */
@@ -46,10 +46,11 @@ static void flush_png_bytes(png_structp png)
     (void)png;
 }
 
-/* Writes the PNG to file. Nothing that the error path uses is modified
- * after setjmp, so no local needs to be volatile. */
+/* Writes the PNG to file; color_type is PNG_COLOR_TYPE_GRAY (one byte a
+ * pixel) or PNG_COLOR_TYPE_RGB (three). Nothing that the error path uses is
+ * modified after setjmp, so no local needs to be volatile. */
 static int encode_png(struct atomic_file *file, const unsigned char *pixels, int width, int height,
-                      struct png_failure *failure)
+                      int color_type, struct png_failure *failure)
 {
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, failure, on_png_error,
                                               on_png_warning);
@@ -68,18 +69,19 @@ static int encode_png(struct atomic_file *file, const unsigned char *pixels, int
         return -1;
     }
     png_set_write_fn(png, file, write_png_bytes, flush_png_bytes);
-    png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_GRAY,
+    png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, color_type,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(png, info);
+    size_t row_bytes = (size_t)width * (color_type == PNG_COLOR_TYPE_RGB ? 3 : 1);
     for (int y = 0; y < height; y++)
-        png_write_row(png, pixels + (size_t)y * (size_t)width);
+        png_write_row(png, pixels + (size_t)y * row_bytes);
     png_write_end(png, info);
     png_destroy_write_struct(&png, &info);
     return 0;
 }
 
-int write_gray_png(const char *path, const unsigned char *pixels, int width, int height,
-                   char *err, size_t errlen)
+static int write_png(const char *path, const unsigned char *pixels, int width, int height,
+                     int color_type, char *err, size_t errlen)
 {
     if (width <= 0 || height <= 0) {
         snprintf(err, errlen, "%s: cannot write a %d x %d image", path, width, height);
@@ -89,10 +91,22 @@ int write_gray_png(const char *path, const unsigned char *pixels, int width, int
     if (atomic_file_open(&file, path, err, errlen) != 0)
         return -1;
     struct png_failure failure = { "", "" };
-    if (encode_png(&file, pixels, width, height, &failure) != 0) {
+    if (encode_png(&file, pixels, width, height, color_type, &failure) != 0) {
         atomic_file_abort(&file);
         snprintf(err, errlen, "%s: %s", path, failure.message);
         return -1;
     }
     return atomic_file_commit(&file, err, errlen);
+}
+
+int write_gray_png(const char *path, const unsigned char *pixels, int width, int height,
+                   char *err, size_t errlen)
+{
+    return write_png(path, pixels, width, height, PNG_COLOR_TYPE_GRAY, err, errlen);
+}
+
+int write_rgb_png(const char *path, const unsigned char *pixels, int width, int height,
+                  char *err, size_t errlen)
+{
+    return write_png(path, pixels, width, height, PNG_COLOR_TYPE_RGB, err, errlen);
 }

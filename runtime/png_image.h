@@ -1,4 +1,4 @@
-/* png_image.h: writing an 8-bit grayscale PNG with libpng. */
+/* png_image.h: writing 8-bit grayscale and RGB PNGs with libpng. */
 #ifndef DDIM_PNG_IMAGE_H
 #define DDIM_PNG_IMAGE_H
 
@@ -10,5 +10,10 @@
  * 0, or -1 after writing ONE line naming path and the problem to err. */
 int write_gray_png(const char *path, const unsigned char *pixels, int width, int height,
                    char *err, size_t errlen);
+
+/* The same for an RGB picture: width x height pixels, row-major, three
+ * bytes each (red, green, blue), written as an 8-bit RGB PNG. */
+int write_rgb_png(const char *path, const unsigned char *pixels, int width, int height,
+                  char *err, size_t errlen);
 
 #endif
