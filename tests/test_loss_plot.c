@@ -1,9 +1,11 @@
-/* What the loss plot is written as: RGB PNGs, read back with libpng. */
+/* What the loss plot is drawn with: RGB PNGs, read back with libpng, and
+ * the bitmap font. */
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "test_util.h"
+#include "runtime/bitmap_font.h"
 #include "runtime/png_image.h"
 
 /* ---- reading back ----------------------------------------------------- */
@@ -64,12 +66,94 @@ static void test_rgb_png_reads_back_exactly(void **state)
     free(png.pixels);
 }
 
+/* ---- font ------------------------------------------------------------- */
+
+enum { CANVAS_WIDTH = 48, CANVAS_HEIGHT = 24 };
+
+static void clear_canvas(struct rgb_image *canvas, unsigned char *pixels)
+{
+    memset(pixels, 255, CANVAS_WIDTH * CANVAS_HEIGHT * 3);
+    *canvas = (struct rgb_image){ CANVAS_WIDTH, CANVAS_HEIGHT, pixels };
+}
+
+/* The box holding every pixel that is not white; returns how many there are. */
+static int inked_box(const struct rgb_image *canvas, int *left, int *top, int *right, int *bottom)
+{
+    int count = 0;
+    *left = *top = 1 << 30;
+    *right = *bottom = -1;
+    for (int y = 0; y < canvas->height; y++) {
+        for (int x = 0; x < canvas->width; x++) {
+            const unsigned char *pixel = canvas->pixels + ((size_t)y * canvas->width + x) * 3;
+            if (pixel[0] == 255 && pixel[1] == 255 && pixel[2] == 255)
+                continue;
+            count++;
+            *left = x < *left ? x : *left;
+            *right = x > *right ? x : *right;
+            *top = y < *top ? y : *top;
+            *bottom = y > *bottom ? y : *bottom;
+        }
+    }
+    return count;
+}
+
+static void test_font_draws_glyphs_and_no_spaces(void **state)
+{
+    (void)state;
+    unsigned char pixels[CANVAS_WIDTH * CANVAS_HEIGHT * 3];
+    struct rgb_image canvas;
+    const struct rgb_colour ink = { 10, 20, 30 };
+    int left, top, right, bottom;
+
+    assert_int_equal(text_length("Ab1", 1), 3 * FONT_ADVANCE - 1);
+    assert_int_equal(text_length("Ab1", 2), 2 * (3 * FONT_ADVANCE - 1));
+    assert_int_equal(text_length("", 2), 0);
+
+    clear_canvas(&canvas, pixels);
+    draw_text(&canvas, 2, 3, "Ab1", 1, ink, TEXT_RIGHTWARD);
+    assert_true(inked_box(&canvas, &left, &top, &right, &bottom) > 0);
+    assert_true(left >= 2 && right < 2 + text_length("Ab1", 1));
+    assert_true(top >= 3 && bottom < 3 + FONT_HEIGHT);
+
+    clear_canvas(&canvas, pixels);
+    draw_text(&canvas, 2, 3, " ", 2, ink, TEXT_RIGHTWARD);
+    assert_int_equal(inked_box(&canvas, &left, &top, &right, &bottom), 0);
+
+    /* Every other printable character has a glyph, within its box. */
+    for (char c = 33; c <= 126; c++) {
+        const char text[2] = { c, '\0' };
+        clear_canvas(&canvas, pixels);
+        draw_text(&canvas, 1, 1, text, 1, ink, TEXT_RIGHTWARD);
+        if (inked_box(&canvas, &left, &top, &right, &bottom) == 0)
+            fail_msg("'%c' draws nothing", c);
+        assert_true(left >= 1 && right <= FONT_GLYPH_WIDTH && top >= 1 && bottom <= FONT_HEIGHT);
+    }
+
+    /* Upward text is the same pixels turned: the box FONT_HEIGHT wide and
+     * text_length high, and the first character ("A", no descender) at the
+     * bottom, its top towards the left. */
+    clear_canvas(&canvas, pixels);
+    draw_text(&canvas, 4, 2, "Ab", 1, ink, TEXT_UPWARD);
+    assert_true(inked_box(&canvas, &left, &top, &right, &bottom) > 0);
+    assert_int_equal(left, 4);                               /* the glyphs' top rows */
+    assert_true(right < 4 + FONT_ASCENT);                    /* no descenders in "Ab" */
+    assert_int_equal(bottom, 2 + text_length("Ab", 1) - 1);  /* A's left column */
+    assert_true(top >= 2);
+
+    /* Text running off the canvas is cut, not written past it. */
+    clear_canvas(&canvas, pixels);
+    draw_text(&canvas, CANVAS_WIDTH - 3, CANVAS_HEIGHT - 4, "WWW", 3, ink, TEXT_RIGHTWARD);
+    draw_text(&canvas, -5, -5, "WWW", 3, ink, TEXT_UPWARD);
+    assert_true(inked_box(&canvas, &left, &top, &right, &bottom) > 0);
+}
+
 #define SCRATCH_TEST(f) cmocka_unit_test_setup_teardown(f, make_scratch, remove_scratch)
 
 size_t loss_plot_tests(struct CMUnitTest *out)
 {
     const struct CMUnitTest tests[] = {
         SCRATCH_TEST(test_rgb_png_reads_back_exactly),
+        cmocka_unit_test(test_font_draws_glyphs_and_no_spaces),
     };
     if (out)
         memcpy(out, tests, sizeof tests);
