@@ -52,8 +52,8 @@ KERNEL_TEST_SRC := tests/test_main.c tests/test_util.c $(wildcard tests/test_ker
 RUNTIME_TEST_SRC := $(filter-out $(KERNEL_TEST_SRC),$(wildcard tests/*.c))
 
 KERNEL_LIBS = $(shell $(PKG_CONFIG) --libs sleef) -lm
-RUNTIME_LIBS = $(shell $(PKG_CONFIG) --libs lua5.4 libpng zlib)
-RUNTIME_CFLAGS = $(shell $(PKG_CONFIG) --cflags lua5.4 libpng zlib)
+RUNTIME_LIBS = $(shell $(PKG_CONFIG) --libs lua5.4 libpng zlib lapacke)
+RUNTIME_CFLAGS = $(shell $(PKG_CONFIG) --cflags lua5.4 libpng zlib lapacke)
 
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 KERNEL_OBJ := $(call obj,$(KERNEL_SRC))
@@ -64,7 +64,7 @@ all: $(BUILD)/ddim-lab
 
 help:
 	@echo "make            build build/ddim-lab"
-	@echo "make quick      the main job: the seed's skip-vs-no-skip experiment, --quick (about a minute)"
+	@echo "make quick      the main job: the seed's skip-vs-no-skip experiment, --quick (first time: the classifier too)"
 	@echo "make deps       install missing Debian packages (apt-get; sudo when not root)"
 	@echo "make data       fetch and verify MNIST into data/mnist/"
 	@echo "make test       all tests, every ISA this CPU runs"
@@ -117,7 +117,8 @@ FORCE:
 # only at run time; -O3's vectoriser takes such loops, -O2's does not.
 $(BUILD)/runtime/layers.o: CFLAGS += -O3
 # The CLI tests run the binary of this build.
-$(BUILD)/tests/test_cli.o $(BUILD)/tests/test_diffusion.o $(BUILD)/tests/test_classifier.o: CFLAGS += -DDDIM_LAB_BINARY='"$(BUILD)/ddim-lab"'
+$(BUILD)/tests/test_cli.o $(BUILD)/tests/test_diffusion.o $(BUILD)/tests/test_classifier.o \
+$(BUILD)/tests/test_classifier_file.o: CFLAGS += -DDDIM_LAB_BINARY='"$(BUILD)/ddim-lab"'
 
 # Kernel tests alone (what runs under qemu) and the full suite.
 $(BUILD)/test-kernels: $(call obj,$(KERNEL_TEST_SRC)) $(KERNEL_OBJ)
@@ -163,8 +164,12 @@ bench: $(BUILD)/bench-kernels $(BUILD)/ddim-lab
 	OMP_NUM_THREADS=1 $(BUILD)/bench-kernels $(BENCH_FLAGS) --benchmark_out=$(BUILD)/bench.json --benchmark_out_format=json
 	$(BUILD)/ddim-lab bench experiments/skip_vs_noskip.lua
 
-quick: data $(BUILD)/ddim-lab
+quick: data $(BUILD)/ddim-lab models/mnist_classifier_v2.ddim
 	$(BUILD)/ddim-lab experiments/skip_vs_noskip.lua --quick
+
+# The classifier that scores samples, trained once (about 3 minutes on 2 cores).
+models/mnist_classifier_v2.ddim: | data $(BUILD)/ddim-lab
+	$(BUILD)/ddim-lab classifier --out $@
 
 data: $(BUILD)/.deps-native
 	scripts/fetch-mnist.sh data/mnist

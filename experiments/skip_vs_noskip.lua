@@ -12,9 +12,10 @@ return ddim.experiment {
                 schedule = "none", gradient_trick = true },
   sample = { grid = 8, scale = 3 },
   -- What --quick changes: a smoke run on the first 4096 images.
-  quick = { train = { epochs = 1, max_images = 4096 } },
+  quick = { train = { epochs = 1, max_images = 4096 }, sample = { metric_samples = 256 } },
+  seeds = { 1, 2, 3 },
   variants = {
-    { name = "first", model = nets.first() },
-    { name = "skip", model = nets.skip() },
+    { name = "first", model = nets.first(), changes = "the seed's first network" },
+    { name = "skip", model = nets.skip(), reference = "first", changes = "plus the linear Dense(784) skip path" },
   },
 }

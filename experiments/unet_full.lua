@@ -15,7 +15,7 @@ return ddim.experiment {
                 schedule = "cosine", gradient_trick = false },
   sample = { grid = 8, scale = 3 },
   -- What --quick changes: a smoke run on the first 4096 images.
-  quick = { train = { epochs = 1, max_images = 4096 } },
+  quick = { train = { epochs = 1, max_images = 4096 }, sample = { metric_samples = 256 } },
   variants = {
     { name = "unet", model = unet.network{widths = {32, 64, 96}, block_depth = 2} },
   },

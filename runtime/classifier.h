@@ -1,5 +1,5 @@
 /* classifier.h: the MNIST classifier that scores generated samples, as
- * `ddim-lab classifier` writes it (models/mnist_classifier_v1.ddim): load
+ * `ddim-lab classifier` writes it (models/mnist_classifier_v2.ddim): load
  * it, then get for N images their softmax probabilities (recognisability:
  * the share whose top probability is >= 0.9) and their penultimate-layer
  * features (the space FID and KID compare samples in).
@@ -19,7 +19,8 @@
 #include "executor.h"
 #include "standardise.h"
 
-#define CLASSIFIER_FORMAT "ddim-lab mnist classifier v1"
+#define CLASSIFIER_FORMAT "ddim-lab mnist classifier v2"   /* v2: trained with non-digits (non_digits.h) */
+#define CLASSIFIER_DEFAULT_PATH "models/mnist_classifier_v2.ddim"
 #define CLASSIFIER_BATCH 100   /* images per forward pass */
 
 struct classifier {

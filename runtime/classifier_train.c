@@ -5,7 +5,9 @@
  * sample metrics.
  *
  * Training: the batch's mean softmax cross-entropy of the logits against
- * one-hot labels, AdamW (learning rate 1e-3 halved each epoch, Keras'
+ * one-hot labels, and against 1/10 for every class on NON_DIGITS images
+ * per batch that are not digits (non_digits.h: outlier exposure, so that
+ * noise is not "recognised"), AdamW (learning rate 1e-3 halved each epoch, Keras'
  * defaults otherwise), batches of 128 digits in an order of the images
  * reshuffled each epoch (the remainder dropped); inputs are pixels * (1/255)
  * standardised with the training digits' mean and standard deviation.
@@ -26,15 +28,17 @@
 #include "commands.h"
 #include "files.h"
 #include "mnist.h"
+#include "non_digits.h"
 #include "parallel.h"
 #include "progress.h"
 #include "rng.h"
 #include "train.h"
 
 #define SOURCE "experiments/lib/classifier.lua"
-#define DEFAULT_OUT "models/mnist_classifier_v1.ddim"
+#define DEFAULT_OUT CLASSIFIER_DEFAULT_PATH
 #define DEFAULT_EPOCHS 4
-#define BATCH 128
+#define BATCH 128             /* training digits per step */
+#define NON_DIGITS 16         /* non-digit images added to each step's batch (non_digits.h) */
 #define LEARNING_RATE 1e-3f  /* of the first epoch; each next one halves it (epoch_learning_rate) */
 #define LEARNING_RATE_DECAY 0.5f
 #define WEIGHT_DECAY 0.004f   /* Keras' AdamW default, as the experiments' */
@@ -99,24 +103,6 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
     return 0;
 }
 
-/* The whole file at path in *text (NUL-terminated), its length in *size. */
-static int read_text_file(const char *path, char **text, size_t *size, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return path_error(err, errlen, path, "%s", strerror(errno));
-    long length = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
-    rewind(f);
-    *text = length >= 0 ? malloc((size_t)length + 1) : NULL;
-    int ok = *text && fread(*text, 1, (size_t)length, f) == (size_t)length;
-    fclose(f);
-    if (!ok)
-        return path_error(err, errlen, path, "cannot read it");
-    (*text)[length] = '\0';
-    *size = (size_t)length;
-    return 0;
-}
-
 /* Adds the loss and its parameter gradients to the model's graph and plans
  * the training step. */
 static int classifier_trainer_create(struct classifier_trainer *t, struct classifier *model, const struct kernels *k,
@@ -155,7 +141,7 @@ static int classifier_trainer_create(struct classifier_trainer *t, struct classi
     int outputs[1 + t->param_count];
     outputs[0] = t->loss;
     memcpy(outputs + 1, t->grad_nodes, (size_t)t->param_count * sizeof(int));
-    if (plan_create(&t->step, g, k, BATCH, 1 + t->param_count, outputs, model->params, err, errlen))
+    if (plan_create(&t->step, g, k, BATCH + NON_DIGITS, 1 + t->param_count, outputs, model->params, err, errlen))
         return -1;
     t->step.training = 1;
     return 0;
@@ -206,13 +192,23 @@ static double train_epoch(struct classifier_trainer *t, const struct mnist_datas
     shuffle_images(t->order, count, epoch);
     for (long s = 0; s < steps; s++) {
 #pragma omp parallel for schedule(static)
-        for (int b = 0; b < BATCH; b++) {
-            const long image = t->order[s * BATCH + b];
-            const unsigned char *pixels = train->pixels + (size_t)image * MNIST_IMAGE_PIXELS;
-            for (int i = 0; i < MNIST_IMAGE_PIXELS; i++)
-                input[(size_t)b * MNIST_IMAGE_PIXELS + i] = standardise(m->data, pixels[i] * MNIST_PIXEL_SCALE);
-            for (int d = 0; d < DIGITS; d++)
-                labels[b * DIGITS + d] = d == train->labels[image] ? 1.0f : 0.0f;
+        for (int b = 0; b < BATCH + NON_DIGITS; b++) {
+            float *x = input + (size_t)b * MNIST_IMAGE_PIXELS, *y = labels + b * DIGITS;
+            if (b < BATCH) {
+                const long image = t->order[s * BATCH + b];
+                const unsigned char *pixels = train->pixels + (size_t)image * MNIST_IMAGE_PIXELS;
+                for (int i = 0; i < MNIST_IMAGE_PIXELS; i++)
+                    x[i] = standardise(m->data, pixels[i] * MNIST_PIXEL_SCALE);
+                for (int d = 0; d < DIGITS; d++)
+                    y[d] = d == train->labels[image] ? 1.0f : 0.0f;
+            } else {
+                /* Non-digits, new ones every step, trained towards 1/10 for every class. */
+                draw_non_digit(x, SEED, (uint64_t)(t->steps_taken * NON_DIGITS + (b - BATCH)), train);
+                for (int i = 0; i < MNIST_IMAGE_PIXELS; i++)
+                    x[i] = standardise(m->data, x[i]);
+                for (int d = 0; d < DIGITS; d++)
+                    y[d] = 1.0f / DIGITS;
+            }
         }
         plan_run(&t->step);
         const double loss = plan_buffer(&t->step, t->loss)[0];

@@ -42,10 +42,13 @@ struct diffusion_config {
 struct sample_config {
     int grid;                   /* samples per side of the sample grid */
     int scale;                  /* pixels per MNIST pixel in the PNGs */
+    int metric_samples;         /* samples scored by the classifier's metrics (sample_metrics.h) */
 };
 
 struct variant {
     char name[64];
+    char reference[64];         /* the variant it is an ablation of ("" for none): the report's differences */
+    char changes[160];          /* what it changes, in words ("" for none) */
     struct train_config train;
     struct diffusion_config diffusion;
     struct sample_config sample;
@@ -53,11 +56,15 @@ struct variant {
     int input_image, input_noise_level, output; /* node ids in graph */
 };
 
+#define EXPERIMENT_MAX_SEEDS 32
+
 struct experiment {
     char name[64];              /* the file's name without .lua */
     char path[512];             /* the Lua file */
     int variant_count;
     struct variant *variants;
+    int seed_count;             /* every variant trains once per seed, train.seed set to it */
+    uint64_t seeds[EXPERIMENT_MAX_SEEDS];
     char *resolved;             /* the resolved config as Lua source, saved with the results */
 };
 
@@ -65,8 +72,8 @@ struct experiment {
 struct experiment_options {
     int quick;                  /* apply the file's `quick` overrides */
     const char *variant;        /* keep only this variant, or NULL */
-    int has_seed;
-    uint64_t seed;              /* --seed N */
+    int seed_count;             /* --seed N or --seeds N,M,...: replaces the file's seeds (0: keep them) */
+    uint64_t seeds[EXPERIMENT_MAX_SEEDS];
     int override_count;
     char **overrides;           /* "key.path=value" */
 };

@@ -65,6 +65,8 @@ static const struct config_field fields[] = {
       "a boolean (true or false)" },
     { "sample", "grid", FIELD_INT, AT(sample.grid), 1, 64, 0, 0, NULL, "an integer in [1, 64]" },
     { "sample", "scale", FIELD_INT, AT(sample.scale), 1, 32, 0, 0, NULL, "an integer in [1, 32]" },
+    { "sample", "metric_samples", FIELD_INT, AT(sample.metric_samples), 2, 1000000, 0, 0, NULL,
+      "an integer in [2, 1000000]" },
 };
 #define FIELD_COUNT (int)(sizeof fields / sizeof fields[0])
 
@@ -79,7 +81,7 @@ void config_defaults(struct variant *v)
         .steps = 20, .min_signal_rate = 0.02, .max_signal_rate = 0.95,
         .schedule = SCHEDULE_NONE, .gradient_trick = 1,
     };
-    v->sample = (struct sample_config){ .grid = 8, .scale = 3 };
+    v->sample = (struct sample_config){ .grid = 8, .scale = 3, .metric_samples = 2000 };
 }
 
 const struct config_field *config_field_at(const char *section, int i)

@@ -1,19 +1,21 @@
 /* `ddim-lab EXPERIMENT.lua [flags] [key.path=value ...]`: trains every
- * variant of an experiment, samples from its best weights, measures the
- * samples, and writes the run directory:
+ * variant of an experiment once per seed, samples from its best weights (or
+ * its EMA), scores the samples with the MNIST classifier
+ * (sample_metrics.h), and writes the run directory:
  *
  *   OUT/<experiment>/<UTC timestamp>/
  *     config.lua        the resolved config of every variant
- *     results.csv       variant, epoch, losses (deterministic: same seed, same file)
- *     timing.csv        variant, epoch, seconds, images/s
- *     report.md         the table and the pictures
- *     <variant>/epoch_NN.png, samples.png, checkpoint.ddim
+ *     variants.csv      variant, reference, what it changes, parameters
+ *     results.csv       variant, seed, epoch, losses   } deterministic: same seeds,
+ *     metrics.csv       variant, seed, FID, KID, ...   } same files
+ *     timing.csv        variant, seed, epoch, seconds, images/s
+ *     report.md, loss_curves.png (report.h), meta.json (run_meta.h)
+ *     <variant>/seed<N>/epoch_NN.png, samples.png, checkpoint.ddim
  *
- * Every file is written atomically, and results.csv again after each epoch,
- * so an interrupted run keeps all it had finished. */
+ * Every file is written atomically, the CSVs and the report again after
+ * each epoch or run, so an interrupted run keeps all it had finished. */
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,53 +30,59 @@
 #include "files.h"
 #include "image_grid.h"
 #include "mnist.h"
-#include "nearest_digit.h"
 #include "progress.h"
+#include "report.h"
+#include "rng.h"
 #include "run_meta.h"
+#include "sample_metrics.h"
+#include "sha256.h"
+#include "text.h"
 #include "train.h"
 
-#define METRIC_SAMPLES 256  /* samples measured per variant: 4 batches of 64 */
 #define SAMPLE_BATCH 64
 
 struct run_options {
     struct experiment_options experiment;
     const char *out;
+    const char *classifier;
     int threads;        /* 0: OpenMP's default, every core */
 };
 
-struct variant_result {
-    int epochs_done;
-    double final_noise_loss, final_image_loss, best_noise_loss;
-    int best_epoch;
-    double seconds;
-    long images;
-    size_t params;
-    struct digit_likeness likeness;
+/* What every (variant, seed) run of the experiment shares. */
+struct run_state {
+    const struct context *ctx;
+    const struct experiment *e;
+    const struct run_options *options;
+    char dir[512];
+    struct classifier classifier;
+    char classifier_sha256[SHA256_HEX_SIZE];
+    struct metric_reference test_reference;   /* the test set's features */
+    struct mnist_dataset all;                 /* train then test (mnist.h); the splits are views into it */
+    struct text results, timing, metrics;
 };
 
-/* A growing string: the CSV files (rewritten whole after every epoch), the
- * table and the report. */
-struct text { char *text; size_t length, capacity; };
-
-static void text_append(struct text *csv, const char *format, ...) __attribute__((format(printf, 2, 3)));
-static void text_append(struct text *csv, const char *format, ...)
+/* --seed N (one seed) or --seeds N,M,... (a list) into o's seeds. */
+static int parse_seeds(const char *value, struct experiment_options *o, int list, char *err, size_t errlen)
 {
-    va_list args;
-    va_start(args, format);
-    int need = vsnprintf(NULL, 0, format, args);
-    va_end(args);
-    if (csv->length + (size_t)need + 1 > csv->capacity) {
-        size_t capacity = (csv->capacity + (size_t)need + 1) * 2;
-        char *text = realloc(csv->text, capacity);
-        if (!text)
-            return;
-        csv->text = text;
-        csv->capacity = capacity;
+    o->seed_count = 0;
+    for (const char *at = value;;) {
+        char *end;
+        errno = 0;
+        const unsigned long long seed = strtoull(at, &end, 10);
+        if (errno || end == at || *at == '-' || *at == '+' || (*end && (*end != ',' || !list)) ||
+            o->seed_count == EXPERIMENT_MAX_SEEDS) {
+            if (list)
+                snprintf(err, errlen, "--seeds takes 1 to %d integers >= 0 separated by commas, got '%s'",
+                         EXPERIMENT_MAX_SEEDS, value);
+            else
+                snprintf(err, errlen, "--seed takes a non-negative integer, got '%s'", value);
+            return -1;
+        }
+        o->seeds[o->seed_count++] = seed;
+        if (!*end)
+            return 0;
+        at = end + 1;
     }
-    va_start(args, format);
-    vsnprintf(csv->text + csv->length, csv->capacity - csv->length, format, args);
-    va_end(args);
-    csv->length += (size_t)need;
 }
 
 static int parse_options(int argc, char **argv, struct run_options *o, char *err, size_t errlen)
@@ -84,26 +92,24 @@ static int parse_options(int argc, char **argv, struct run_options *o, char *err
         if (strcmp(arg, "--quick") == 0) {
             o->experiment.quick = 1;
         } else if (strcmp(arg, "--out") == 0 || strcmp(arg, "--variant") == 0 || strcmp(arg, "--seed") == 0 ||
-                   strcmp(arg, "--threads") == 0) {
+                   strcmp(arg, "--seeds") == 0 || strcmp(arg, "--threads") == 0 ||
+                   strcmp(arg, "--classifier") == 0) {
             if (!value) {
                 snprintf(err, errlen, "option '%s' needs a value", arg);
                 return -1;
             }
             i++;
-            char *end;
             if (strcmp(arg, "--out") == 0) {
                 o->out = value;
+            } else if (strcmp(arg, "--classifier") == 0) {
+                o->classifier = value;
             } else if (strcmp(arg, "--variant") == 0) {
                 o->experiment.variant = value;
-            } else if (strcmp(arg, "--seed") == 0) {
-                errno = 0;
-                o->experiment.seed = strtoull(value, &end, 10);
-                o->experiment.has_seed = 1;
-                if (errno || *end || value[0] == '-') {
-                    snprintf(err, errlen, "--seed takes a non-negative integer, got '%s'", value);
+            } else if (strcmp(arg, "--seed") == 0 || strcmp(arg, "--seeds") == 0) {
+                if (parse_seeds(value, &o->experiment, strcmp(arg, "--seeds") == 0, err, errlen))
                     return -1;
-                }
             } else {
+                char *end;
                 long threads = strtol(value, &end, 10);
                 if (*end || threads < 1 || threads > 1024) {
                     snprintf(err, errlen, "--threads takes a number of threads from 1 to 1024, got '%s'", value);
@@ -142,113 +148,191 @@ static int make_run_directory(const char *out, const char *name, char *dir, size
     return -1;
 }
 
-static int write_text(const char *dir, const char *name, const char *text, size_t length, char *err,
-                      size_t errlen)
+static int write_text(const char *dir, const char *name, const struct text *text, char *err, size_t errlen)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    return write_file_atomic(path, text, length, err, errlen);
+    if (text->failed)
+        return path_error(err, errlen, path, "out of memory");
+    return write_file_atomic(path, text->text ? text->text : "", text->length, err, errlen);
 }
 
-static int write_grid(const char *dir, const char *variant, const char *file, const struct variant *v,
-                      const float *samples, char *err, size_t errlen)
+/* The CSVs, then the report rebuilt from them (as `ddim-lab report` would). */
+static int write_results(struct run_state *s, char *err, size_t errlen)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s/%s", dir, variant, file);
+    struct report_data d;
+    if (write_text(s->dir, "results.csv", &s->results, err, errlen) ||
+        write_text(s->dir, "timing.csv", &s->timing, err, errlen) ||
+        write_text(s->dir, "metrics.csv", &s->metrics, err, errlen) || report_load(s->dir, &d, err, errlen))
+        return -1;
+    int status = report_write(s->dir, &d, err, errlen);
+    report_free(&d);
+    return status;
+}
+
+/* A CSV field: quoted, with quotes doubled, when it holds a comma or quote. */
+static void append_csv_field(struct text *t, const char *field)
+{
+    if (!strpbrk(field, ",\"\n")) {
+        text_append(t, "%s", field);
+        return;
+    }
+    text_append(t, "\"");
+    for (const char *c = field; *c; c++)
+        text_append(t, *c == '"' ? "\"\"" : "%c", *c);
+    text_append(t, "\"");
+}
+
+static int write_variants(struct run_state *s, char *err, size_t errlen)
+{
+    struct text t = { 0 };
+    text_append(&t, "experiment,variant,reference,samples_from,parameters,changes\n");
+    for (int i = 0; i < s->e->variant_count; i++) {
+        const struct variant *v = &s->e->variants[i];
+        text_append(&t, "%s,%s,%s,%s,%zu,", s->e->name, v->name, v->reference, v->train.ema > 0 ? "ema" : "best",
+                    v->graph.param_floats);
+        append_csv_field(&t, v->changes);
+        text_append(&t, "\n");
+    }
+    int status = write_text(s->dir, "variants.csv", &t, err, errlen);
+    text_free(&t);
+    return status;
+}
+
+static void append_metrics(struct text *t, const char *variant, uint64_t seed, int steps, const char *classifier,
+                           const char *sha256, const struct sample_scores *m)
+{
+    text_append(t, "%s,%llu,%ld,%d,", variant, (unsigned long long)seed, m->count, steps);
+    append_csv_field(t, classifier);
+    text_append(t, ",%s,%.6f,%.6f,%.6f,%.6f", sha256, m->fid, m->kid, m->recognisable, m->class_entropy);
+    for (int c = 0; c < METRIC_CLASSES; c++)
+        text_append(t, ",%.6f", m->class_share[c]);
+    text_append(t, "\n");
+}
+
+/* The data floor at seed: count training digits drawn without replacement
+ * (a partial Fisher-Yates from the seed), scored as samples are. */
+static int score_data_floor(struct run_state *s, uint64_t seed, long count, char *err, size_t errlen)
+{
+    long *order = malloc(MNIST_TRAIN_COUNT * sizeof *order);
+    float *images = malloc((size_t)count * MNIST_IMAGE_PIXELS * sizeof *images);
+    int status = -1;
+    if (!order || !images || count > MNIST_TRAIN_COUNT) {
+        snprintf(err, errlen, "the data floor: out of memory for %ld digits", count);
+        goto done;
+    }
+    for (long i = 0; i < MNIST_TRAIN_COUNT; i++)
+        order[i] = i;
+    for (long i = 0; i < count; i++) {
+        long j = i + (long)(rng_bits(seed, RNG_DATA_FLOOR, 0, (uint64_t)i) % (uint64_t)(MNIST_TRAIN_COUNT - i));
+        long swap = order[i];
+        order[i] = order[j];
+        order[j] = swap;
+        for (int p = 0; p < MNIST_IMAGE_PIXELS; p++)
+            images[(size_t)i * MNIST_IMAGE_PIXELS + p] =
+                s->all.pixels[(size_t)order[i] * MNIST_IMAGE_PIXELS + p] * MNIST_PIXEL_SCALE;
+    }
+    struct sample_scores scores;
+    if (score_images(&s->classifier, &s->test_reference, images, count, &scores, err, errlen))
+        goto done;
+    append_metrics(&s->metrics, REPORT_FLOOR, seed, 0, s->options->classifier, s->classifier_sha256, &scores);
+    printf("data floor, seed %llu: FID %.2f  KID %.4f  recognisable %.1f%%  class entropy %.2f bits\n",
+           (unsigned long long)seed, scores.fid, scores.kid, 100 * scores.recognisable, scores.class_entropy);
+    fflush(stdout);
+    status = 0;
+done:
+    free(order);
+    free(images);
+    return status;
+}
+
+static int write_grid(const char *dir, const char *file, const struct variant *v, const float *samples, char *err,
+                      size_t errlen)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
     int count = v->sample.grid * v->sample.grid;
     return write_sample_grid_png(path, samples, count < SAMPLE_BATCH ? count : SAMPLE_BATCH, MNIST_SIDE,
                                  MNIST_SIDE, v->sample.grid, v->sample.scale, err, errlen);
 }
 
-static int save_checkpoint(const char *dir, const struct experiment *e, const struct trainer *t,
-                           const float *best, const struct variant_result *r, char *err, size_t errlen)
+/* The checkpoint: the weights and state, and what `ddim-lab sample` and
+ * `eval` need to rebuild the variant (the experiment file, the options
+ * that changed it, the variant and its seed). */
+static int save_checkpoint(const char *dir, const struct run_state *s, const struct trainer *t, const float *best,
+                           const double counters[4], char *err, size_t errlen)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s/checkpoint.ddim", dir, t->variant->name);
+    char path[1100];
+    snprintf(path, sizeof path, "%s/checkpoint.ddim", dir);
+    struct text options = { 0 };
+    const struct experiment_options *o = &s->options->experiment;
+    if (o->quick)
+        text_append(&options, "--quick\n");
+    for (int i = 0; i < o->override_count; i++)
+        text_append(&options, "%s\n", o->overrides[i]);
     const size_t bytes = t->param_floats * sizeof(float);
-    const double counters[4] = { (double)t->step, r->epochs_done, r->best_epoch, r->best_noise_loss };
-    struct checkpoint_section sections[8] = {
-        { "config", e->resolved, strlen(e->resolved) },
+    const uint64_t seed = t->variant->train.seed;
+    struct checkpoint_section sections[11] = {
+        { "config", s->e->resolved, strlen(s->e->resolved) },
         { "variant", t->variant->name, strlen(t->variant->name) },
+        { "experiment", s->e->path, strlen(s->e->path) },
+        { "options", options.text ? options.text : "", options.length }, /* one per line */
+        { "seed", &seed, sizeof seed },
         { "params_best", best, bytes },
         { "params", t->params, bytes },
         { "adam_m", t->adam_m, bytes },
         { "adam_v", t->adam_v, bytes },
-        { "counters", counters, sizeof counters }, /* step, epochs, best epoch, best loss */
-        { "params_ema", t->ema, bytes },           /* what the samples came from, when train.ema > 0 */
+        { "counters", counters, 4 * sizeof *counters }, /* step, epochs, best epoch, best loss */
+        { "params_ema", t->ema, bytes },                /* what the samples came from, when train.ema > 0 */
     };
-    return checkpoint_write(path, sections, t->ema ? 8 : 7, err, errlen);
+    int status = options.failed ? path_error(err, errlen, path, "out of memory")
+                                : checkpoint_write(path, sections, t->ema ? 11 : 10, err, errlen);
+    text_free(&options);
+    return status;
 }
 
-/* The table, as markdown (stdout and report.md show the same lines). */
-static void format_table(struct text *out, const struct experiment *e, const struct variant_result *results,
-                         int done, const struct digit_likeness *floor, double threshold)
+/* Draws count samples with weights, in batches of SAMPLE_BATCH (sample set
+ * b is batch b; a last partial batch keeps its first images). */
+static void draw_samples(struct trainer *t, const float *weights, long count, float *out, float *batch)
 {
-    text_append(out, "| variant | parameters | noise loss (last epoch) | best noise loss (epoch) | image loss (last) "
-                     "| nearest-digit RMS distance | digit-like (<= %.3f) | labels covered | training s | images/s |\n"
-                     "|---|---|---|---|---|---|---|---|---|---|\n", threshold);
-    for (int i = 0; i < done; i++) {
-        const struct variant_result *r = &results[i];
-        text_append(out, "| %s | %zu | %.4f | %.4f (%d) | %.4f | %.3f | %.0f%% | %d/10 | %.1f | %.0f |\n",
-                    e->variants[i].name, r->params, r->final_noise_loss, r->best_noise_loss, r->best_epoch,
-                    r->final_image_loss, r->likeness.rms_distance, 100 * r->likeness.digit_like,
-                    r->likeness.labels_covered, r->seconds, r->seconds > 0 ? (double)r->images / r->seconds : 0.0);
+    for (long first = 0, set = 0; first < count; first += SAMPLE_BATCH, set++) {
+        const long n = count - first < SAMPLE_BATCH ? count - first : SAMPLE_BATCH;
+        trainer_sample(t, weights, (uint64_t)set, batch);
+        memcpy(out + (size_t)first * MNIST_IMAGE_PIXELS, batch, (size_t)n * MNIST_IMAGE_PIXELS * sizeof *out);
     }
-    text_append(out, "| real MNIST training digits (the floor) | | | | | %.3f | %.0f%% | %d/10 | | |\n",
-                floor->rms_distance, 100 * floor->digit_like, floor->labels_covered);
 }
 
-/* The data a variant trains on (loaded once per data set) and the test
- * digits the samples are compared with. */
-struct data {
-    struct mnist_dataset sets[3];   /* "all", loaded on demand; "train" and "test", views into it */
-};
-
-static const struct mnist_dataset *dataset(struct data *d, const char *data_dir, const char *split, char *err,
-                                           size_t errlen)
+/* Trains variant v at its train.seed, then samples and scores it. */
+static int run_variant(struct run_state *s, struct variant *v, const struct mnist_dataset *train_set, char *err,
+                       size_t errlen)
 {
-    /* "all" is train then test (mnist.h): load it once, and the two
-     * splits are views into it. */
-    static const char *const names[3] = { "all", "train", "test" };
-    for (int i = 0; i < 3; i++)
-        if (strcmp(names[i], split) == 0) {
-            if (!d->sets[0].pixels && mnist_load_dataset(data_dir, "all", &d->sets[0], err, errlen))
-                return NULL;
-            const size_t first = i == 2 ? MNIST_TRAIN_COUNT : 0;
-            const size_t count = i == 0 ? d->sets[0].count : i == 1 ? MNIST_TRAIN_COUNT : MNIST_TEST_COUNT;
-            d->sets[i] = (struct mnist_dataset){ count, d->sets[0].pixels + first * MNIST_IMAGE_PIXELS,
-                                                 d->sets[0].labels + first };
-            return &d->sets[i];
-        }
-    snprintf(err, errlen, "unknown data set '%s'", split);
-    return NULL;
-}
-
-static int train_variant(const struct context *ctx, const struct experiment *e, struct variant *v,
-                         const struct mnist_dataset *train_set, const struct mnist_dataset *test_set,
-                         double digit_threshold, const char *dir,
-                         struct text *results, struct text *timing, struct variant_result *r, char *err, size_t errlen)
-{
-    long count = v->train.max_images > 0 && v->train.max_images < (long)train_set->count ? v->train.max_images
-                                                                                          : (long)train_set->count;
+    const long count = v->train.max_images > 0 && v->train.max_images < (long)train_set->count
+                           ? v->train.max_images
+                           : (long)train_set->count;
+    const int model_nodes = v->graph.count;
+    const unsigned long long seed = (unsigned long long)v->train.seed;
+    const long scored = v->sample.metric_samples;
     struct trainer t = { 0 };
-    float *best = NULL, *samples = NULL;
+    float *best = NULL, *samples = NULL, *batch = NULL;
     int status = -1;
     char subdir[1024];
-    snprintf(subdir, sizeof subdir, "%s/%s", dir, v->name);
+    snprintf(subdir, sizeof subdir, "%s/%s/seed%llu", s->dir, v->name, seed);
     if (make_directories(subdir, err, errlen) ||
-        trainer_create(&t, v, ctx->kernels, train_set->pixels, count, SAMPLE_BATCH, err, errlen))
+        trainer_create(&t, v, s->ctx->kernels, train_set->pixels, count, SAMPLE_BATCH, err, errlen))
         goto done;
     best = malloc(t.param_floats * sizeof(float));
-    samples = malloc((size_t)METRIC_SAMPLES * MNIST_IMAGE_PIXELS * sizeof(float));
-    if (!best || !samples) {
+    samples = malloc((size_t)scored * MNIST_IMAGE_PIXELS * sizeof(float));
+    batch = malloc((size_t)SAMPLE_BATCH * MNIST_IMAGE_PIXELS * sizeof(float));
+    if (!best || !samples || !batch) {
         snprintf(err, errlen, "out of memory");
         goto done;
     }
-    memset(r, 0, sizeof *r);
-    r->params = t.param_floats;
+    double best_loss = INFINITY;
+    int best_epoch = 0, epochs = 0;
     struct progress progress;
-    progress_start(&progress, stderr, v->name, v->train.epochs, (int)(count / v->train.batch_size),
+    char label[96];
+    snprintf(label, sizeof label, "%s seed %llu", v->name, seed);
+    progress_start(&progress, stderr, label, v->train.epochs, (int)(count / v->train.batch_size),
                    v->train.batch_size, progress_clock());
     for (int epoch = 0; epoch < v->train.epochs; epoch++) {
         struct epoch_result er;
@@ -257,53 +341,128 @@ static int train_variant(const struct context *ctx, const struct experiment *e, 
             goto done;
         }
         progress_epoch_end(&progress, epoch + 1, er.noise_loss, er.image_loss, er.seconds);
-        r->epochs_done = epoch + 1;
-        r->final_noise_loss = er.noise_loss;
-        r->final_image_loss = er.image_loss;
-        r->seconds += er.seconds;
-        r->images += er.images;
+        epochs = epoch + 1;
         /* The seed's checkpoint: the weights of the best epoch noise loss. */
-        if (epoch == 0 || er.noise_loss < r->best_noise_loss) {
-            r->best_noise_loss = er.noise_loss;
-            r->best_epoch = epoch + 1;
+        if (er.noise_loss < best_loss) {
+            best_loss = er.noise_loss;
+            best_epoch = epoch + 1;
             memcpy(best, t.params, t.param_floats * sizeof(float));
         }
-        text_append(results, "%s,%d,%.6f,%.6f,%.6f\n", v->name, epoch + 1, er.noise_loss, er.image_loss,
-                   r->best_noise_loss);
-        text_append(timing, "%s,%d,%.3f,%.1f\n", v->name, epoch + 1, er.seconds,
-                   er.seconds > 0 ? (double)er.images / er.seconds : 0.0);
+        text_append(&s->results, "%s,%llu,%d,%.6f,%.6f,%.6f\n", v->name, seed, epoch + 1, er.noise_loss,
+                    er.image_loss, best_loss);
+        text_append(&s->timing, "%s,%llu,%d,%.3f,%.1f\n", v->name, seed, epoch + 1, er.seconds,
+                    er.seconds > 0 ? (double)er.images / er.seconds : 0.0);
         char name[32];
         snprintf(name, sizeof name, "epoch_%02d.png", epoch + 1);
-        trainer_sample(&t, t.ema ? t.ema : t.params, 0, samples);
-        if (write_text(dir, "results.csv", results->text, results->length, err, errlen) ||
-            write_text(dir, "timing.csv", timing->text, timing->length, err, errlen) ||
-            write_grid(dir, v->name, name, v, samples, err, errlen))
+        trainer_sample(&t, t.ema ? t.ema : t.params, 0, batch);
+        if (write_results(s, err, errlen) || write_grid(subdir, name, v, batch, err, errlen))
             goto done;
     }
-    /* The samples measured: from the EMA of the weights when the variant
-     * keeps one (as the Keras example samples), else from the best epoch's. */
-    for (int set = 0; set < METRIC_SAMPLES / SAMPLE_BATCH; set++)
-        trainer_sample(&t, t.ema ? t.ema : best, (uint64_t)set,
-                       samples + (size_t)set * SAMPLE_BATCH * MNIST_IMAGE_PIXELS);
-    if (nearest_digits(ctx->kernels, samples, METRIC_SAMPLES, test_set->pixels, test_set->labels,
-                       (long)test_set->count, digit_threshold, &r->likeness, NULL)) {
-        snprintf(err, errlen, "out of memory measuring the samples");
+    /* The samples scored: from the EMA of the weights when the variant keeps
+     * one (as the Keras example samples), else from the best epoch's. */
+    draw_samples(&t, t.ema ? t.ema : best, scored, samples, batch);
+    struct sample_scores scores;
+    if (score_images(&s->classifier, &s->test_reference, samples, scored, &scores, err, errlen))
         goto done;
-    }
-    status = write_grid(dir, v->name, "samples.png", v, samples, err, errlen) ||
-                     save_checkpoint(dir, e, &t, best, r, err, errlen)
+    append_metrics(&s->metrics, v->name, v->train.seed, v->diffusion.steps, s->options->classifier,
+                   s->classifier_sha256, &scores);
+    printf("%s, seed %llu: noise loss %.4f  FID %.2f  KID %.4f  recognisable %.1f%%  class entropy %.2f bits\n",
+           v->name, seed, best_loss, scores.fid, scores.kid, 100 * scores.recognisable, scores.class_entropy);
+    fflush(stdout);
+    const double counters[4] = { (double)t.step, epochs, best_epoch, best_loss };
+    status = write_grid(subdir, "samples.png", v, samples, err, errlen) ||
+                     save_checkpoint(subdir, s, &t, best, counters, err, errlen) || write_results(s, err, errlen)
                  ? -1
                  : 0;
 done:
     free(best);
     free(samples);
+    free(batch);
     trainer_free(&t);
+    graph_truncate(&v->graph, model_nodes); /* the next seed's trainer starts from the model */
     return status;
+}
+
+/* The file's SHA-256 as hex, for naming the classifier every metric used. */
+static int file_sha256(const char *path, char hex[SHA256_HEX_SIZE], char *err, size_t errlen)
+{
+    char *bytes;
+    size_t size;
+    if (read_text_file(path, &bytes, &size, err, errlen))
+        return -1;
+    struct sha256 hash;
+    unsigned char digest[SHA256_DIGEST_SIZE];
+    sha256_init(&hash);
+    sha256_update(&hash, bytes, size);
+    sha256_final(&hash, digest);
+    sha256_hex(digest, hex);
+    free(bytes);
+    return 0;
+}
+
+/* Loads the classifier and the data, and scores the test set's features. */
+static int prepare(struct run_state *s, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(s->options->classifier, &st) != 0) {
+        snprintf(err, errlen, "%s: %s; the sample metrics need the MNIST classifier: train it with `ddim-lab "
+                 "classifier` (about 3 minutes on 2 cores) or name one with --classifier FILE",
+                 s->options->classifier, strerror(errno));
+        return -1;
+    }
+    if (classifier_load(&s->classifier, s->options->classifier, s->ctx->kernels, err, errlen) ||
+        file_sha256(s->options->classifier, s->classifier_sha256, err, errlen) ||
+        mnist_load_dataset(s->ctx->data_dir, "all", &s->all, err, errlen))
+        return -1;
+    float *test = malloc((size_t)MNIST_TEST_COUNT * MNIST_IMAGE_PIXELS * sizeof *test);
+    if (!test) {
+        snprintf(err, errlen, "out of memory for the test digits");
+        return -1;
+    }
+    const unsigned char *test_pixels = s->all.pixels + (size_t)MNIST_TRAIN_COUNT * MNIST_IMAGE_PIXELS;
+    for (size_t i = 0; i < (size_t)MNIST_TEST_COUNT * MNIST_IMAGE_PIXELS; i++)
+        test[i] = test_pixels[i] * MNIST_PIXEL_SCALE;
+    int status = metric_reference_from_images(&s->test_reference, &s->classifier, test, MNIST_TEST_COUNT, err,
+                                              errlen);
+    free(test);
+    return status;
+}
+
+/* The split a variant trains on, as a view into s->all. */
+static struct mnist_dataset split(const struct run_state *s, const char *name)
+{
+    const size_t first = strcmp(name, "test") == 0 ? MNIST_TRAIN_COUNT : 0;
+    const size_t count = strcmp(name, "all") == 0 ? s->all.count
+                         : strcmp(name, "train") == 0 ? MNIST_TRAIN_COUNT
+                                                      : MNIST_TEST_COUNT;
+    return (struct mnist_dataset){ count, s->all.pixels + first * MNIST_IMAGE_PIXELS, s->all.labels + first };
+}
+
+/* Every variant at every seed (seed by seed, so that an interrupted run has
+ * whole seeds); returns how many runs finished in *done. */
+static int run_all(struct run_state *s, struct experiment *e, int *done, char *err, size_t errlen)
+{
+    const int seed_rounds = e->seed_count ? e->seed_count : 1;
+    for (int round = 0; round < seed_rounds; round++) {
+        const uint64_t floor_seed = e->seed_count ? e->seeds[round] : e->variants[0].train.seed;
+        if (score_data_floor(s, floor_seed, e->variants[0].sample.metric_samples, err, errlen))
+            return -1;
+        for (int i = 0; i < e->variant_count; i++) {
+            struct variant *v = &e->variants[i];
+            if (e->seed_count)
+                v->train.seed = e->seeds[round];
+            const struct mnist_dataset train_set = split(s, v->train.dataset);
+            if (run_variant(s, v, &train_set, err, errlen))
+                return -1;
+            ++*done;
+        }
+    }
+    return 0;
 }
 
 int run_experiment(const struct context *ctx, int argc, char **argv)
 {
-    struct run_options o = { .out = "runs", .threads = 0 };
+    struct run_options o = { .out = "runs", .classifier = CLASSIFIER_DEFAULT_PATH };
     char err[1024];
     char *overrides[argc > 0 ? argc : 1];
     o.experiment.overrides = overrides;
@@ -323,100 +482,77 @@ int run_experiment(const struct context *ctx, int argc, char **argv)
         fprintf(stderr, "ddim-lab: %s\n", err);
         return 2;
     }
-    struct data data = { 0 };
-    struct variant_result *results = calloc((size_t)e.variant_count, sizeof *results);
-    struct text csv = { 0 }, timing = { 0 }, table = { 0 }, command = { 0 };
-    float *real_digits = NULL;          /* the first METRIC_SAMPLES training digits, as values */
+    struct run_state s = { .ctx = ctx, .e = &e, .options = &o };
+    struct text command = { 0 };
     const time_t started = time(NULL);
     const double start = progress_clock();
-    char dir[512] = "";
+    const int runs_total = e.variant_count * (e.seed_count ? e.seed_count : 1);
     int status = 1, done = 0;
-    const struct mnist_dataset *test_set = dataset(&data, ctx->data_dir, "test", err, sizeof err);
-    if (!results || !test_set || make_run_directory(o.out, e.name, dir, sizeof dir, err, sizeof err) ||
-        write_text(dir, "config.lua", e.resolved, strlen(e.resolved), err, sizeof err))
+    if (prepare(&s, err, sizeof err) || make_run_directory(o.out, e.name, s.dir, sizeof s.dir, err, sizeof err))
         goto out;
-    text_append(&csv, "variant,epoch,noise_loss,image_loss,best_noise_loss\n");
-    text_append(&timing, "variant,epoch,seconds,images_per_second\n");
-    printf("experiment %s (%s): %d variant(s), kernels %s, %d thread(s); writing %s\n", e.name, e.path,
-           e.variant_count, ctx->kernels->isa, threads, dir);
+    text_append(&s.results, "variant,seed,epoch,noise_loss,image_loss,best_noise_loss\n");
+    text_append(&s.timing, "variant,seed,epoch,seconds,images_per_second\n");
+    text_append(&s.metrics, "variant,seed,samples,sampling_steps,classifier,classifier_sha256,fid,kid,recognisable,"
+                            "class_entropy,class_0,class_1,class_2,class_3,class_4,class_5,class_6,class_7,"
+                            "class_8,class_9\n");
+    struct text config = { 0 };
+    text_append(&config, "%s", e.resolved);
+    const int written = write_text(s.dir, "config.lua", &config, err, sizeof err);
+    text_free(&config);
+    if (written || write_variants(&s, err, sizeof err))
+        goto out;
+    printf("experiment %s (%s): %d variant(s) x %d seed(s), kernels %s, %d thread(s), metrics by %s; writing %s\n",
+           e.name, e.path, e.variant_count, e.seed_count ? e.seed_count : 1, ctx->kernels->isa, threads,
+           o.classifier, s.dir);
     fflush(stdout);
-
-    /* The floor: real training digits measured like the samples. */
-    struct digit_likeness floor;
-    double digit_threshold;
-    const struct mnist_dataset *train_digits = dataset(&data, ctx->data_dir, "train", err, sizeof err);
-    /* First the threshold (the real digits' 95th percentile), then the
-     * floor's figures against it, measured as the samples will be. */
-    if (!train_digits)
-        goto out;
-    real_digits = malloc((size_t)METRIC_SAMPLES * MNIST_IMAGE_PIXELS * sizeof(float));
-    for (size_t i = 0; real_digits && i < (size_t)METRIC_SAMPLES * MNIST_IMAGE_PIXELS; i++)
-        real_digits[i] = train_digits->pixels[i] * MNIST_PIXEL_SCALE;
-    if (!real_digits ||
-        nearest_digits(ctx->kernels, real_digits, METRIC_SAMPLES, test_set->pixels, test_set->labels,
-                       (long)test_set->count, INFINITY, &floor, &digit_threshold) ||
-        nearest_digits(ctx->kernels, real_digits, METRIC_SAMPLES, test_set->pixels, test_set->labels,
-                       (long)test_set->count, digit_threshold, &floor, NULL)) {
-        snprintf(err, sizeof err, "out of memory measuring real digits");
-        goto out;
+    if (run_all(&s, &e, &done, err, sizeof err) == 0) {
+        status = 0;
+        printf("\nwrote %s/report.md\n", s.dir);
     }
-    for (; done < e.variant_count; done++) {
-        struct variant *v = &e.variants[done];
-        const struct mnist_dataset *train_set = dataset(&data, ctx->data_dir, v->train.dataset, err, sizeof err);
-        if (!train_set ||
-            train_variant(ctx, &e, v, train_set, test_set, digit_threshold, dir, &csv, &timing, &results[done], err,
-                          sizeof err))
-            goto out;
-        table.length = 0;
-        format_table(&table, &e, results, done + 1, &floor, digit_threshold);
-        printf("\n%s", table.text);
-        fflush(stdout);
-    }
-    struct text report = { 0 };
-    text_append(&report, "# %s\n\nExperiment `%s`, kernels %s, %d thread(s), run directory `%s`. Resolved "
-                         "config: [config.lua](config.lua); per-epoch losses: [results.csv](results.csv); what "
-                         "built and ran it (commit, compiler, libraries, CPU, config hash, seeds): "
-                         "[meta.json](meta.json). The same config and seeds on the same kernel ISA give the "
-                         "same results.csv to the last digit, on any number of threads.\n\n",
-               e.name, e.path, ctx->kernels->isa, threads, dir);
-    text_append(&report, "%s\nNearest-digit RMS distance: per-pixel RMS distance from each of %d samples (clipped "
-                         "to [0, 1]) to its nearest MNIST test digit. Digit-like: the share of samples at most as "
-                         "far from a test digit as 95%% of %d real training digits are. Labels covered: how many "
-                         "digit labels those nearest neighbours have (noise covers many; a collapsed model few). "
-                         "Real digits give the floor.\n\n",
-                table.text, METRIC_SAMPLES, METRIC_SAMPLES);
-    for (int i = 0; i < e.variant_count; i++)
-        text_append(&report, "## %s\n\nSamples from %s (left: clipped to [0, 1]; right: each "
-                            "image scaled to its own min..max):\n\n![%s samples](%s/samples.png)\n\n",
-                   e.variants[i].name,
-                   e.variants[i].train.ema > 0 ? "the EMA of the weights" : "the best epoch's weights",
-                   e.variants[i].name, e.variants[i].name);
-    status = write_text(dir, "report.md", report.text, report.length, err, sizeof err) ? 1 : 0;
-    free(report.text);
-    if (status == 0)
-        printf("\nwrote %s/report.md\n", dir);
 out:
     if (status)
         fprintf(stderr, "ddim-lab: %s\n", err);
-    if (dir[0]) { /* meta.json, also of a run that stopped: how far it got */
+    if (s.dir[0]) { /* meta.json, also of a run that stopped: how far it got */
         char meta_err[1024];
         text_append(&command, "ddim-lab");
         for (int i = 0; i < argc; i++)
             text_append(&command, " %s", argv[i]);
         const struct run_meta meta = { command.text, ctx->data_dir, threads, started, progress_clock() - start,
-                                       done };
-        if (write_run_meta(dir, &e, ctx->kernels, &meta, meta_err, sizeof meta_err)) {
+                                       done, runs_total, o.classifier, s.classifier_sha256 };
+        if (write_run_meta(s.dir, &e, ctx->kernels, &meta, meta_err, sizeof meta_err)) {
             fprintf(stderr, "ddim-lab: %s\n", meta_err);
             status = 1;
         }
     }
-    mnist_free_dataset(&data.sets[0]); /* the others are views into it */
-    free(csv.text);
-    free(timing.text);
-    free(table.text);
-    free(command.text);
-    free(results);
-    free(real_digits);
+    mnist_free_dataset(&s.all);
+    classifier_free(&s.classifier);
+    metric_reference_free(&s.test_reference);
+    text_free(&s.results);
+    text_free(&s.timing);
+    text_free(&s.metrics);
+    text_free(&command);
     experiment_free(&e);
     return status;
+}
+
+int run_report(const struct context *ctx, int argc, char **argv)
+{
+    (void)ctx;
+    if (argc != 1) {
+        fprintf(stderr, "ddim-lab: report takes one run directory, e.g. ddim-lab report runs/seed_extras/20261127-"
+                        "150000 (see ddim-lab --help)\n");
+        return 2;
+    }
+    char err[1024];
+    struct report_data d;
+    if (report_load(argv[0], &d, err, sizeof err) || report_write(argv[0], &d, err, sizeof err)) {
+        if (d.variants)
+            report_free(&d);
+        fprintf(stderr, "ddim-lab: %s\n", err);
+        return 1;
+    }
+    printf("wrote %s/report.md and %s/loss_curves.png from %d run(s) of %d variant(s)\n", argv[0], argv[0],
+           d.run_count, d.variant_count);
+    report_free(&d);
+    return 0;
 }

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -217,4 +218,22 @@ int write_file_atomic(const char *path, const void *data, size_t size, char *err
         return -1;
     atomic_file_write(&file, data, size); /* a failure shows in commit */
     return atomic_file_commit(&file, err, errlen);
+}
+
+/* The whole file at path in *text (NUL-terminated), its length in *size. */
+int read_text_file(const char *path, char **text, size_t *size, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return path_error(err, errlen, path, "%s", strerror(errno));
+    long length = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    rewind(f);
+    *text = length >= 0 ? malloc((size_t)length + 1) : NULL;
+    int ok = *text && fread(*text, 1, (size_t)length, f) == (size_t)length;
+    fclose(f);
+    if (!ok)
+        return path_error(err, errlen, path, "cannot read it");
+    (*text)[length] = '\0';
+    *size = (size_t)length;
+    return 0;
 }

@@ -30,6 +30,10 @@ int path_error(char *err, size_t errlen, const char *path, const char *format, .
  * Directories that already exist are fine. */
 int make_directories(const char *path, char *err, size_t errlen);
 
+/* Reads the whole file at path into *text (malloc'd, NUL-terminated), its
+ * length in *size. */
+int read_text_file(const char *path, char **text, size_t *size, char *err, size_t errlen);
+
 /* Replaces (or creates) the file at path with the size bytes at data. */
 int write_file_atomic(const char *path, const void *data, size_t size, char *err, size_t errlen);
 

@@ -42,6 +42,12 @@ void graph_free(struct graph *g)
     memset(g, 0, sizeof *g);
 }
 
+void graph_truncate(struct graph *g, int count)
+{
+    if (count < g->count)
+        g->count = count;
+}
+
 size_t shape_size(const struct shape *s)
 {
     size_t n = 1;

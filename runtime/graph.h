@@ -110,6 +110,9 @@ void graph_init(struct graph *g);
 /* The op's name in messages and profiles, e.g. "conv_transpose_data". */
 const char *graph_op_name(enum op op);
 void graph_free(struct graph *g);
+/* Drops the nodes from count on: what was appended to a model for one use
+ * (a trainer's training nodes), so that the next use starts from the model. */
+void graph_truncate(struct graph *g, int count);
 size_t shape_size(const struct shape *s);   /* elements per sample (or in all, unbatched) */
 int shape_equal(const struct shape *a, const struct shape *b); /* rank, dims and batchedness */
 

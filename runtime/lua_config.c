@@ -29,6 +29,8 @@ struct load {
     const char *path;
     const struct experiment_options *options;
     char name[sizeof ((struct experiment *)0)->name];
+    int seed_count;
+    uint64_t seeds[EXPERIMENT_MAX_SEEDS];
 };
 
 /* require "ddim" */
@@ -109,7 +111,8 @@ static int load_protected(lua_State *L)
     if (luaL_loadfile(L, load->path) != LUA_OK)         /* chunk | message */
         return lua_error(L);
     lua_call(L, 0, 1);                                  /* experiment */
-    ddim_experiment_resolve(L, 1, load->path, load->options, load->name, sizeof load->name);
+    ddim_experiment_resolve(L, 1, load->path, load->options, load->name, sizeof load->name, load->seeds,
+                            &load->seed_count);
     return 3;                                           /* experiment variants models resolved */
 }
 
@@ -186,6 +189,8 @@ int experiment_load(const char *path, const struct experiment_options *options, 
         lua_pop(L, 1);                                  /* variants models resolved */
     }
     snprintf(out->name, sizeof out->name, "%s", load.name);
+    out->seed_count = load.seed_count;
+    memcpy(out->seeds, load.seeds, sizeof out->seeds);
     snprintf(out->path, sizeof out->path, "%s", path);
     lua_close(L);
     return 0;

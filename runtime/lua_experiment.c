@@ -39,8 +39,8 @@
 #define EXPERIMENT_TYPE "ddim.experiment"
 
 /* Keys of the tables besides the settings sections. */
-static const char *const experiment_keys[] = { "name", "quick", "variants", NULL };
-static const char *const variant_keys[] = { "name", "model", NULL };
+static const char *const experiment_keys[] = { "name", "quick", "variants", "seeds", NULL };
+static const char *const variant_keys[] = { "name", "model", "reference", "changes", NULL };
 static const char *const no_keys[] = { NULL };
 
 /* What --quick changes when the file has no `quick` table: a smoke run. */
@@ -48,6 +48,7 @@ static void default_quick(struct variant *v)
 {
     v->train.epochs = 1;
     v->train.max_images = 4096;
+    v->sample.metric_samples = 256;
 }
 
 /* The context of messages about a table being read. */
@@ -257,6 +258,10 @@ static void check_variant_table(struct reader *r, int index, int i, const struct
     if (!ddim_is_model(L, -1))
         read_error(r, "model must be a model made by ddim.model{...}, got %s", luaL_typename(L, -1));
     lua_pop(L, 2);                                      /* ... */
+    const char *changes = optional_string(r, index, "changes"); /* ... changes */
+    if (changes && strlen(changes) >= sizeof base->changes)
+        read_error(r, "changes must be under %zu characters", sizeof base->changes);
+    lua_pop(L, 1);                                      /* ... */
     struct variant v = *base;
     apply_settings(r, index, "the variant", &v, variant_keys);
     check_variant(r, &v);
@@ -298,6 +303,17 @@ static void check_variants(struct reader *r, int index, const struct variant *ba
         lua_rawset(L, seen);                            /* ... seen variant */
         lua_pop(L, 1);                                  /* ... seen */
     }
+    for (lua_Integer i = 1; i <= count; i++) {
+        lua_rawgeti(L, index, i);                       /* ... seen variant */
+        lua_getfield(L, -1, "name");                    /* ... seen variant name */
+        const char *name = lua_tostring(L, -1);
+        const char *reference = optional_string(r, -2, "reference"); /* ... seen variant name reference */
+        if (reference && (strcmp(reference, name) == 0 || lua_rawget(L, seen) != LUA_TBOOLEAN)) {
+            snprintf(r->context, sizeof r->context, "variants[%d] ('%s'): ", (int)i, name);
+            read_error(r, "reference must name another variant of the experiment, got '%s'", reference);
+        }
+        lua_settop(L, seen);                            /* ... seen */
+    }
     /* Keys besides 1..count: a hole in the list, or a name = ... by mistake. */
     lua_pushnil(L);                                     /* ... seen nil */
     while (lua_next(L, index)) {                        /* ... seen key value */
@@ -309,6 +325,29 @@ static void check_variants(struct reader *r, int index, const struct variant *ba
     }
     lua_pop(L, 1);                                      /* ... */
     r->context[0] = '\0';
+}
+
+/* Reads the experiment's `seeds` (the table at index) into seeds; returns
+ * how many (0 when absent). */
+static int read_seeds(struct reader *r, int index, uint64_t *seeds)
+{
+    lua_State *L = r->L;
+    int type = lua_getfield(L, index, "seeds");         /* ... seeds */
+    const lua_Integer count = type == LUA_TTABLE ? (lua_Integer)lua_rawlen(L, -1) : 0;
+    if (type != LUA_TNIL && (type != LUA_TTABLE || count < 1 || count > EXPERIMENT_MAX_SEEDS))
+        read_error(r, "seeds must be a list of 1 to %d integers >= 0, such as {1, 2, 3}", EXPERIMENT_MAX_SEEDS);
+    for (lua_Integer i = 1; i <= count; i++) {
+        lua_rawgeti(L, -1, i);                          /* ... seeds seed */
+        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
+            read_error(r, "seeds[%d] must be an integer >= 0, got %s", (int)i, luaL_tolstring(L, -1, NULL));
+        seeds[i - 1] = (uint64_t)lua_tointeger(L, -1);
+        for (lua_Integer j = 1; j < i; j++)
+            if (seeds[j - 1] == seeds[i - 1])
+                read_error(r, "seeds lists %llu twice", (unsigned long long)seeds[i - 1]);
+        lua_pop(L, 1);                                  /* ... seeds */
+    }
+    lua_pop(L, 1);                                      /* ... */
+    return (int)count;
 }
 
 /* ddim.experiment{...}: checks the table and returns it, marked as an experiment. */
@@ -339,6 +378,8 @@ static int ddim_experiment(lua_State *L)
             read_error(&r, "quick must be a table of settings such as { train = { epochs = 1 } }, got %s",
                        luaL_typename(L, quick));
     }
+    uint64_t seeds[EXPERIMENT_MAX_SEEDS];
+    read_seeds(&r, 1, seeds);
     lua_getfield(L, 1, "variants");                     /* experiment name quick variants */
     check_variants(&r, lua_gettop(L), &base, quick);
     lua_settop(L, 1);                                   /* experiment */
@@ -398,6 +439,24 @@ static void add_variant_source(lua_State *L, luaL_Buffer *b, const struct varian
     char line[256];
     snprintf(line, sizeof line, "    {\n      name = \"%s\",\n", v->name);
     luaL_addstring(b, line);
+    if (v->reference[0]) {
+        snprintf(line, sizeof line, "      reference = \"%s\",\n", v->reference);
+        luaL_addstring(b, line);
+    }
+    if (v->changes[0]) { /* a Lua string literal: quotes, backslashes and control characters escaped */
+        luaL_addstring(b, "      changes = \"");
+        for (const char *c = v->changes; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                luaL_addchar(b, '\\');
+            if ((unsigned char)*c < ' ') {
+                snprintf(line, sizeof line, "\\%03d", (unsigned char)*c);
+                luaL_addstring(b, line);
+            } else {
+                luaL_addchar(b, *c);
+            }
+        }
+        luaL_addstring(b, "\",\n");
+    }
     for (int s = 0; config_sections[s]; s++) {
         snprintf(line, sizeof line, "      %s = {", config_sections[s]);
         luaL_addstring(b, line);
@@ -420,7 +479,8 @@ static void add_variant_source(lua_State *L, luaL_Buffer *b, const struct varian
 /* Pushes the resolved config of the variants (count of them, their models
  * in the list at models) as Lua source. */
 static void push_resolved(lua_State *L, const char *name, const char *path, const struct experiment_options *options,
-                          const struct variant *variants, int count, int models)
+                          const struct variant *variants, int count, int models, const uint64_t *seeds,
+                          int seed_count)
 {
     luaL_Buffer b;
     luaL_buffinit(L, &b);                               /* ... <buffer> */
@@ -434,20 +494,30 @@ static void push_resolved(lua_State *L, const char *name, const char *path, cons
         luaL_addstring(&b, " --variant ");
         luaL_addstring(&b, options->variant);
     }
-    if (options->has_seed) {
+    for (int i = 0; i < options->seed_count; i++) {
         char seed[40];
-        snprintf(seed, sizeof seed, " --seed %llu", (unsigned long long)options->seed);
+        snprintf(seed, sizeof seed, "%s%llu", i ? "," : " --seeds ", (unsigned long long)options->seeds[i]);
         luaL_addstring(&b, seed);
     }
     for (int i = 0; i < options->override_count; i++) {
         luaL_addchar(&b, ' ');
         luaL_addstring(&b, options->overrides[i]);
     }
-    if (!options->quick && !options->variant && !options->has_seed && !options->override_count)
+    if (!options->quick && !options->variant && !options->seed_count && !options->override_count)
         luaL_addstring(&b, " none");
     luaL_addstring(&b, "\nreturn {\n  name = \"");
     luaL_addstring(&b, name);
-    luaL_addstring(&b, "\",\n  variants = {\n");
+    luaL_addstring(&b, "\",\n");
+    if (seed_count) {
+        luaL_addstring(&b, "  -- every variant trains once per seed, its train.seed set to it\n  seeds = {");
+        for (int i = 0; i < seed_count; i++) {
+            char seed[40];
+            snprintf(seed, sizeof seed, "%s%llu", i ? ", " : " ", (unsigned long long)seeds[i]);
+            luaL_addstring(&b, seed);
+        }
+        luaL_addstring(&b, " },\n");
+    }
+    luaL_addstring(&b, "  variants = {\n");
     for (int i = 0; i < count; i++)
         add_variant_source(L, &b, &variants[i], models, i + 1);
     luaL_addstring(&b, "  },\n}\n");
@@ -490,7 +560,7 @@ static void check_variant_option(struct reader *r, int variants, const char *wan
 }
 
 void ddim_experiment_resolve(lua_State *L, int index, const char *path, const struct experiment_options *options,
-                             char *name, size_t name_size)
+                             char *name, size_t name_size, uint64_t *seeds, int *seed_count)
 {
     struct reader r = { .L = L };
     snprintf(r.where, sizeof r.where, "%s: ", path);
@@ -498,6 +568,11 @@ void ddim_experiment_resolve(lua_State *L, int index, const char *path, const st
     if (!is_experiment(L, index))
         read_error(&r, "the script must return ddim.experiment{...}, got %s", luaL_typename(L, index));
     experiment_name(L, index, path, name, name_size);
+    *seed_count = options->seed_count;
+    if (options->seed_count)
+        memcpy(seeds, options->seeds, (size_t)options->seed_count * sizeof *seeds);
+    else
+        *seed_count = read_seeds(&r, index, seeds);
 
     lua_getfield(L, index, "variants");                 /* variants */
     int variants = lua_gettop(L);
@@ -527,6 +602,15 @@ void ddim_experiment_resolve(lua_State *L, int index, const char *path, const st
         snprintf(v->name, sizeof v->name, "%s", lua_tostring(L, -1));
         snprintf(r.context, sizeof r.context, "variant '%s': ", v->name);
         lua_pop(L, 1);                                  /* ... models variant */
+        static const struct { const char *key; size_t offset, size; } texts[] = {
+            { "reference", offsetof(struct variant, reference), sizeof v->reference },
+            { "changes", offsetof(struct variant, changes), sizeof v->changes },
+        };
+        for (int t = 0; t < 2; t++) {
+            lua_getfield(L, -1, texts[t].key);          /* ... models variant text */
+            snprintf((char *)v + texts[t].offset, texts[t].size, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "");
+            lua_pop(L, 1);                              /* ... models variant */
+        }
         apply_settings(&r, -1, "the variant", v, variant_keys);
         if (options->quick && lua_istable(L, quick))
             apply_settings(&r, quick, "quick", v, no_keys);
@@ -536,14 +620,12 @@ void ddim_experiment_resolve(lua_State *L, int index, const char *path, const st
         for (int o = 0; o < options->override_count; o++)
             apply_override(&r, options->overrides[o], v);
         snprintf(r.context, sizeof r.context, "variant '%s': ", v->name);
-        if (options->has_seed)
-            v->train.seed = options->seed;
         check_variant(&r, v);
         lua_getfield(L, -1, "model");                   /* ... models variant model */
         lua_rawseti(L, models, ++kept);                 /* ... models variant */
         lua_pop(L, 1);                                  /* ... models */
     }
-    push_resolved(L, name, path, options, resolved, kept, models); /* variants quick out models resolved */
+    push_resolved(L, name, path, options, resolved, kept, models, seeds, *seed_count); /* variants quick out models resolved */
     lua_rotate(L, variants, -2);                        /* out models resolved variants quick */
     lua_pop(L, 2);                                      /* out models resolved */
 }

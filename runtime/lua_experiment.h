@@ -16,8 +16,10 @@ void ddim_experiment_register(lua_State *L);
  *      setting filled, graphs still empty;
  *   2. the list of their models, in the same order (for ddim_model_move);
  *   3. the resolved config as Lua source.
- * The experiment's name goes to name. Raises "path: ..." on an error. */
+ * The experiment's name goes to name, its seeds (options', else the file's
+ * `seeds`; none: every variant runs once at its own train.seed) to seeds
+ * (EXPERIMENT_MAX_SEEDS of room) and their number to seed_count. Raises "path: ..." on an error. */
 void ddim_experiment_resolve(lua_State *L, int index, const char *path, const struct experiment_options *options,
-                             char *name, size_t name_size);
+                             char *name, size_t name_size, uint64_t *seeds, int *seed_count);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "classifier.h"
 #include "commands.h"
 #include "info.h"
 #include "kernels/kernels.h"
@@ -42,9 +43,10 @@ static const struct command {
 } commands[] = {
     { "FILE.lua", "run an experiment: train its variants, write runs/<experiment>/<time>/ with a report",
       run_experiment, 1 },
+ { "report", "RUN_DIR: rebuild a run's report.md and loss_curves.png from its saved results", run_report, 0 },
     { "info", "CPU features, kernel ISAs, library versions, and whether the MNIST files are verified", run_info, 0 },
     { "bench", "FILE.lua: time each variant's training step and sampler, with a per-op profile", run_bench, 1 },
-    { "classifier", "train the MNIST classifier that scores samples; write models/mnist_classifier_v1.ddim",
+    { "classifier", "train the MNIST classifier that scores samples; write models/mnist_classifier_v2.ddim",
       run_classifier, 1 },
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -62,13 +64,15 @@ static void print_help(FILE *out)
             "\nexperiment options (after FILE.lua):\n"
             "  --quick          a small subset and few steps: the whole experiment in about a minute\n"
             "  --out DIR        where run directories go (default: runs)\n"
-            "  --seed N         the training seed of every variant\n"
+            "  --seed N         the training seed of every variant (one run each)\n"
+            "  --seeds N,M,...  run every variant once per seed (replaces the file's seeds)\n"
+            "  --classifier FILE  the classifier scoring the samples (default " CLASSIFIER_DEFAULT_PATH ")\n"
             "  --variant NAME   run only this variant\n"
             "  --threads N      threads to use (default: every core)\n"
             "  key.path=value   override a config field, e.g. train.epochs=1\n"
             "\nclassifier options:\n"
             "  --epochs N       training epochs (default 3)\n"
-            "  --out FILE       where the classifier goes (default models/mnist_classifier_v1.ddim)\n"
+            "  --out FILE       where the classifier goes (default models/mnist_classifier_v2.ddim)\n"
             "  --max-images N   train on the first N training digits (default all 60,000)\n"
             "  --test-images N  measure on the first N test digits (default all 10,000)\n"
             "  --threads N      threads to use (default: every core)\n"

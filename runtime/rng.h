@@ -14,6 +14,8 @@ enum rng_stream {
     RNG_TIME,           /* diffusion times: a = step, b = image */
     RNG_NOISE,          /* training noise: a = step, b = image * pixels + pixel */
     RNG_SAMPLE,         /* sampling's initial noise: a = sample set, b = element */
+    RNG_NON_DIGIT,      /* the classifier's non-digit images: a = image, b = element */
+    RNG_DATA_FLOOR,     /* the data floor's draw of training digits: a = 0, b = position */
 };
 
 uint64_t rng_bits(uint64_t seed, enum rng_stream stream, uint64_t a, uint64_t b);

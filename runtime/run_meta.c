@@ -69,10 +69,14 @@ int write_run_meta(const char *dir, const struct experiment *e, const struct ker
     put_field(f, "cpu", cpu);
     put_field(f, "cpu_features", features);
     put_field(f, "config_sha256", config_hash);
+    put_field(f, "classifier", m->classifier);
+    put_field(f, "classifier_sha256", m->classifier_sha256);
     put_field(f, "started_utc", started);
-    fprintf(f, "  \"threads\": %d,\n  \"wall_seconds\": %.1f,\n  \"variants_done\": %d,\n  \"seeds\": [",
-            m->threads, m->wall_seconds, m->variants_done);
-    for (int i = 0; i < e->variant_count; i++) {
+    fprintf(f, "  \"threads\": %d,\n  \"wall_seconds\": %.1f,\n  \"runs_done\": %d,\n  \"runs_total\": %d,\n"
+               "  \"seeds\": [", m->threads, m->wall_seconds, m->runs_done, m->runs_total);
+    for (int i = 0; i < e->seed_count; i++)
+        fprintf(f, "%s%llu", i ? ", " : "", (unsigned long long)e->seeds[i]);
+    for (int i = 0; !e->seed_count && i < e->variant_count; i++) { /* no seeds list: each variant's own */
         fprintf(f, "%s\n    {\"variant\": ", i ? "," : "");
         put_string(f, e->variants[i].name);
         fprintf(f, ", \"seed\": %llu}", (unsigned long long)e->variants[i].train.seed);

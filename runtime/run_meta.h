@@ -17,7 +17,9 @@ struct run_meta {
     int threads;
     time_t started;
     double wall_seconds;
-    int variants_done;          /* of e->variant_count */
+    int runs_done, runs_total;  /* (variant, seed) runs finished, of all */
+    const char *classifier;     /* the file that scored the samples, and its SHA-256 */
+    const char *classifier_sha256;
 };
 
 /* Writes dir/meta.json (atomically). Returns 0, or -1 with one line in err. */

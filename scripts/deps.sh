@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a build needs that are missing.
 # Usage: scripts/deps.sh native|neon
-# native: compiler, libraries, test framework, benchmark library, OpenBLAS.
+# native: compiler, libraries, test framework, benchmark library, OpenBLAS,
+#         LAPACKE (the eigendecomposition behind FID).
 # neon: the AArch64 cross compiler, qemu-user and the arm64 libraries the NEON
 #       kernel tests link (multiarch, via dpkg --add-architecture arm64);
 #       libc6:arm64 is the runtime qemu loads them with (QEMU_LD_PREFIX=/).
@@ -10,7 +11,8 @@ set -euo pipefail
 case "${1:-}" in
 native)
     packages="gcc g++ make pkg-config curl ca-certificates liblua5.4-dev libpng-dev zlib1g-dev
-              libsleef-dev libcmocka-dev libbenchmark-dev libopenblas-dev" ;;
+              libsleef-dev libcmocka-dev libbenchmark-dev libopenblas-dev
+              liblapacke-dev" ;;
 neon)
     packages="pkg-config gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
               libc6:arm64 libsleef-dev:arm64 libcmocka-dev:arm64" ;;

@@ -27,6 +27,8 @@ static void test_seed_extras_variants(void **state)
     if (experiment_load("experiments/seed_extras.lua", NULL, &e, err, sizeof err) != 0)
         fail_msg("%s", err);
     assert_int_equal(e.variant_count, 16); /* full, minimal, and 7 extras each way */
+    assert_int_equal(e.seed_count, 3);      /* each run at seeds 1, 2, 3 */
+    assert_true(e.seeds[0] == 1 && e.seeds[1] == 2 && e.seeds[2] == 3);
     const struct variant *full = find(&e, "full"), *minimal = find(&e, "minimal");
     assert_true(full->diffusion.schedule == SCHEDULE_COSINE && full->train.normalize && full->train.ema > 0 &&
                 !full->diffusion.gradient_trick && full->train.loss == LOSS_MAE);
@@ -36,6 +38,12 @@ static void test_seed_extras_variants(void **state)
     const struct variant *no_ema = find(&e, "full_without_ema"), *with_cosine = find(&e, "minimal_with_cosine");
     assert_true(no_ema->train.ema == 0 && no_ema->diffusion.schedule == SCHEDULE_COSINE);
     assert_true(with_cosine->diffusion.schedule == SCHEDULE_COSINE && with_cosine->train.ema == 0);
+    /* Each ablation names its reference and says what it changes. */
+    assert_string_equal(no_ema->reference, "full");
+    assert_string_equal(no_ema->changes, "without the EMA of the weights (0.999, warmed up)");
+    assert_string_equal(with_cosine->reference, "minimal");
+    assert_string_equal(with_cosine->changes, "with the offset cosine schedule (or the seed's none)");
+    assert_string_equal(full->reference, "");
     /* The network extras build different models: the U-Net has far fewer
      * parameters than the seed's dense first network. */
     assert_true(full->graph.param_floats < 1000000 && find(&e, "full_without_unet")->graph.param_floats > 2000000);

@@ -7,6 +7,7 @@
 #include <glob.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "test_classifier_file.h"
 #include "test_util.h"
 #include "kernels/kernels.h"
 #include "runtime/checkpoint.h"
@@ -142,9 +143,10 @@ static void test_cli_info_reports_the_state_of_the_data(void **state)
 
 /* ---- experiments --------------------------------------------------------------- */
 
-/* A tiny run of the seed experiment's skip variant: two epochs of 128
- * digits, 2 sampling steps. */
-#define TINY_RUN "experiments/skip_vs_noskip.lua --variant skip train.max_images=128 train.epochs=2 diffusion.steps=2"
+/* A tiny run of the seed experiment's skip variant at seed 1: two epochs of
+ * 128 digits, 2 sampling steps, 64 samples scored. */
+#define TINY_RUN "experiments/skip_vs_noskip.lua --variant skip --seed 1 train.max_images=128 train.epochs=2 " \
+                 "diffusion.steps=2 sample.metric_samples=64"
 
 /* The path of the one file matching pattern (a glob); fails unless there
  * is exactly one. */
@@ -200,23 +202,30 @@ static void test_experiment_runs_are_reproducible(void **state)
 {
     (void)state;
     char dir[] = "/tmp/ddim-lab-test-XXXXXX", args[512], out[8192], pattern[600];
-    char results[3][4096];
+    char results[3][4096], metrics[3][4096];
     assert_non_null(mkdtemp(dir));
     for (int run = 0; run < 3; run++) {
-        snprintf(args, sizeof args, TINY_RUN " --out %s/%d --threads %d", dir, run, run == 2 ? 2 : 1);
+        snprintf(args, sizeof args, TINY_RUN " --classifier %s --out %s/%d --threads %d", test_classifier_file(), dir,
+                 run, run == 2 ? 2 : 1);
         if (run_cli(NULL, args, out, sizeof out) != 0)
             fail_msg("ddim-lab %s failed:\n%s", args, out);
         snprintf(pattern, sizeof pattern, "%s/%d/skip_vs_noskip/*/results.csv", dir, run);
         read_only_match(pattern, results[run], sizeof results[run]);
+        snprintf(pattern, sizeof pattern, "%s/%d/skip_vs_noskip/*/metrics.csv", dir, run);
+        read_only_match(pattern, metrics[run], sizeof metrics[run]);
     }
-    assert_contains(results[0], "variant,epoch,noise_loss,image_loss,best_noise_loss\nskip,1,");
-    assert_contains(results[0], "\nskip,2,");
-    assert_string_equal(results[0], results[1]);
-    assert_string_equal(results[0], results[2]);
-    char first[600];
-    snprintf(first, sizeof first, "%s/0/skip_vs_noskip/*/skip/checkpoint.ddim", dir);
+    assert_contains(results[0], "variant,seed,epoch,noise_loss,image_loss,best_noise_loss\nskip,1,1,");
+    assert_contains(results[0], "\nskip,1,2,");
+    assert_contains(metrics[0], "\ndata_floor,1,64,0,");
+    assert_contains(metrics[0], "\nskip,1,64,2,");
     for (int run = 1; run < 3; run++) {
-        snprintf(pattern, sizeof pattern, "%s/%d/skip_vs_noskip/*/skip/checkpoint.ddim", dir, run);
+        assert_string_equal(results[0], results[run]);
+        assert_string_equal(metrics[0], metrics[run]);
+    }
+    char first[600];
+    snprintf(first, sizeof first, "%s/0/skip_vs_noskip/*/skip/seed1/checkpoint.ddim", dir);
+    for (int run = 1; run < 3; run++) {
+        snprintf(pattern, sizeof pattern, "%s/%d/skip_vs_noskip/*/skip/seed1/checkpoint.ddim", dir, run);
         assert_same_file(first, pattern);
     }
     char meta[4096];
@@ -226,11 +235,12 @@ static void test_experiment_runs_are_reproducible(void **state)
     assert_contains(meta, "\"git_commit\": \"");
     assert_contains(meta, "\"config_sha256\": \"");
     assert_contains(meta, "\"threads\": 2,");
-    assert_contains(meta, "\"variants_done\": 1,");
-    assert_contains(meta, "{\"variant\": \"skip\", \"seed\": 1}");
+    assert_contains(meta, "\"runs_done\": 1,");
+    assert_contains(meta, "\"seeds\": [1");
+    assert_contains(meta, "\"classifier_sha256\": \"");
     static const char *const outputs[] = {
-        "config.lua", "report.md", "timing.csv", "meta.json", "skip/epoch_01.png", "skip/epoch_02.png", "skip/samples.png",
-        "skip/checkpoint.ddim",
+        "config.lua", "variants.csv", "report.md", "loss_curves.png", "timing.csv", "meta.json",
+        "skip/seed1/epoch_01.png", "skip/seed1/epoch_02.png", "skip/seed1/samples.png", "skip/seed1/checkpoint.ddim",
     };
     for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {
         glob_t found;
@@ -239,6 +249,19 @@ static void test_experiment_runs_are_reproducible(void **state)
             fail_msg("the run wrote no %s", outputs[i]);
         globfree(&found);
     }
+    /* `ddim-lab report` rebuilds the same report.md from the CSVs. */
+    char report[16384], rebuilt[16384], run_dir[600], path[600];
+    snprintf(pattern, sizeof pattern, "%s/0/skip_vs_noskip/*/report.md", dir);
+    read_only_match(pattern, report, sizeof report);
+    only_match(pattern, path);
+    assert_int_equal(unlink(path), 0);
+    snprintf(pattern, sizeof pattern, "%s/0/skip_vs_noskip/*", dir);
+    only_match(pattern, run_dir);
+    snprintf(args, sizeof args, "report %.500s", run_dir);
+    if (run_cli(NULL, args, out, sizeof out) != 0)
+        fail_msg("ddim-lab %s failed:\n%s", args, out);
+    read_only_match(path, rebuilt, sizeof rebuilt);
+    assert_string_equal(report, rebuilt);
     remove_tree(dir);
 }
 
@@ -254,17 +277,18 @@ static void test_unet_runs_do_not_depend_on_the_thread_count(void **state)
     for (int run = 0; run < 2; run++) {
         snprintf(args, sizeof args,
                  "experiments/unet_full.lua train.max_images=96 train.batch_size=32 train.epochs=1 "
-                 "diffusion.steps=2 sample.grid=2 --out %s/%d --threads %d", dir, run, run + 1);
+                 "diffusion.steps=2 sample.grid=2 sample.metric_samples=16 --classifier %s --out %s/%d --threads %d",
+                 test_classifier_file(), dir, run, run + 1);
         if (run_cli(NULL, args, out, sizeof out) != 0)
             fail_msg("ddim-lab %s failed:\n%s", args, out);
         snprintf(pattern, sizeof pattern, "%s/%d/unet_full/*/results.csv", dir, run);
         read_only_match(pattern, results[run], sizeof results[run]);
     }
-    assert_contains(results[0], "variant,epoch,noise_loss,image_loss,best_noise_loss\nunet,1,");
+    assert_contains(results[0], "variant,seed,epoch,noise_loss,image_loss,best_noise_loss\nunet,1,1,");
     assert_string_equal(results[0], results[1]);
     char first[600];
-    snprintf(first, sizeof first, "%s/0/unet_full/*/unet/checkpoint.ddim", dir);
-    snprintf(pattern, sizeof pattern, "%s/1/unet_full/*/unet/checkpoint.ddim", dir);
+    snprintf(first, sizeof first, "%s/0/unet_full/*/unet/seed1/checkpoint.ddim", dir);
+    snprintf(pattern, sizeof pattern, "%s/1/unet_full/*/unet/seed1/checkpoint.ddim", dir);
     assert_same_file(first, pattern);
     /* With train.ema the checkpoint holds the EMA the samples came from. */
     char path[600], err[512];

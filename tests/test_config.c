@@ -195,13 +195,15 @@ static void test_config_quick(void **state)
 static void test_config_variant_and_seed_options(void **state)
 {
     (void)state;
-    struct experiment_options options = { .variant = "skip", .has_seed = 1, .seed = 42 };
+    struct experiment_options options = { .variant = "skip", .seed_count = 1, .seeds = { 42 } };
     struct experiment e;
     load_ok(&options, &e);
     assert_int_equal(e.variant_count, 1);
     assert_string_equal(e.variants[0].name, "skip");
     assert_int_equal(e.variants[0].graph.param_floats, SKIP_PARAMETERS);
-    assert_int_equal(e.variants[0].train.seed, 42);
+    /* --seed replaces the file's seeds {1, 2, 3}: the run sets train.seed to each. */
+    assert_int_equal(e.seed_count, 1);
+    assert_int_equal(e.seeds[0], 42);
     experiment_free(&e);
 
     char err[1024];
@@ -287,6 +289,35 @@ static void test_config_typo_in_a_key(void **state)
                     "  varients = { { name = 'a', model = tiny() } },\n"      /* 8 */
                     "}\n",
                     8, "unknown key 'varients' in the experiment (did you mean 'variants'?)");
+}
+
+/* Seeds, references and descriptions: what the report's statistics rest on. */
+static void test_config_seeds_and_references(void **state)
+{
+    (void)state;
+    assert_fails_at(TINY_MODEL
+                    "return ddim.experiment {\n"                               /* 7 */
+                    "  seeds = { 1, 2, 1 },\n"
+                    "  variants = { { name = 'a', model = tiny() } },\n"
+                    "}\n",
+                    7, "seeds lists 1 twice");
+    assert_fails_at(TINY_MODEL
+                    "return ddim.experiment {\n"                               /* 7 */
+                    "  seeds = { 1, -2 },\n"
+                    "  variants = { { name = 'a', model = tiny() } },\n"
+                    "}\n",
+                    7, "seeds[2] must be an integer >= 0, got -2");
+    assert_fails_at(TINY_MODEL
+                    "return ddim.experiment {\n"                               /* 7 */
+                    "  variants = { { name = 'a', model = tiny() },\n"
+                    "               { name = 'b', model = tiny(), reference = 'c' } },\n"
+                    "}\n",
+                    7, "variants[2] ('b'): reference must name another variant of the experiment, got 'c'");
+    assert_fails_at(TINY_MODEL
+                    "return ddim.experiment {\n"                               /* 7 */
+                    "  variants = { { name = 'a', model = tiny(), reference = 'a' } },\n"
+                    "}\n",
+                    7, "variants[1] ('a'): reference must name another variant of the experiment, got 'a'");
 }
 
 static void test_config_wrong_type(void **state)
@@ -447,6 +478,7 @@ size_t config_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_config_variant_and_seed_options),
         cmocka_unit_test(test_config_typo_in_a_key),
         cmocka_unit_test(test_config_wrong_type),
+        cmocka_unit_test(test_config_seeds_and_references),
         cmocka_unit_test(test_config_bad_variants),
         cmocka_unit_test(test_config_layer_that_does_not_fit),
         cmocka_unit_test(test_config_mixing_models),

@@ -5,7 +5,9 @@
 --   top-down  (as the answer recommends): "full", and "full_without_X" for each
 --             extra X (the full configuration with X as in the minimal one);
 --   bottom-up (as the question's author worked): "minimal", and "minimal_with_X";
--- each for every seed in `seeds` (names get "_seedN" when there are several).
+-- each ablation names its reference ("full" or "minimal") and says what it
+-- changes, so the report gives its difference to the reference; every
+-- variant runs once per seed in `seeds`.
 --
 --   return ddim.experiment(ablation.generate {
 --     name = "...", train = {...}, diffusion = {...}, sample = {...}, quick = {...},
@@ -14,7 +16,8 @@
 --     only = {"unet", "ema"},                      -- optional: ablate these extras alone
 --     network = function(on) ... end,             -- on.X is true when extra X is on
 --     extras = {
---       {name = "cosine", full = {diffusion = {schedule = "cosine"}}, minimal = {diffusion = {schedule = "none"}}},
+--       {name = "cosine", what = "the cosine schedule",  -- `what`: words for the report (default: the name)
+--        full = {diffusion = {schedule = "cosine"}}, minimal = {diffusion = {schedule = "none"}}},
 --       {name = "unet"},                           -- an extra the network function reads
 --     },
 --   })
@@ -51,6 +54,9 @@ local function check(spec)
   local names = {}
   for i, extra in ipairs(spec.extras) do
     if type(extra.name) ~= "string" then error("ablation.generate: extras[" .. i .. "] has no name", 3) end
+    if extra.what ~= nil and type(extra.what) ~= "string" then
+      error("ablation.generate: extras[" .. i .. "].what must be a string", 3)
+    end
     if names[extra.name] then error("ablation.generate: two extras are named '" .. extra.name .. "'", 3) end
     names[extra.name] = true
   end
@@ -83,30 +89,30 @@ function ablation.generate(spec)
     local full = direction == "top_down"
     local all = {}
     for _, extra in ipairs(spec.extras) do all[extra.name] = full end
-    plans[#plans + 1] = {name = full and "full" or "minimal", on = all}
+    plans[#plans + 1] = {name = full and "full" or "minimal", on = all,
+                         changes = full and "every extra on" or "every extra off"}
     for _, extra in ipairs(spec.extras) do
       if selected(extra) then
         local on = {}
         for name, value in pairs(all) do on[name] = value end
         on[extra.name] = not full
-        plans[#plans + 1] = {name = (full and "full_without_" or "minimal_with_") .. extra.name, on = on}
+        plans[#plans + 1] = {name = (full and "full_without_" or "minimal_with_") .. extra.name, on = on,
+                             reference = full and "full" or "minimal",
+                             changes = (full and "without " or "with ") .. (extra.what or extra.name)}
       end
     end
   end
 
   local variants = {}
-  for _, seed in ipairs(seeds) do
-    for _, plan in ipairs(plans) do
-      local s = settings_for(spec, plan.on)
-      s.train.seed = seed
-      variants[#variants + 1] = {
-        name = #seeds > 1 and (plan.name .. "_seed" .. seed) or plan.name,
-        model = spec.network(plan.on),
-        train = s.train, diffusion = s.diffusion, sample = s.sample,
-      }
-    end
+  for _, plan in ipairs(plans) do
+    local s = settings_for(spec, plan.on)
+    variants[#variants + 1] = {
+      name = plan.name, reference = plan.reference, changes = plan.changes,
+      model = spec.network(plan.on),
+      train = s.train, diffusion = s.diffusion, sample = s.sample,
+    }
   end
-  return {name = spec.name, quick = spec.quick, variants = variants}
+  return {name = spec.name, quick = spec.quick, seeds = seeds, variants = variants}
 end
 
 return ablation

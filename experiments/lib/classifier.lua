@@ -1,5 +1,5 @@
 -- The MNIST classifier that scores generated samples (`ddim-lab classifier`
--- trains it and writes models/mnist_classifier_v1.ddim, with this file's
+-- trains it and writes models/mnist_classifier_v2.ddim, with this file's
 -- source): a small CNN whose softmax says how recognisable a sample is and
 -- whose penultimate layer, 128 relu features, is the space FID and KID
 -- compare samples in (as Inception's pool features are for ImageNet).

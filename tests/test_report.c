@@ -1,0 +1,162 @@
+/* The report (report.h) and its statistics (statistics.h): Student's t,
+ * means and intervals, and a report built from hand-written CSVs whose
+ * figures are known: the table's mean ± sd [CI], an ablation's paired
+ * difference marked when its interval excludes zero, the generated
+ * summary; and a malformed CSV refused in one line naming file and line. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "runtime/report.h"
+#include "runtime/statistics.h"
+#include "test_util.h"
+
+static void test_statistics_of_known_values(void **state)
+{
+    (void)state;
+    assert_true(fabs(student_t_975(1) - 12.706) < 1e-9);
+    assert_true(fabs(student_t_975(2) - 4.303) < 1e-9);
+    assert_true(fabs(student_t_975(40) - 2.021) < 1e-3);   /* tables: 2.0211 */
+    assert_true(fabs(student_t_975(1000) - 1.962) < 1e-3); /* tables: 1.9623 */
+    const double values[3] = { 1, 2, 3 };
+    const struct summary s = summarise(values, 3);
+    assert_int_equal(s.count, 3);
+    assert_true(fabs(s.mean - 2) < 1e-12 && fabs(s.sd - 1) < 1e-12);
+    assert_true(fabs(s.half_width - 4.303 / sqrt(3)) < 1e-12);
+    assert_false(excludes_zero(&s)); /* [-0.48, 4.48] */
+    const double above_zero[3] = { 2, 3, 4 };
+    const struct summary a = summarise(above_zero, 3);
+    assert_true(excludes_zero(&a));  /* [0.52, 5.48] */
+    const double around_zero[3] = { -1, 0.5, 1 };
+    const struct summary z = summarise(around_zero, 3);
+    assert_false(excludes_zero(&z));
+    const struct summary one = summarise(values, 1);
+    assert_true(isnan(one.sd) && isnan(one.half_width));
+    assert_false(excludes_zero(&one));
+}
+
+static void write_file(void **state, const char *name, const char *text)
+{
+    char path[256];
+    scratch_path(path, state, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static char *read_file(void **state, const char *name)
+{
+    char path[256];
+    scratch_path(path, state, name);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char text[65536];
+    size_t used = fread(text, 1, sizeof text - 1, f);
+    text[used] = '\0';
+    fclose(f);
+    return text;
+}
+
+/* Fails unless text holds part. */
+static void assert_contains(const char *text, const char *part)
+{
+    if (!strstr(text, part))
+        fail_msg("expected \"%s\" in:\n%s", part, text);
+}
+
+#define METRICS_HEADER                                                                                             \
+    "variant,seed,samples,sampling_steps,classifier,classifier_sha256,fid,kid,recognisable,class_entropy,class_0," \
+    "class_1,class_2,class_3,class_4,class_5,class_6,class_7,class_8,class_9\n"
+#define SHARES ",0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1\n"
+
+/* Variant b is a with a change: FID 10 lower at every seed (10, 20, 30
+ * against 20, 30, 40: a difference of exactly -10, zero spread), its
+ * recognisability the same give or take noise. */
+static void write_run(void **state)
+{
+    write_file(state, "variants.csv",
+               "experiment,variant,reference,samples_from,parameters,changes\n"
+               "demo,a,,best,100,\"the base, as is\"\n"
+               "demo,b,a,ema,120,with the \"change\"\n");
+    write_file(state, "results.csv",
+               "variant,seed,epoch,noise_loss,image_loss,best_noise_loss\n"
+               "a,1,1,0.5,0.6,0.5\na,1,2,0.4,0.5,0.4\na,2,1,0.5,0.6,0.5\na,2,2,0.42,0.5,0.42\n"
+               "a,3,1,0.5,0.6,0.5\na,3,2,0.44,0.5,0.44\n"
+               "b,1,1,0.3,0.6,0.3\nb,2,1,0.3,0.6,0.3\nb,3,1,0.3,0.6,0.3\n");
+    write_file(state, "timing.csv",
+               "variant,seed,epoch,seconds,images_per_second\n"
+               "a,1,1,10,100\na,1,2,10,300\na,2,1,20,100\na,2,2,20,100\na,3,1,20,100\na,3,2,20,100\n"
+               "b,1,1,10,100\nb,2,1,10,100\nb,3,1,10,100\n");
+    write_file(state, "metrics.csv",
+               METRICS_HEADER
+               "data_floor,1,100,0,c.ddim,abcd,1.5,0.01,0.97,3.3" SHARES
+               "a,1,100,20,c.ddim,abcd,20,1,0.5,3.3" SHARES
+               "b,1,100,20,c.ddim,abcd,10,1,0.51,3.3" SHARES
+               "a,2,100,20,c.ddim,abcd,30,1,0.6,3.3" SHARES
+               "b,2,100,20,c.ddim,abcd,20,1,0.59,3.3" SHARES
+               "a,3,100,20,c.ddim,abcd,40,1,0.7,3.3" SHARES
+               "b,3,100,20,c.ddim,abcd,30,1,0.71,3.3" SHARES);
+}
+
+static void test_report_from_known_results(void **state)
+{
+    write_run(state);
+    const struct scratch *scratch = *state;
+    struct report_data d;
+    char err[512];
+    if (report_load(scratch->dir, &d, err, sizeof err) || report_write(scratch->dir, &d, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(d.variant_count, 2);
+    assert_int_equal(d.run_count, 7); /* 3 + 3 seeds and one floor */
+    assert_string_equal(d.variants[0].changes, "the base, as is");
+    assert_string_equal(d.variants[1].changes, "with the \"change\"");
+    /* a, seed 1: 20 s at 200 images/s on average (10 s at 100, 10 s at 300). */
+    assert_true(fabs(d.runs[0].seconds - 20) < 1e-9 && fabs(d.runs[0].images_per_second - 200) < 1e-9);
+    report_free(&d);
+    const char *report = read_file(state, "report.md");
+    /* a's FID: mean 30, sd 10, CI 30 -+ 4.303 * 10 / sqrt 3 = 24.84. */
+    assert_contains(report, "| a | the base, as is | 100 | 1, 2, 3 | 0.4200 ± 0.0200 [0.3703, 0.4697] | "
+                            "30.00 ± 10.00 [5.16, 54.84] |");
+    /* b - a: FID exactly -10 at every seed: significant; recognisable +1, -1, +1: not. */
+    assert_contains(report, "| b | a | **-0.1200 [-0.1697, -0.0703]** | **-10.00 [-10.00, -10.00]** | "
+                            "+0.000 [+0.000, +0.000] | +0.3 [-2.5, +3.2] | +0.00 [+0.00, +0.00] |");
+    assert_contains(report, "- with the \"change\" (`b` against `a`): FID down by 10.00 [10.00, 10.00] (better).");
+    assert_contains(report, "| *data floor* | training digits, not samples | | 1 | | 1.50 |");
+    assert_contains(report, "![b samples](b/seed1/samples.png)");
+    char path[256];
+    scratch_path(path, state, "loss_curves.png");
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fclose(f);
+}
+
+static void test_report_refuses_malformed_csv(void **state)
+{
+    write_run(state);
+    write_file(state, "results.csv", "variant,seed,epoch,noise_loss,image_loss,best_noise_loss\na,1,1,0.5,x,0.5\n");
+    const struct scratch *scratch = *state;
+    struct report_data d;
+    char err[512], want[512];
+    assert_int_equal(report_load(scratch->dir, &d, err, sizeof err), -1);
+    snprintf(want, sizeof want, "%s/results.csv: line 2: field 5 is 'x', not a number", scratch->dir);
+    assert_string_equal(err, want);
+    write_file(state, "metrics.csv", "variant,seed\n");
+    write_run(state);
+    write_file(state, "metrics.csv", "variant,seed\n");
+    assert_int_equal(report_load(scratch->dir, &d, err, sizeof err), -1);
+    assert_non_null(strstr(err, "/metrics.csv: the first line must be the header 'variant,seed,samples,"));
+    assert_null(strchr(err, '\n'));
+}
+
+size_t report_tests(struct CMUnitTest *out)
+{
+    static const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_statistics_of_known_values),
+        cmocka_unit_test_setup_teardown(test_report_from_known_results, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(test_report_refuses_malformed_csv, make_scratch, remove_scratch),
+    };
+    if (out)
+        memcpy(out, tests, sizeof tests);
+    return sizeof tests / sizeof tests[0];
+}
