@@ -303,12 +303,10 @@ static void draw_samples(struct trainer *t, const float *weights, long count, fl
 }
 
 /* Trains variant v at its train.seed, then samples and scores it. */
-static int run_variant(struct run_state *s, struct variant *v, const struct mnist_dataset *train_set, char *err,
-                       size_t errlen)
+static int run_variant(struct run_state *s, struct variant *v, char *err, size_t errlen)
 {
-    const long count = v->train.max_images > 0 && v->train.max_images < (long)train_set->count
-                           ? v->train.max_images
-                           : (long)train_set->count;
+    const struct mnist_dataset train_set = variant_training_set(v, &s->all);
+    const long count = (long)train_set.count;
     const int model_nodes = v->graph.count;
     const unsigned long long seed = (unsigned long long)v->train.seed;
     const long scored = v->sample.metric_samples;
@@ -318,7 +316,7 @@ static int run_variant(struct run_state *s, struct variant *v, const struct mnis
     char subdir[1024];
     snprintf(subdir, sizeof subdir, "%s/%s/seed%llu", s->dir, v->name, seed);
     if (make_directories(subdir, err, errlen) ||
-        trainer_create(&t, v, s->ctx->kernels, train_set->pixels, count, SAMPLE_BATCH, err, errlen))
+        trainer_create(&t, v, s->ctx->kernels, train_set.pixels, count, SAMPLE_BATCH, err, errlen))
         goto done;
     best = malloc(t.param_floats * sizeof(float));
     samples = malloc((size_t)scored * MNIST_IMAGE_PIXELS * sizeof(float));
@@ -428,16 +426,6 @@ static int prepare(struct run_state *s, char *err, size_t errlen)
     return status;
 }
 
-/* The split a variant trains on, as a view into s->all. */
-static struct mnist_dataset split(const struct run_state *s, const char *name)
-{
-    const size_t first = strcmp(name, "test") == 0 ? MNIST_TRAIN_COUNT : 0;
-    const size_t count = strcmp(name, "all") == 0 ? s->all.count
-                         : strcmp(name, "train") == 0 ? MNIST_TRAIN_COUNT
-                                                      : MNIST_TEST_COUNT;
-    return (struct mnist_dataset){ count, s->all.pixels + first * MNIST_IMAGE_PIXELS, s->all.labels + first };
-}
-
 /* Every variant at every seed (seed by seed, so that an interrupted run has
  * whole seeds); returns how many runs finished in *done. */
 static int run_all(struct run_state *s, struct experiment *e, int *done, char *err, size_t errlen)
@@ -451,8 +439,7 @@ static int run_all(struct run_state *s, struct experiment *e, int *done, char *e
             struct variant *v = &e->variants[i];
             if (e->seed_count)
                 v->train.seed = e->seeds[round];
-            const struct mnist_dataset train_set = split(s, v->train.dataset);
-            if (run_variant(s, v, &train_set, err, errlen))
+            if (run_variant(s, v, err, errlen))
                 return -1;
             ++*done;
         }
