@@ -34,8 +34,7 @@
 #include "report.h"
 #include "rng.h"
 #include "run_meta.h"
-#include "sample_metrics.h"
-#include "sha256.h"
+#include "sample_scorer.h"
 #include "text.h"
 #include "train.h"
 
@@ -54,9 +53,7 @@ struct run_state {
     const struct experiment *e;
     const struct run_options *options;
     char dir[512];
-    struct classifier classifier;
-    char classifier_sha256[SHA256_HEX_SIZE];
-    struct metric_reference test_reference;   /* the test set's features */
+    struct sample_scorer scorer;              /* the classifier and the test set's features */
     struct mnist_dataset all;                 /* train then test (mnist.h); the splits are views into it */
     struct text results, timing, metrics;
 };
@@ -233,9 +230,10 @@ static int score_data_floor(struct run_state *s, uint64_t seed, long count, char
                 s->all.pixels[(size_t)order[i] * MNIST_IMAGE_PIXELS + p] * MNIST_PIXEL_SCALE;
     }
     struct sample_scores scores;
-    if (score_images(&s->classifier, &s->test_reference, images, count, &scores, err, errlen))
+    if (score_images(&s->scorer.classifier, &s->scorer.test_reference, images, count, &scores, err, errlen))
         goto done;
-    append_metrics(&s->metrics, REPORT_FLOOR, seed, 0, s->options->classifier, s->classifier_sha256, &scores);
+    append_metrics(&s->metrics, REPORT_FLOOR, seed, 0, s->options->classifier, s->scorer.classifier_sha256,
+                   &scores);
     printf("data floor, seed %llu: FID %.2f  KID %.4f  recognisable %.1f%%  class entropy %.2f bits\n",
            (unsigned long long)seed, scores.fid, scores.kid, 100 * scores.recognisable, scores.class_entropy);
     fflush(stdout);
@@ -360,10 +358,10 @@ static int run_variant(struct run_state *s, struct variant *v, char *err, size_t
      * one (as the Keras example samples), else from the best epoch's. */
     draw_samples(&t, t.ema ? t.ema : best, scored, samples, batch);
     struct sample_scores scores;
-    if (score_images(&s->classifier, &s->test_reference, samples, scored, &scores, err, errlen))
+    if (score_images(&s->scorer.classifier, &s->scorer.test_reference, samples, scored, &scores, err, errlen))
         goto done;
     append_metrics(&s->metrics, v->name, v->train.seed, v->diffusion.steps, s->options->classifier,
-                   s->classifier_sha256, &scores);
+                   s->scorer.classifier_sha256, &scores);
     printf("%s, seed %llu: noise loss %.4f  FID %.2f  KID %.4f  recognisable %.1f%%  class entropy %.2f bits\n",
            v->name, seed, best_loss, scores.fid, scores.kid, 100 * scores.recognisable, scores.class_entropy);
     fflush(stdout);
@@ -381,49 +379,13 @@ done:
     return status;
 }
 
-/* The file's SHA-256 as hex, for naming the classifier every metric used. */
-static int file_sha256(const char *path, char hex[SHA256_HEX_SIZE], char *err, size_t errlen)
-{
-    char *bytes;
-    size_t size;
-    if (read_text_file(path, &bytes, &size, err, errlen))
-        return -1;
-    struct sha256 hash;
-    unsigned char digest[SHA256_DIGEST_SIZE];
-    sha256_init(&hash);
-    sha256_update(&hash, bytes, size);
-    sha256_final(&hash, digest);
-    sha256_hex(digest, hex);
-    free(bytes);
-    return 0;
-}
-
-/* Loads the classifier and the data, and scores the test set's features. */
+/* Loads the classifier, the test set's features and the data. */
 static int prepare(struct run_state *s, char *err, size_t errlen)
 {
-    struct stat st;
-    if (stat(s->options->classifier, &st) != 0) {
-        snprintf(err, errlen, "%s: %s; the sample metrics need the MNIST classifier: train it with `ddim-lab "
-                 "classifier` (about 3 minutes on 2 cores) or name one with --classifier FILE",
-                 s->options->classifier, strerror(errno));
-        return -1;
-    }
-    if (classifier_load(&s->classifier, s->options->classifier, s->ctx->kernels, err, errlen) ||
-        file_sha256(s->options->classifier, s->classifier_sha256, err, errlen) ||
-        mnist_load_dataset(s->ctx->data_dir, "all", &s->all, err, errlen))
-        return -1;
-    float *test = malloc((size_t)MNIST_TEST_COUNT * MNIST_IMAGE_PIXELS * sizeof *test);
-    if (!test) {
-        snprintf(err, errlen, "out of memory for the test digits");
-        return -1;
-    }
-    const unsigned char *test_pixels = s->all.pixels + (size_t)MNIST_TRAIN_COUNT * MNIST_IMAGE_PIXELS;
-    for (size_t i = 0; i < (size_t)MNIST_TEST_COUNT * MNIST_IMAGE_PIXELS; i++)
-        test[i] = test_pixels[i] * MNIST_PIXEL_SCALE;
-    int status = metric_reference_from_images(&s->test_reference, &s->classifier, test, MNIST_TEST_COUNT, err,
-                                              errlen);
-    free(test);
-    return status;
+    return sample_scorer_load(&s->scorer, s->options->classifier, s->ctx->kernels, s->ctx->data_dir, err, errlen) ||
+                   mnist_load_dataset(s->ctx->data_dir, "all", &s->all, err, errlen)
+               ? -1
+               : 0;
 }
 
 /* Every variant at every seed (seed by seed, so that an interrupted run has
@@ -505,15 +467,14 @@ out:
         for (int i = 0; i < argc; i++)
             text_append(&command, " %s", argv[i]);
         const struct run_meta meta = { command.text, ctx->data_dir, threads, started, progress_clock() - start,
-                                       done, runs_total, o.classifier, s.classifier_sha256 };
+                                       done, runs_total, o.classifier, s.scorer.classifier_sha256 };
         if (write_run_meta(s.dir, &e, ctx->kernels, &meta, meta_err, sizeof meta_err)) {
             fprintf(stderr, "ddim-lab: %s\n", meta_err);
             status = 1;
         }
     }
     mnist_free_dataset(&s.all);
-    classifier_free(&s.classifier);
-    metric_reference_free(&s.test_reference);
+    sample_scorer_free(&s.scorer);
     text_free(&s.results);
     text_free(&s.timing);
     text_free(&s.metrics);
