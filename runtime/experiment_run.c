@@ -24,7 +24,7 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-#include "checkpoint.h"
+#include "checkpoint_model.h"
 #include "commands.h"
 #include "config.h"
 #include "files.h"
@@ -37,8 +37,6 @@
 #include "sample_scorer.h"
 #include "text.h"
 #include "train.h"
-
-#define SAMPLE_BATCH 64
 
 struct run_options {
     struct experiment_options experiment;
@@ -254,52 +252,6 @@ static int write_grid(const char *dir, const char *file, const struct variant *v
                                  MNIST_SIDE, v->sample.grid, v->sample.scale, err, errlen);
 }
 
-/* The checkpoint: the weights and state, and what `ddim-lab sample` and
- * `eval` need to rebuild the variant (the experiment file, the options
- * that changed it, the variant and its seed). */
-static int save_checkpoint(const char *dir, const struct run_state *s, const struct trainer *t, const float *best,
-                           const double counters[4], char *err, size_t errlen)
-{
-    char path[1100];
-    snprintf(path, sizeof path, "%s/checkpoint.ddim", dir);
-    struct text options = { 0 };
-    const struct experiment_options *o = &s->options->experiment;
-    if (o->quick)
-        text_append(&options, "--quick\n");
-    for (int i = 0; i < o->override_count; i++)
-        text_append(&options, "%s\n", o->overrides[i]);
-    const size_t bytes = t->param_floats * sizeof(float);
-    const uint64_t seed = t->variant->train.seed;
-    struct checkpoint_section sections[11] = {
-        { "config", s->e->resolved, strlen(s->e->resolved) },
-        { "variant", t->variant->name, strlen(t->variant->name) },
-        { "experiment", s->e->path, strlen(s->e->path) },
-        { "options", options.text ? options.text : "", options.length }, /* one per line */
-        { "seed", &seed, sizeof seed },
-        { "params_best", best, bytes },
-        { "params", t->params, bytes },
-        { "adam_m", t->adam_m, bytes },
-        { "adam_v", t->adam_v, bytes },
-        { "counters", counters, 4 * sizeof *counters }, /* step, epochs, best epoch, best loss */
-        { "params_ema", t->ema, bytes },                /* what the samples came from, when train.ema > 0 */
-    };
-    int status = options.failed ? path_error(err, errlen, path, "out of memory")
-                                : checkpoint_write(path, sections, t->ema ? 11 : 10, err, errlen);
-    text_free(&options);
-    return status;
-}
-
-/* Draws count samples with weights, in batches of SAMPLE_BATCH (sample set
- * b is batch b; a last partial batch keeps its first images). */
-static void draw_samples(struct trainer *t, const float *weights, long count, float *out, float *batch)
-{
-    for (long first = 0, set = 0; first < count; first += SAMPLE_BATCH, set++) {
-        const long n = count - first < SAMPLE_BATCH ? count - first : SAMPLE_BATCH;
-        trainer_sample(t, weights, (uint64_t)set, batch);
-        memcpy(out + (size_t)first * MNIST_IMAGE_PIXELS, batch, (size_t)n * MNIST_IMAGE_PIXELS * sizeof *out);
-    }
-}
-
 /* Trains variant v at its train.seed, then samples and scores it. */
 static int run_variant(struct run_state *s, struct variant *v, char *err, size_t errlen)
 {
@@ -367,7 +319,8 @@ static int run_variant(struct run_state *s, struct variant *v, char *err, size_t
     fflush(stdout);
     const double counters[4] = { (double)t.step, epochs, best_epoch, best_loss };
     status = write_grid(subdir, "samples.png", v, samples, err, errlen) ||
-                     save_checkpoint(subdir, s, &t, best, counters, err, errlen) || write_results(s, err, errlen)
+                     save_run_checkpoint(subdir, s->e, &s->options->experiment, &t, best, counters, err, errlen) ||
+                     write_results(s, err, errlen)
                  ? -1
                  : 0;
 done:
