@@ -1,6 +1,6 @@
 /* checkpoint_model.h: the checkpoint a run saves for each variant and seed
  * (OUT/<experiment>/<time>/<variant>/seed<N>/checkpoint.ddim, a checkpoint.h
- * file), and how the run draws its samples.
+ * file), and the model rebuilt from one, which samples as the run did.
  *
  * Sections:
  *   config        the run's resolved config (Lua source)
@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include "checkpoint.h"
 #include "config.h"
+#include "mnist.h"
 #include "train.h"
 
 #define SAMPLE_BATCH 64   /* images per trainer_sample: the samples' noise set b is batch b */
@@ -40,5 +41,31 @@ int save_run_checkpoint(const char *dir, const struct experiment *e, const struc
  * its first images. So a run and `ddim-lab eval` that draw as many get the
  * same samples. */
 void draw_samples(struct trainer *t, const float *weights, long count, float *out, float *batch);
+
+struct checkpoint_model_options {
+    const char *experiment;   /* the experiment file to rebuild with, or NULL: the one the checkpoint names */
+    const char *weights;      /* "ema", "best" or "last", or NULL: ema when the checkpoint has it, else best */
+    int steps;                /* sampling steps, or 0: the variant's diffusion.steps */
+};
+
+struct checkpoint_model {
+    struct checkpoint file;
+    struct experiment experiment;  /* of the checkpoint's variant alone: variants[0] */
+    struct mnist_dataset all;      /* loaded only when the variant standardises its images */
+    struct trainer trainer;        /* samples SAMPLE_BATCH images at once */
+    const char *weights_name;      /* "ema", "best" or "last" */
+    float *weights;                /* the chosen weights, trainer.param_floats of them */
+};
+
+/* Rebuilds the variant the checkpoint at path was trained as: its
+ * experiment file loaded with the run's options, variant and seed (and
+ * o->steps), its network checked against the checkpoint's weights, a
+ * trainer created on kernels k (standardising with the variant's training
+ * images from data_dir when it did), and the weights o asks for chosen.
+ * Returns 0, or -1 with ONE line in err naming the file at fault (the
+ * checkpoint, the experiment file, the MNIST data); m is then empty. */
+int checkpoint_model_load(struct checkpoint_model *m, const char *path, const struct checkpoint_model_options *o,
+                          const struct kernels *k, const char *data_dir, char *err, size_t errlen);
+void checkpoint_model_free(struct checkpoint_model *m);
 
 #endif
