@@ -118,7 +118,8 @@ FORCE:
 $(BUILD)/runtime/layers.o: CFLAGS += -O3
 # The CLI tests run the binary of this build.
 $(BUILD)/tests/test_cli.o $(BUILD)/tests/test_diffusion.o $(BUILD)/tests/test_classifier.o \
-$(BUILD)/tests/test_classifier_file.o: CFLAGS += -DDDIM_LAB_BINARY='"$(BUILD)/ddim-lab"'
+$(BUILD)/tests/test_classifier_file.o $(BUILD)/tests/test_checkpoint_commands.o: \
+  CFLAGS += -DDDIM_LAB_BINARY='"$(BUILD)/ddim-lab"'
 
 # Kernel tests alone (what runs under qemu) and the full suite.
 $(BUILD)/test-kernels: $(call obj,$(KERNEL_TEST_SRC)) $(KERNEL_OBJ)

@@ -29,4 +29,17 @@ int run_bench(const struct context *ctx, int argc, char **argv);
  * argv[0] is the first argument after "classifier". */
 int run_classifier(const struct context *ctx, int argc, char **argv);
 
+/* `ddim-lab sample CHECKPOINT [-n N] [--steps N] [-o FILE.png] [--weights ema|best|last]
+ * [--experiment FILE.lua]`: draws N samples from a run's checkpoint
+ * (checkpoint_model.h) into a PNG grid. argv[0] is the first argument
+ * after "sample". Returns the exit status: 2 for a bad command line, 1
+ * when the checkpoint cannot be sampled. */
+int run_sample(const struct context *ctx, int argc, char **argv);
+
+/* `ddim-lab eval CHECKPOINT [-n N] [--steps N] [--weights ema|best|last]
+ * [--classifier FILE] [--experiment FILE.lua]`: scores N samples of a run's
+ * checkpoint as the run scored them (FID, KID, recognisable, classes).
+ * Exit status as for sample. */
+int run_eval(const struct context *ctx, int argc, char **argv);
+
 #endif

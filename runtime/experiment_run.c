@@ -24,7 +24,7 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-#include "checkpoint.h"
+#include "checkpoint_model.h"
 #include "commands.h"
 #include "config.h"
 #include "files.h"
@@ -34,12 +34,9 @@
 #include "report.h"
 #include "rng.h"
 #include "run_meta.h"
-#include "sample_metrics.h"
-#include "sha256.h"
+#include "sample_scorer.h"
 #include "text.h"
 #include "train.h"
-
-#define SAMPLE_BATCH 64
 
 struct run_options {
     struct experiment_options experiment;
@@ -54,9 +51,7 @@ struct run_state {
     const struct experiment *e;
     const struct run_options *options;
     char dir[512];
-    struct classifier classifier;
-    char classifier_sha256[SHA256_HEX_SIZE];
-    struct metric_reference test_reference;   /* the test set's features */
+    struct sample_scorer scorer;              /* the classifier and the test set's features */
     struct mnist_dataset all;                 /* train then test (mnist.h); the splits are views into it */
     struct text results, timing, metrics;
 };
@@ -233,9 +228,10 @@ static int score_data_floor(struct run_state *s, uint64_t seed, long count, char
                 s->all.pixels[(size_t)order[i] * MNIST_IMAGE_PIXELS + p] * MNIST_PIXEL_SCALE;
     }
     struct sample_scores scores;
-    if (score_images(&s->classifier, &s->test_reference, images, count, &scores, err, errlen))
+    if (score_images(&s->scorer.classifier, &s->scorer.test_reference, images, count, &scores, err, errlen))
         goto done;
-    append_metrics(&s->metrics, REPORT_FLOOR, seed, 0, s->options->classifier, s->classifier_sha256, &scores);
+    append_metrics(&s->metrics, REPORT_FLOOR, seed, 0, s->options->classifier, s->scorer.classifier_sha256,
+                   &scores);
     printf("data floor, seed %llu: FID %.2f  KID %.4f  recognisable %.1f%%  class entropy %.2f bits\n",
            (unsigned long long)seed, scores.fid, scores.kid, 100 * scores.recognisable, scores.class_entropy);
     fflush(stdout);
@@ -256,59 +252,11 @@ static int write_grid(const char *dir, const char *file, const struct variant *v
                                  MNIST_SIDE, v->sample.grid, v->sample.scale, err, errlen);
 }
 
-/* The checkpoint: the weights and state, and what `ddim-lab sample` and
- * `eval` need to rebuild the variant (the experiment file, the options
- * that changed it, the variant and its seed). */
-static int save_checkpoint(const char *dir, const struct run_state *s, const struct trainer *t, const float *best,
-                           const double counters[4], char *err, size_t errlen)
-{
-    char path[1100];
-    snprintf(path, sizeof path, "%s/checkpoint.ddim", dir);
-    struct text options = { 0 };
-    const struct experiment_options *o = &s->options->experiment;
-    if (o->quick)
-        text_append(&options, "--quick\n");
-    for (int i = 0; i < o->override_count; i++)
-        text_append(&options, "%s\n", o->overrides[i]);
-    const size_t bytes = t->param_floats * sizeof(float);
-    const uint64_t seed = t->variant->train.seed;
-    struct checkpoint_section sections[11] = {
-        { "config", s->e->resolved, strlen(s->e->resolved) },
-        { "variant", t->variant->name, strlen(t->variant->name) },
-        { "experiment", s->e->path, strlen(s->e->path) },
-        { "options", options.text ? options.text : "", options.length }, /* one per line */
-        { "seed", &seed, sizeof seed },
-        { "params_best", best, bytes },
-        { "params", t->params, bytes },
-        { "adam_m", t->adam_m, bytes },
-        { "adam_v", t->adam_v, bytes },
-        { "counters", counters, 4 * sizeof *counters }, /* step, epochs, best epoch, best loss */
-        { "params_ema", t->ema, bytes },                /* what the samples came from, when train.ema > 0 */
-    };
-    int status = options.failed ? path_error(err, errlen, path, "out of memory")
-                                : checkpoint_write(path, sections, t->ema ? 11 : 10, err, errlen);
-    text_free(&options);
-    return status;
-}
-
-/* Draws count samples with weights, in batches of SAMPLE_BATCH (sample set
- * b is batch b; a last partial batch keeps its first images). */
-static void draw_samples(struct trainer *t, const float *weights, long count, float *out, float *batch)
-{
-    for (long first = 0, set = 0; first < count; first += SAMPLE_BATCH, set++) {
-        const long n = count - first < SAMPLE_BATCH ? count - first : SAMPLE_BATCH;
-        trainer_sample(t, weights, (uint64_t)set, batch);
-        memcpy(out + (size_t)first * MNIST_IMAGE_PIXELS, batch, (size_t)n * MNIST_IMAGE_PIXELS * sizeof *out);
-    }
-}
-
 /* Trains variant v at its train.seed, then samples and scores it. */
-static int run_variant(struct run_state *s, struct variant *v, const struct mnist_dataset *train_set, char *err,
-                       size_t errlen)
+static int run_variant(struct run_state *s, struct variant *v, char *err, size_t errlen)
 {
-    const long count = v->train.max_images > 0 && v->train.max_images < (long)train_set->count
-                           ? v->train.max_images
-                           : (long)train_set->count;
+    const struct mnist_dataset train_set = variant_training_set(v, &s->all);
+    const long count = (long)train_set.count;
     const int model_nodes = v->graph.count;
     const unsigned long long seed = (unsigned long long)v->train.seed;
     const long scored = v->sample.metric_samples;
@@ -318,7 +266,7 @@ static int run_variant(struct run_state *s, struct variant *v, const struct mnis
     char subdir[1024];
     snprintf(subdir, sizeof subdir, "%s/%s/seed%llu", s->dir, v->name, seed);
     if (make_directories(subdir, err, errlen) ||
-        trainer_create(&t, v, s->ctx->kernels, train_set->pixels, count, SAMPLE_BATCH, err, errlen))
+        trainer_create(&t, v, s->ctx->kernels, train_set.pixels, count, SAMPLE_BATCH, err, errlen))
         goto done;
     best = malloc(t.param_floats * sizeof(float));
     samples = malloc((size_t)scored * MNIST_IMAGE_PIXELS * sizeof(float));
@@ -362,16 +310,17 @@ static int run_variant(struct run_state *s, struct variant *v, const struct mnis
      * one (as the Keras example samples), else from the best epoch's. */
     draw_samples(&t, t.ema ? t.ema : best, scored, samples, batch);
     struct sample_scores scores;
-    if (score_images(&s->classifier, &s->test_reference, samples, scored, &scores, err, errlen))
+    if (score_images(&s->scorer.classifier, &s->scorer.test_reference, samples, scored, &scores, err, errlen))
         goto done;
     append_metrics(&s->metrics, v->name, v->train.seed, v->diffusion.steps, s->options->classifier,
-                   s->classifier_sha256, &scores);
+                   s->scorer.classifier_sha256, &scores);
     printf("%s, seed %llu: noise loss %.4f  FID %.2f  KID %.4f  recognisable %.1f%%  class entropy %.2f bits\n",
            v->name, seed, best_loss, scores.fid, scores.kid, 100 * scores.recognisable, scores.class_entropy);
     fflush(stdout);
     const double counters[4] = { (double)t.step, epochs, best_epoch, best_loss };
     status = write_grid(subdir, "samples.png", v, samples, err, errlen) ||
-                     save_checkpoint(subdir, s, &t, best, counters, err, errlen) || write_results(s, err, errlen)
+                     save_run_checkpoint(subdir, s->e, &s->options->experiment, &t, best, counters, err, errlen) ||
+                     write_results(s, err, errlen)
                  ? -1
                  : 0;
 done:
@@ -383,59 +332,13 @@ done:
     return status;
 }
 
-/* The file's SHA-256 as hex, for naming the classifier every metric used. */
-static int file_sha256(const char *path, char hex[SHA256_HEX_SIZE], char *err, size_t errlen)
-{
-    char *bytes;
-    size_t size;
-    if (read_text_file(path, &bytes, &size, err, errlen))
-        return -1;
-    struct sha256 hash;
-    unsigned char digest[SHA256_DIGEST_SIZE];
-    sha256_init(&hash);
-    sha256_update(&hash, bytes, size);
-    sha256_final(&hash, digest);
-    sha256_hex(digest, hex);
-    free(bytes);
-    return 0;
-}
-
-/* Loads the classifier and the data, and scores the test set's features. */
+/* Loads the classifier, the test set's features and the data. */
 static int prepare(struct run_state *s, char *err, size_t errlen)
 {
-    struct stat st;
-    if (stat(s->options->classifier, &st) != 0) {
-        snprintf(err, errlen, "%s: %s; the sample metrics need the MNIST classifier: train it with `ddim-lab "
-                 "classifier` (about 3 minutes on 2 cores) or name one with --classifier FILE",
-                 s->options->classifier, strerror(errno));
-        return -1;
-    }
-    if (classifier_load(&s->classifier, s->options->classifier, s->ctx->kernels, err, errlen) ||
-        file_sha256(s->options->classifier, s->classifier_sha256, err, errlen) ||
-        mnist_load_dataset(s->ctx->data_dir, "all", &s->all, err, errlen))
-        return -1;
-    float *test = malloc((size_t)MNIST_TEST_COUNT * MNIST_IMAGE_PIXELS * sizeof *test);
-    if (!test) {
-        snprintf(err, errlen, "out of memory for the test digits");
-        return -1;
-    }
-    const unsigned char *test_pixels = s->all.pixels + (size_t)MNIST_TRAIN_COUNT * MNIST_IMAGE_PIXELS;
-    for (size_t i = 0; i < (size_t)MNIST_TEST_COUNT * MNIST_IMAGE_PIXELS; i++)
-        test[i] = test_pixels[i] * MNIST_PIXEL_SCALE;
-    int status = metric_reference_from_images(&s->test_reference, &s->classifier, test, MNIST_TEST_COUNT, err,
-                                              errlen);
-    free(test);
-    return status;
-}
-
-/* The split a variant trains on, as a view into s->all. */
-static struct mnist_dataset split(const struct run_state *s, const char *name)
-{
-    const size_t first = strcmp(name, "test") == 0 ? MNIST_TRAIN_COUNT : 0;
-    const size_t count = strcmp(name, "all") == 0 ? s->all.count
-                         : strcmp(name, "train") == 0 ? MNIST_TRAIN_COUNT
-                                                      : MNIST_TEST_COUNT;
-    return (struct mnist_dataset){ count, s->all.pixels + first * MNIST_IMAGE_PIXELS, s->all.labels + first };
+    return sample_scorer_load(&s->scorer, s->options->classifier, s->ctx->kernels, s->ctx->data_dir, err, errlen) ||
+                   mnist_load_dataset(s->ctx->data_dir, "all", &s->all, err, errlen)
+               ? -1
+               : 0;
 }
 
 /* Every variant at every seed (seed by seed, so that an interrupted run has
@@ -451,8 +354,7 @@ static int run_all(struct run_state *s, struct experiment *e, int *done, char *e
             struct variant *v = &e->variants[i];
             if (e->seed_count)
                 v->train.seed = e->seeds[round];
-            const struct mnist_dataset train_set = split(s, v->train.dataset);
-            if (run_variant(s, v, &train_set, err, errlen))
+            if (run_variant(s, v, err, errlen))
                 return -1;
             ++*done;
         }
@@ -518,15 +420,14 @@ out:
         for (int i = 0; i < argc; i++)
             text_append(&command, " %s", argv[i]);
         const struct run_meta meta = { command.text, ctx->data_dir, threads, started, progress_clock() - start,
-                                       done, runs_total, o.classifier, s.classifier_sha256 };
+                                       done, runs_total, o.classifier, s.scorer.classifier_sha256 };
         if (write_run_meta(s.dir, &e, ctx->kernels, &meta, meta_err, sizeof meta_err)) {
             fprintf(stderr, "ddim-lab: %s\n", meta_err);
             status = 1;
         }
     }
     mnist_free_dataset(&s.all);
-    classifier_free(&s.classifier);
-    metric_reference_free(&s.test_reference);
+    sample_scorer_free(&s.scorer);
     text_free(&s.results);
     text_free(&s.timing);
     text_free(&s.metrics);

@@ -44,6 +44,9 @@ static const struct command {
     { "FILE.lua", "run an experiment: train its variants, write runs/<experiment>/<time>/ with a report",
       run_experiment, 1 },
  { "report", "RUN_DIR: rebuild a run's report.md and loss_curves.png from its saved results", run_report, 0 },
+    { "sample", "CHECKPOINT: draw digits from a run's checkpoint into a PNG grid", run_sample, 1 },
+    { "eval", "CHECKPOINT: score a run's checkpoint's samples as the run does (FID, KID, recognisable, classes)",
+      run_eval, 1 },
     { "info", "CPU features, kernel ISAs, library versions, and whether the MNIST files are verified", run_info, 0 },
     { "bench", "FILE.lua: time each variant's training step and sampler, with a per-op profile", run_bench, 1 },
     { "classifier", "train the MNIST classifier that scores samples; write models/mnist_classifier_v2.ddim",
@@ -70,6 +73,17 @@ static void print_help(FILE *out)
             "  --variant NAME   run only this variant\n"
             "  --threads N      threads to use (default: every core)\n"
             "  key.path=value   override a config field, e.g. train.epochs=1\n"
+            "\nsample options (after CHECKPOINT, a run's <variant>/seed<N>/checkpoint.ddim):\n"
+            "  -n N             samples to draw (default 64, at most 4096)\n"
+            "  -o FILE          the PNG grid, ceil(sqrt(N)) samples a row (default samples.png)\n"
+            "  --steps N        sampling steps (default: the variant's diffusion.steps)\n"
+            "  --weights W      ema, best (the best epoch's) or last (default: ema when the run kept one, else\n"
+            "                   best: what the run sampled)\n"
+            "  --experiment FILE.lua  rebuild the variant from this file, not the one the checkpoint names\n"
+            "                   (needed for checkpoints older than this command)\n"
+            "\neval options (after CHECKPOINT): --steps, --weights, --experiment as for sample, and\n"
+            "  -n N             samples to score (default 2000; a run's sample.metric_samples gives its metrics)\n"
+            "  --classifier FILE  the classifier scoring them (default " CLASSIFIER_DEFAULT_PATH ")\n"
             "\nclassifier options:\n"
             "  --epochs N       training epochs (default 3)\n"
             "  --out FILE       where the classifier goes (default models/mnist_classifier_v2.ddim)\n"

@@ -73,6 +73,17 @@ static int build_training_graph(struct trainer *t, char *err, size_t errlen)
     return 0;
 }
 
+struct mnist_dataset variant_training_set(const struct variant *v, const struct mnist_dataset *all)
+{
+    const char *name = v->train.dataset;
+    const size_t first = strcmp(name, "test") == 0 ? MNIST_TRAIN_COUNT : 0;
+    size_t count = strcmp(name, "all") == 0 ? all->count : strcmp(name, "train") == 0 ? MNIST_TRAIN_COUNT
+                                                                                     : MNIST_TEST_COUNT;
+    if (v->train.max_images > 0 && (size_t)v->train.max_images < count)
+        count = (size_t)v->train.max_images;
+    return (struct mnist_dataset){ count, all->pixels + first * MNIST_IMAGE_PIXELS, all->labels + first };
+}
+
 void init_parameters(const struct graph *g, uint64_t seed, float *params)
 {
     for (int id = 0, i = 0; id < g->count; id++) {

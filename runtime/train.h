@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include "config.h"
 #include "executor.h"
+#include "mnist.h"
 #include "progress.h"
 #include "standardise.h"
 
@@ -52,6 +53,13 @@ struct epoch_result {
     double seconds;
     long images;
 };
+
+/* The images variant v trains on, as a view into all (mnist_load_dataset's
+ * "all": the 60,000 training digits, then the 10,000 test digits): its
+ * train.dataset, cut to the first train.max_images when that is set. A run
+ * trains on them; a model rebuilt from its checkpoint standardises with
+ * them (train.normalize), as the run did. */
+struct mnist_dataset variant_training_set(const struct variant *v, const struct mnist_dataset *all);
 
 /* Keras' defaults for g's parameters: Glorot-uniform kernels, U(-l, l) with
  * l = sqrt(6 / (fan_in + fan_out)), from the counter-based generator keyed

@@ -1,0 +1,384 @@
+/* `ddim-lab sample` and `ddim-lab eval` on the checkpoint of a tiny run
+ * (made once per test process, removed at exit): eval prints the figures
+ * the run wrote into metrics.csv; sample writes a grid of the size asked
+ * for, to samples.png by default; and each refusal is one line: EMA
+ * weights the checkpoint lacks, a damaged file, an experiment file that
+ * builds another network, an older checkpoint that names no experiment, a
+ * bad command line (exit status 2). The Makefile defines DDIM_LAB_BINARY as
+ * the binary of the same build. */
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "runtime/checkpoint.h"
+#include "runtime/image_grid.h"
+#include "runtime/mnist.h"
+#include "test_classifier_file.h"
+#include "test_util.h"
+
+#ifndef DDIM_LAB_BINARY
+#define DDIM_LAB_BINARY "build/ddim-lab"
+#endif
+
+/* The seed's skip network with what a rebuild must get right to draw the
+ * run's samples: seed 2 (the file says 1), the cosine schedule, the
+ * standardisation fitted on the first 128 test digits, the EMA. */
+#define TINY_RUN "experiments/skip_vs_noskip.lua --variant skip --seed 2 train.max_images=128 train.dataset=test " \
+                 "train.epochs=1 train.normalize=true train.ema=0.999 diffusion.schedule=cosine diffusion.steps=2 " \
+                 "sample.metric_samples=64"
+#define TINY_SCALE 3 /* skip_vs_noskip's sample.scale */
+
+/* Runs the binary with args in directory dir (NULL: this one), stderr
+ * merged into stdout; returns the exit status, the output in out. */
+static int run_ddim_lab(const char *dir, const char *args, char *out, size_t size)
+{
+    char command[4096], cwd[512];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    if (dir)
+        snprintf(command, sizeof command, "cd %s && %s%s %s 2>&1", dir, DDIM_LAB_BINARY[0] == '/' ? "" : cwd,
+                 DDIM_LAB_BINARY[0] == '/' ? DDIM_LAB_BINARY : "/" DDIM_LAB_BINARY, args);
+    else
+        snprintf(command, sizeof command, "%s %s 2>&1", DDIM_LAB_BINARY, args);
+    FILE *pipe = popen(command, "r");
+    assert_non_null(pipe);
+    size_t used = fread(out, 1, size - 1, pipe);
+    out[used] = '\0';
+    char rest[4096];
+    while (fread(rest, 1, sizeof rest, pipe) > 0)
+        continue; /* drain, so the program is not killed by SIGPIPE */
+    int status = pclose(pipe);
+    if (!WIFEXITED(status))
+        fail_msg("%s did not exit normally (status %d)", command, status);
+    return WEXITSTATUS(status);
+}
+
+static void assert_contains(const char *text, const char *part)
+{
+    if (!strstr(text, part))
+        fail_msg("expected \"%s\" in:\n%s", part, text);
+}
+
+/* Fails unless out is one "ddim-lab: " line that says part. */
+static void assert_one_line(const char *out, const char *part)
+{
+    if (strncmp(out, "ddim-lab: ", 10) != 0 || strchr(out, '\n') != out + strlen(out) - 1)
+        fail_msg("expected one line \"ddim-lab: ...\", got:\n%s", out);
+    assert_contains(out, part);
+}
+
+static char run_dir[] = "/tmp/ddim-lab-checkpoint-XXXXXX";
+static char checkpoint_path[600], metrics_path[600];
+
+static void remove_run(void)
+{
+    remove_tree(run_dir);
+}
+
+/* The path of the one file matching pattern, into path. */
+static void only_match(const char *pattern, char path[600])
+{
+    glob_t found;
+    if (glob(pattern, 0, NULL, &found) != 0 || found.gl_pathc != 1)
+        fail_msg("expected exactly one file matching %s", pattern);
+    snprintf(path, 600, "%s", found.gl_pathv[0]);
+    globfree(&found);
+}
+
+/* The tiny run's checkpoint (and its metrics.csv in metrics_path). */
+static const char *tiny_checkpoint(void)
+{
+    if (checkpoint_path[0])
+        return checkpoint_path;
+    if (!mkdtemp(run_dir))
+        fail_msg("mkdtemp %s failed", run_dir);
+    atexit(remove_run);
+    char args[1024], out[8192], pattern[600];
+    snprintf(args, sizeof args, TINY_RUN " --classifier %s --out %s", test_classifier_file(), run_dir);
+    if (run_ddim_lab(NULL, args, out, sizeof out) != 0)
+        fail_msg("ddim-lab %s failed:\n%s", args, out);
+    snprintf(pattern, sizeof pattern, "%s/skip_vs_noskip/*/metrics.csv", run_dir);
+    only_match(pattern, metrics_path);
+    snprintf(pattern, sizeof pattern, "%s/skip_vs_noskip/*/skip/seed2/checkpoint.ddim", run_dir);
+    only_match(pattern, checkpoint_path);
+    return checkpoint_path;
+}
+
+/* Copies the checkpoint at from to to without the sections named in drop
+ * (NULL-terminated). */
+static void copy_checkpoint_without(const char *from, const char *to, const char *const *drop)
+{
+    struct checkpoint c;
+    char err[1024];
+    if (checkpoint_read(from, &c, err, sizeof err))
+        fail_msg("%s", err);
+    struct checkpoint_section *kept = calloc((size_t)c.count, sizeof *kept);
+    assert_non_null(kept);
+    int count = 0;
+    for (int i = 0; i < c.count; i++) {
+        int dropped = 0;
+        for (const char *const *name = drop; *name; name++)
+            dropped |= strcmp(c.sections[i].name, *name) == 0;
+        if (!dropped)
+            kept[count++] = c.sections[i];
+    }
+    if (checkpoint_write(to, kept, count, err, sizeof err))
+        fail_msg("%s", err);
+    free(kept);
+    checkpoint_free(&c);
+}
+
+/* Field number field (from 0) of the CSV line that starts with prefix. */
+static void csv_field(const char *csv, const char *prefix, int field, char *out, size_t size)
+{
+    const char *line = strstr(csv, prefix);
+    if (!line)
+        fail_msg("no line starting %s in:\n%s", prefix, csv);
+    for (int f = 0; f < field; f++)
+        line = strchr(line, ',') + 1;
+    const size_t length = strcspn(line, ",\n");
+    assert_true(length < size);
+    memcpy(out, line, length);
+    out[length] = '\0';
+}
+
+/* eval -n 64 prints what the run wrote for its 64 samples, to the digit. */
+static void test_checkpoint_eval_prints_the_runs_metrics(void **state)
+{
+    (void)state;
+    char args[1024], out[8192], want[1024], csv[8192], value[128];
+    const char *checkpoint = tiny_checkpoint();
+    FILE *f = fopen(metrics_path, "r");
+    assert_non_null(f);
+    csv[fread(csv, 1, sizeof csv - 1, f)] = '\0';
+    fclose(f);
+
+    snprintf(args, sizeof args, "eval %s -n 64 --classifier %s", checkpoint, test_classifier_file());
+    if (run_ddim_lab(NULL, args, out, sizeof out) != 0)
+        fail_msg("ddim-lab %s failed:\n%s", args, out);
+    snprintf(want, sizeof want, "%s: variant skip of experiments/skip_vs_noskip.lua, seed 2: 64 samples, 2 steps, "
+             "ema weights\n", checkpoint);
+    assert_contains(out, want);
+    const char *row = "\nskip,2,64,2,";
+    csv_field(csv, row, 5, value, sizeof value);
+    snprintf(want, sizeof want, "classifier: %s (sha256 %s)\n", test_classifier_file(), value);
+    assert_contains(out, want);
+    static const struct { const char *label; int field; int percent; const char *unit; } figures[] = {
+        { "FID", 6, 0, "" }, { "KID", 7, 0, "" }, { "recognisable", 8, 1, "" }, { "class entropy", 9, 0, " bits" },
+    };
+    for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++) {
+        csv_field(csv, row, figures[i].field, value, sizeof value);
+        if (figures[i].percent)
+            snprintf(want, sizeof want, "\n%s: %.4f%%\n", figures[i].label, 100 * atof(value));
+        else
+            snprintf(want, sizeof want, "\n%s: %s%s\n", figures[i].label, value, figures[i].unit);
+        assert_contains(out, want);
+    }
+    size_t used = (size_t)snprintf(want, sizeof want, "\nclass shares:");
+    for (int c = 0; c < 10; c++) {
+        csv_field(csv, row, 10 + c, value, sizeof value);
+        used += (size_t)snprintf(want + used, sizeof want - used, " %d %.4f%%%s", c, 100 * atof(value),
+                                 c < 9 ? "," : "\n");
+    }
+    assert_contains(out, want);
+}
+
+/* Width and height from a PNG's IHDR (big-endian, at bytes 16 and 20). */
+static void png_size(const char *path, long *width, long *height)
+{
+    unsigned char header[24];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("no PNG at %s", path);
+    assert_int_equal(fread(header, 1, sizeof header, f), sizeof header);
+    fclose(f);
+    assert_memory_equal(header + 12, "IHDR", 4);
+    *width = (long)header[16] << 24 | header[17] << 16 | header[18] << 8 | header[19];
+    *height = (long)header[20] << 24 | header[21] << 16 | header[22] << 8 | header[23];
+}
+
+/* 10 samples: a grid of 4 columns, 3 rows, at the variant's scale; and
+ * samples.png in the current directory when -o is not given. */
+static void test_checkpoint_sample_writes_a_grid_of_the_asked_size(void **state)
+{
+    char path[256], args[2048], out[8192], want[1024];
+    const char *checkpoint = tiny_checkpoint();
+    scratch_path(path, state, "grid.png");
+    snprintf(args, sizeof args, "sample %s -n 10 -o %s", checkpoint, path);
+    if (run_ddim_lab(NULL, args, out, sizeof out) != 0)
+        fail_msg("ddim-lab %s failed:\n%s", args, out);
+    snprintf(want, sizeof want, "wrote %s: 10 samples, 2 steps, ema weights, from %s (variant skip, seed 2)\n", path,
+             checkpoint);
+    assert_string_equal(out, want);
+    float images[10 * MNIST_IMAGE_PIXELS] = { 0 };
+    struct gray_image grid;
+    char err[256];
+    if (compose_sample_grid(images, 10, MNIST_SIDE, MNIST_SIDE, 4, TINY_SCALE, &grid, err, sizeof err))
+        fail_msg("%s", err);
+    long width, height;
+    png_size(path, &width, &height);
+    assert_int_equal(width, grid.width);
+    assert_int_equal(height, grid.height);
+    free_gray_image(&grid);
+
+    /* Elsewhere, the experiment file the checkpoint names (a relative
+     * path) is not there: the line says so, and --experiment helps. */
+    const struct scratch *scratch = *state;
+    char cwd[512], data[600];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    const char *data_dir = getenv("DDIM_DATA") && *getenv("DDIM_DATA") ? getenv("DDIM_DATA") : "data/mnist";
+    snprintf(data, sizeof data, "%s%s%s", data_dir[0] == '/' ? "" : cwd, data_dir[0] == '/' ? "" : "/", data_dir);
+    snprintf(args, sizeof args, "sample %s -n 1 --data %s", checkpoint, data);
+    assert_int_equal(run_ddim_lab(scratch->dir, args, out, sizeof out), 1);
+    assert_one_line(out, ": its experiment file experiments/skip_vs_noskip.lua: No such file or directory; run "
+                         "from the directory the run started in, or pass --experiment FILE.lua");
+    snprintf(args, sizeof args, "sample %s -n 1 --data %s --experiment %s/experiments/skip_vs_noskip.lua", checkpoint,
+             data, cwd);
+    if (run_ddim_lab(scratch->dir, args, out, sizeof out) != 0)
+        fail_msg("ddim-lab %s failed:\n%s", args, out);
+    assert_contains(out, "wrote samples.png: 1 sample, 2 steps, ema weights, ");
+    scratch_path(path, state, "samples.png");
+    png_size(path, &width, &height);
+    assert_int_equal(width, (2 * MNIST_SIDE + GRID_SEPARATOR) * TINY_SCALE);
+    assert_int_equal(height, MNIST_SIDE * TINY_SCALE);
+}
+
+/* Without params_ema, --weights ema is refused; by default the best
+ * epoch's weights are drawn. */
+static void test_checkpoint_without_ema_refuses_ema_weights(void **state)
+{
+    char path[256], grid[256], args[1024], out[8192];
+    scratch_path(path, state, "no_ema.ddim");
+    copy_checkpoint_without(tiny_checkpoint(), path, (const char *const[]){ "params_ema", NULL });
+    snprintf(args, sizeof args, "sample %s --weights ema", path);
+    assert_int_equal(run_ddim_lab(NULL, args, out, sizeof out), 1);
+    assert_one_line(out, path);
+    assert_contains(out, ": no EMA weights: variant 'skip' trained without train.ema; use --weights best or last");
+    scratch_path(grid, state, "grid.png");
+    snprintf(args, sizeof args, "sample %s -n 1 -o %s", path, grid);
+    if (run_ddim_lab(NULL, args, out, sizeof out) != 0)
+        fail_msg("ddim-lab %s failed:\n%s", args, out);
+    assert_contains(out, " best weights, ");
+}
+
+/* One byte flipped in the weights: checkpoint_read's CRC refuses it. */
+static void test_checkpoint_damaged_is_refused(void **state)
+{
+    char path[256], args[1024], out[8192];
+    scratch_path(path, state, "damaged.ddim");
+    FILE *from = fopen(tiny_checkpoint(), "rb"), *to = fopen(path, "wb");
+    assert_non_null(from);
+    assert_non_null(to);
+    long at = 0;
+    for (int c; (c = fgetc(from)) != EOF; at++)
+        fputc(at == 100000 ? c ^ 0x10 : c, to);
+    fclose(from);
+    assert_int_equal(fclose(to), 0);
+    assert_true(at > 100000);
+    for (int command = 0; command < 2; command++) {
+        snprintf(args, sizeof args, "%s %s", command ? "eval" : "sample", path);
+        assert_int_equal(run_ddim_lab(NULL, args, out, sizeof out), 1);
+        char want[512];
+        snprintf(want, sizeof want, "ddim-lab: %s: not a valid checkpoint: CRC mismatch (truncated or damaged)\n", path);
+        assert_string_equal(out, want);
+    }
+}
+
+/* An experiment file without the variant, and one whose variant of that
+ * name is another network (the seed's first, 2,517,441 parameters). */
+static void test_checkpoint_of_another_network_is_refused(void **state)
+{
+    char path[256], args[1400], out[8192], cwd[512];
+    const char *checkpoint = tiny_checkpoint();
+    snprintf(args, sizeof args, "sample %s --experiment experiments/unet_full.lua", checkpoint);
+    assert_int_equal(run_ddim_lab(NULL, args, out, sizeof out), 1);
+    assert_one_line(out, checkpoint);
+    assert_contains(out, ": rebuilding variant 'skip': experiments/unet_full.lua: --variant skip: no such variant");
+
+    scratch_path(path, state, "other.lua");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("local ddim = require \"ddim\"\nlocal nets = require \"lib.seed_nets\"\n"
+          "return ddim.experiment { variants = { { name = \"skip\", model = nets.first() } } }\n", f);
+    assert_int_equal(fclose(f), 0);
+    const struct scratch *scratch = *state;
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    snprintf(args, sizeof args, "ln -s %s/experiments/lib %s/lib", cwd, scratch->dir); /* require finds it beside */
+    assert_int_equal(system(args), 0);
+    snprintf(args, sizeof args, "eval %s --experiment %s", checkpoint, path);
+    assert_int_equal(run_ddim_lab(NULL, args, out, sizeof out), 1);
+    assert_one_line(out, checkpoint);
+    char want[512];
+    snprintf(want, sizeof want, ": %s no longer builds the network variant 'skip' was trained with: it has 2517441 "
+             "parameters, the checkpoint 3132881", path);
+    assert_contains(out, want);
+}
+
+/* A checkpoint from before these commands (no experiment, options or
+ * seed) needs --experiment, and then samples at the variant's own seed. */
+static void test_checkpoint_older_needs_its_experiment(void **state)
+{
+    char path[256], grid[256], args[1024], out[8192];
+    scratch_path(path, state, "old.ddim");
+    copy_checkpoint_without(tiny_checkpoint(), path, (const char *const[]){ "experiment", "options", "seed", NULL });
+    snprintf(args, sizeof args, "sample %s", path);
+    assert_int_equal(run_ddim_lab(NULL, args, out, sizeof out), 1);
+    assert_one_line(out, path);
+    assert_contains(out, ": the checkpoint does not name its experiment file (a run before `ddim-lab sample` saved "
+                         "it): pass --experiment FILE.lua");
+    scratch_path(grid, state, "grid.png");
+    snprintf(args, sizeof args, "sample %s -n 1 -o %s --experiment experiments/skip_vs_noskip.lua", path, grid);
+    if (run_ddim_lab(NULL, args, out, sizeof out) != 0)
+        fail_msg("ddim-lab %s failed:\n%s", args, out);
+    assert_contains(out, "(variant skip, seed 1)\n");
+}
+
+/* Refused before any file is read: exit status 2 and one line. */
+static void test_checkpoint_commands_bad_command_lines_are_usage_errors(void **state)
+{
+    (void)state;
+    static const struct { const char *args, *says; } cases[] = {
+        { "sample", "sample takes a run's checkpoint, e.g. ddim-lab sample runs/" },
+        { "eval", "eval takes a run's checkpoint" },
+        { "sample c.ddim -n 0", "-n takes a whole number from 1 to 4096, got '0'" },
+        { "eval c.ddim -n 1", "-n takes a whole number from 2 to 1000000, got '1'" },
+        { "sample c.ddim -n 64x", "-n takes a whole number from 1 to 4096, got '64x'" },
+        { "sample c.ddim --weights foo", "--weights takes ema, best or last, got 'foo'" },
+        { "eval c.ddim --steps 0", "--steps takes a whole number from 1 to 2147483647, got '0'" },
+        { "sample c.ddim -n", "option '-n' needs a value" },
+        { "sample c.ddim d.ddim", "sample takes one checkpoint, got 'c.ddim' and 'd.ddim'" },
+        { "eval c.ddim -o grid.png", "eval: unknown option '-o'" },
+        { "sample c.ddim --classifier x", "sample: unknown option '--classifier'" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[4096];
+        if (run_ddim_lab(NULL, cases[i].args, out, sizeof out) != 2)
+            fail_msg("ddim-lab %s: expected exit status 2, got:\n%s", cases[i].args, out);
+        assert_one_line(out, cases[i].says);
+        assert_contains(out, " (see ddim-lab --help)\n");
+    }
+    char out[8192];
+    assert_int_equal(run_ddim_lab(NULL, "--help", out, sizeof out), 0);
+    assert_contains(out, "\n  sample       CHECKPOINT: ");
+    assert_contains(out, "\n  eval         CHECKPOINT: ");
+    assert_contains(out, "\nsample options (after CHECKPOINT");
+    assert_contains(out, "\neval options (after CHECKPOINT)");
+}
+
+size_t checkpoint_command_tests(struct CMUnitTest *out)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_checkpoint_eval_prints_the_runs_metrics),
+        cmocka_unit_test_setup_teardown(test_checkpoint_sample_writes_a_grid_of_the_asked_size, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(test_checkpoint_without_ema_refuses_ema_weights, make_scratch,
+                                        remove_scratch),
+        cmocka_unit_test_setup_teardown(test_checkpoint_damaged_is_refused, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(test_checkpoint_of_another_network_is_refused, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(test_checkpoint_older_needs_its_experiment, make_scratch, remove_scratch),
+        cmocka_unit_test(test_checkpoint_commands_bad_command_lines_are_usage_errors),
+    };
+    if (out)
+        memcpy(out, tests, sizeof tests);
+    return sizeof tests / sizeof tests[0];
+}
