@@ -9,7 +9,7 @@ local unet = require "lib.unet"
 
 return ddim.experiment {
   name = "best_in_budget",
-  train = { epochs = 10, batch_size = 64, learning_rate = 1e-3, weight_decay = 1e-4,
+  train = { epochs = 8, batch_size = 64, learning_rate = 1e-3, weight_decay = 1e-4,
             loss = "mae", seed = 1, dataset = "train", ema = 0.999, ema_warmup = true, normalize = true },
   diffusion = { steps = 20, min_signal_rate = 0.02, max_signal_rate = 0.95,
                 schedule = "cosine", gradient_trick = false },

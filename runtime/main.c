@@ -43,7 +43,7 @@ static const struct command {
 } commands[] = {
     { "FILE.lua", "run an experiment: train its variants, write runs/<experiment>/<time>/ with a report",
       run_experiment, 1 },
- { "report", "RUN_DIR: rebuild a run's report.md and loss_curves.png from its saved results", run_report, 0 },
+    { "report", "RUN_DIR: rebuild a run's report.md and loss_curves.png from its saved results", run_report, 0 },
     { "sample", "CHECKPOINT: draw digits from a run's checkpoint into a PNG grid", run_sample, 1 },
     { "eval", "CHECKPOINT: score a run's checkpoint's samples as the run does (FID, KID, recognisable, classes)",
       run_eval, 1 },
@@ -85,7 +85,7 @@ static void print_help(FILE *out)
             "  -n N             samples to score (default 2000; a run's sample.metric_samples gives its metrics)\n"
             "  --classifier FILE  the classifier scoring them (default " CLASSIFIER_DEFAULT_PATH ")\n"
             "\nclassifier options:\n"
-            "  --epochs N       training epochs (default 3)\n"
+            "  --epochs N       training epochs (default 4)\n"
             "  --out FILE       where the classifier goes (default models/mnist_classifier_v2.ddim)\n"
             "  --max-images N   train on the first N training digits (default all 60,000)\n"
             "  --test-images N  measure on the first N test digits (default all 10,000)\n"
