@@ -2,12 +2,15 @@
 -- Options: none
 return {
   name = "seed_extras",
+  -- every variant trains once per seed, its train.seed set to it
+  seeds = { 1, 2, 3 },
   variants = {
     {
       name = "full",
-      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mae", seed = 1, dataset = "train", ema = 0.999, max_images = 0, normalize = true, ema_warmup = false, image_loss = false },
+      changes = "every extra on",
+      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mae", seed = 1, dataset = "train", ema = 0.999, max_images = 12800, normalize = true, ema_warmup = true, image_loss = false },
       diffusion = { steps = 20, min_signal_rate = 0.02, max_signal_rate = 0.95, schedule = "cosine", gradient_trick = false },
-      sample = { grid = 8, scale = 3 },
+      sample = { grid = 8, scale = 3, metric_samples = 500 },
       -- model made at experiments/lib/unet.lua:77: 820385 parameters
       -- layer                            output        params  written at
       -- input 'x'                        28x28x1            0  experiments/lib/unet.lua:39
@@ -75,9 +78,11 @@ return {
     },
     {
       name = "full_without_unet",
-      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mae", seed = 1, dataset = "train", ema = 0.999, max_images = 0, normalize = true, ema_warmup = false, image_loss = false },
+      reference = "full",
+      changes = "without the residual U-Net (or the seed's first network)",
+      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mae", seed = 1, dataset = "train", ema = 0.999, max_images = 12800, normalize = true, ema_warmup = true, image_loss = false },
       diffusion = { steps = 20, min_signal_rate = 0.02, max_signal_rate = 0.95, schedule = "cosine", gradient_trick = false },
-      sample = { grid = 8, scale = 3 },
+      sample = { grid = 8, scale = 3, metric_samples = 500 },
       -- model made at experiments/lib/seed_nets.lua:35: 2543313 parameters
       -- layer                            output        params  written at
       -- input 'x'                        28x28x1            0  experiments/lib/seed_nets.lua:27
@@ -96,9 +101,11 @@ return {
     },
     {
       name = "full_without_sinusoidal",
-      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mae", seed = 1, dataset = "train", ema = 0.999, max_images = 0, normalize = true, ema_warmup = false, image_loss = false },
+      reference = "full",
+      changes = "without the sinusoidal noise embedding (or the noise level itself)",
+      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mae", seed = 1, dataset = "train", ema = 0.999, max_images = 12800, normalize = true, ema_warmup = true, image_loss = false },
       diffusion = { steps = 20, min_signal_rate = 0.02, max_signal_rate = 0.95, schedule = "cosine", gradient_trick = false },
-      sample = { grid = 8, scale = 3 },
+      sample = { grid = 8, scale = 3, metric_samples = 500 },
       -- model made at experiments/lib/unet.lua:77: 810403 parameters
       -- layer                            output        params  written at
       -- input 'x'                        28x28x1            0  experiments/lib/unet.lua:39
@@ -165,9 +172,11 @@ return {
     },
     {
       name = "full_without_cosine",
-      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mae", seed = 1, dataset = "train", ema = 0.999, max_images = 0, normalize = true, ema_warmup = false, image_loss = false },
+      reference = "full",
+      changes = "without the offset cosine schedule (or the seed's none)",
+      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mae", seed = 1, dataset = "train", ema = 0.999, max_images = 12800, normalize = true, ema_warmup = true, image_loss = false },
       diffusion = { steps = 20, min_signal_rate = 0.02, max_signal_rate = 0.95, schedule = "none", gradient_trick = false },
-      sample = { grid = 8, scale = 3 },
+      sample = { grid = 8, scale = 3, metric_samples = 500 },
       -- model made at experiments/lib/unet.lua:77: 820385 parameters
       -- layer                            output        params  written at
       -- input 'x'                        28x28x1            0  experiments/lib/unet.lua:39
@@ -235,9 +244,11 @@ return {
     },
     {
       name = "full_without_normalize",
-      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mae", seed = 1, dataset = "train", ema = 0.999, max_images = 0, normalize = false, ema_warmup = false, image_loss = false },
+      reference = "full",
+      changes = "without dataset normalization",
+      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mae", seed = 1, dataset = "train", ema = 0.999, max_images = 12800, normalize = false, ema_warmup = true, image_loss = false },
       diffusion = { steps = 20, min_signal_rate = 0.02, max_signal_rate = 0.95, schedule = "cosine", gradient_trick = false },
-      sample = { grid = 8, scale = 3 },
+      sample = { grid = 8, scale = 3, metric_samples = 500 },
       -- model made at experiments/lib/unet.lua:77: 820385 parameters
       -- layer                            output        params  written at
       -- input 'x'                        28x28x1            0  experiments/lib/unet.lua:39
@@ -305,9 +316,11 @@ return {
     },
     {
       name = "full_without_ema",
-      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mae", seed = 1, dataset = "train", ema = 0, max_images = 0, normalize = true, ema_warmup = false, image_loss = false },
+      reference = "full",
+      changes = "without the EMA of the weights (0.999, warmed up)",
+      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mae", seed = 1, dataset = "train", ema = 0, max_images = 12800, normalize = true, ema_warmup = false, image_loss = false },
       diffusion = { steps = 20, min_signal_rate = 0.02, max_signal_rate = 0.95, schedule = "cosine", gradient_trick = false },
-      sample = { grid = 8, scale = 3 },
+      sample = { grid = 8, scale = 3, metric_samples = 500 },
       -- model made at experiments/lib/unet.lua:77: 820385 parameters
       -- layer                            output        params  written at
       -- input 'x'                        28x28x1            0  experiments/lib/unet.lua:39
@@ -375,9 +388,11 @@ return {
     },
     {
       name = "full_without_no_trick",
-      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mae", seed = 1, dataset = "train", ema = 0.999, max_images = 0, normalize = true, ema_warmup = false, image_loss = false },
+      reference = "full",
+      changes = "without no gradient trick (or the seed's trick)",
+      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mae", seed = 1, dataset = "train", ema = 0.999, max_images = 12800, normalize = true, ema_warmup = true, image_loss = false },
       diffusion = { steps = 20, min_signal_rate = 0.02, max_signal_rate = 0.95, schedule = "cosine", gradient_trick = true },
-      sample = { grid = 8, scale = 3 },
+      sample = { grid = 8, scale = 3, metric_samples = 500 },
       -- model made at experiments/lib/unet.lua:77: 820385 parameters
       -- layer                            output        params  written at
       -- input 'x'                        28x28x1            0  experiments/lib/unet.lua:39
@@ -445,9 +460,11 @@ return {
     },
     {
       name = "full_without_mae",
-      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mse", seed = 1, dataset = "train", ema = 0.999, max_images = 0, normalize = true, ema_warmup = false, image_loss = false },
+      reference = "full",
+      changes = "without MAE loss (or MSE)",
+      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mse", seed = 1, dataset = "train", ema = 0.999, max_images = 12800, normalize = true, ema_warmup = true, image_loss = false },
       diffusion = { steps = 20, min_signal_rate = 0.02, max_signal_rate = 0.95, schedule = "cosine", gradient_trick = false },
-      sample = { grid = 8, scale = 3 },
+      sample = { grid = 8, scale = 3, metric_samples = 500 },
       -- model made at experiments/lib/unet.lua:77: 820385 parameters
       -- layer                            output        params  written at
       -- input 'x'                        28x28x1            0  experiments/lib/unet.lua:39
@@ -515,9 +532,10 @@ return {
     },
     {
       name = "minimal",
-      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mse", seed = 1, dataset = "train", ema = 0, max_images = 0, normalize = false, ema_warmup = false, image_loss = false },
+      changes = "every extra off",
+      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mse", seed = 1, dataset = "train", ema = 0, max_images = 12800, normalize = false, ema_warmup = false, image_loss = false },
       diffusion = { steps = 20, min_signal_rate = 0.02, max_signal_rate = 0.95, schedule = "none", gradient_trick = true },
-      sample = { grid = 8, scale = 3 },
+      sample = { grid = 8, scale = 3, metric_samples = 500 },
       -- model made at experiments/lib/seed_nets.lua:35: 2517441 parameters
       -- layer                            output        params  written at
       -- input 'x'                        28x28x1            0  experiments/lib/seed_nets.lua:27
@@ -532,9 +550,11 @@ return {
     },
     {
       name = "minimal_with_unet",
-      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mse", seed = 1, dataset = "train", ema = 0, max_images = 0, normalize = false, ema_warmup = false, image_loss = false },
+      reference = "minimal",
+      changes = "with the residual U-Net (or the seed's first network)",
+      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mse", seed = 1, dataset = "train", ema = 0, max_images = 12800, normalize = false, ema_warmup = false, image_loss = false },
       diffusion = { steps = 20, min_signal_rate = 0.02, max_signal_rate = 0.95, schedule = "none", gradient_trick = true },
-      sample = { grid = 8, scale = 3 },
+      sample = { grid = 8, scale = 3, metric_samples = 500 },
       -- model made at experiments/lib/unet.lua:77: 810403 parameters
       -- layer                            output        params  written at
       -- input 'x'                        28x28x1            0  experiments/lib/unet.lua:39
@@ -601,9 +621,11 @@ return {
     },
     {
       name = "minimal_with_sinusoidal",
-      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mse", seed = 1, dataset = "train", ema = 0, max_images = 0, normalize = false, ema_warmup = false, image_loss = false },
+      reference = "minimal",
+      changes = "with the sinusoidal noise embedding (or the noise level itself)",
+      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mse", seed = 1, dataset = "train", ema = 0, max_images = 12800, normalize = false, ema_warmup = false, image_loss = false },
       diffusion = { steps = 20, min_signal_rate = 0.02, max_signal_rate = 0.95, schedule = "none", gradient_trick = true },
-      sample = { grid = 8, scale = 3 },
+      sample = { grid = 8, scale = 3, metric_samples = 500 },
       -- model made at experiments/lib/seed_nets.lua:35: 2543313 parameters
       -- layer                            output        params  written at
       -- input 'x'                        28x28x1            0  experiments/lib/seed_nets.lua:27
@@ -622,9 +644,11 @@ return {
     },
     {
       name = "minimal_with_cosine",
-      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mse", seed = 1, dataset = "train", ema = 0, max_images = 0, normalize = false, ema_warmup = false, image_loss = false },
+      reference = "minimal",
+      changes = "with the offset cosine schedule (or the seed's none)",
+      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mse", seed = 1, dataset = "train", ema = 0, max_images = 12800, normalize = false, ema_warmup = false, image_loss = false },
       diffusion = { steps = 20, min_signal_rate = 0.02, max_signal_rate = 0.95, schedule = "cosine", gradient_trick = true },
-      sample = { grid = 8, scale = 3 },
+      sample = { grid = 8, scale = 3, metric_samples = 500 },
       -- model made at experiments/lib/seed_nets.lua:35: 2517441 parameters
       -- layer                            output        params  written at
       -- input 'x'                        28x28x1            0  experiments/lib/seed_nets.lua:27
@@ -639,9 +663,11 @@ return {
     },
     {
       name = "minimal_with_normalize",
-      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mse", seed = 1, dataset = "train", ema = 0, max_images = 0, normalize = true, ema_warmup = false, image_loss = false },
+      reference = "minimal",
+      changes = "with dataset normalization",
+      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mse", seed = 1, dataset = "train", ema = 0, max_images = 12800, normalize = true, ema_warmup = false, image_loss = false },
       diffusion = { steps = 20, min_signal_rate = 0.02, max_signal_rate = 0.95, schedule = "none", gradient_trick = true },
-      sample = { grid = 8, scale = 3 },
+      sample = { grid = 8, scale = 3, metric_samples = 500 },
       -- model made at experiments/lib/seed_nets.lua:35: 2517441 parameters
       -- layer                            output        params  written at
       -- input 'x'                        28x28x1            0  experiments/lib/seed_nets.lua:27
@@ -656,9 +682,11 @@ return {
     },
     {
       name = "minimal_with_ema",
-      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mse", seed = 1, dataset = "train", ema = 0.999, max_images = 0, normalize = false, ema_warmup = false, image_loss = false },
+      reference = "minimal",
+      changes = "with the EMA of the weights (0.999, warmed up)",
+      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mse", seed = 1, dataset = "train", ema = 0.999, max_images = 12800, normalize = false, ema_warmup = true, image_loss = false },
       diffusion = { steps = 20, min_signal_rate = 0.02, max_signal_rate = 0.95, schedule = "none", gradient_trick = true },
-      sample = { grid = 8, scale = 3 },
+      sample = { grid = 8, scale = 3, metric_samples = 500 },
       -- model made at experiments/lib/seed_nets.lua:35: 2517441 parameters
       -- layer                            output        params  written at
       -- input 'x'                        28x28x1            0  experiments/lib/seed_nets.lua:27
@@ -673,9 +701,11 @@ return {
     },
     {
       name = "minimal_with_no_trick",
-      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mse", seed = 1, dataset = "train", ema = 0, max_images = 0, normalize = false, ema_warmup = false, image_loss = false },
+      reference = "minimal",
+      changes = "with no gradient trick (or the seed's trick)",
+      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mse", seed = 1, dataset = "train", ema = 0, max_images = 12800, normalize = false, ema_warmup = false, image_loss = false },
       diffusion = { steps = 20, min_signal_rate = 0.02, max_signal_rate = 0.95, schedule = "none", gradient_trick = false },
-      sample = { grid = 8, scale = 3 },
+      sample = { grid = 8, scale = 3, metric_samples = 500 },
       -- model made at experiments/lib/seed_nets.lua:35: 2517441 parameters
       -- layer                            output        params  written at
       -- input 'x'                        28x28x1            0  experiments/lib/seed_nets.lua:27
@@ -690,9 +720,11 @@ return {
     },
     {
       name = "minimal_with_mae",
-      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mae", seed = 1, dataset = "train", ema = 0, max_images = 0, normalize = false, ema_warmup = false, image_loss = false },
+      reference = "minimal",
+      changes = "with MAE loss (or MSE)",
+      train = { epochs = 1, batch_size = 64, learning_rate = 0.001, weight_decay = 0.0001, loss = "mae", seed = 1, dataset = "train", ema = 0, max_images = 12800, normalize = false, ema_warmup = false, image_loss = false },
       diffusion = { steps = 20, min_signal_rate = 0.02, max_signal_rate = 0.95, schedule = "none", gradient_trick = true },
-      sample = { grid = 8, scale = 3 },
+      sample = { grid = 8, scale = 3, metric_samples = 500 },
       -- model made at experiments/lib/seed_nets.lua:35: 2517441 parameters
       -- layer                            output        params  written at
       -- input 'x'                        28x28x1            0  experiments/lib/seed_nets.lua:27
