@@ -117,8 +117,8 @@ FORCE:
 # only at run time; -O3's vectoriser takes such loops, -O2's does not.
 $(BUILD)/runtime/layers.o: CFLAGS += -O3
 # The CLI tests run the binary of this build.
-$(BUILD)/tests/test_cli.o $(BUILD)/tests/test_diffusion.o $(BUILD)/tests/test_classifier.o \
-$(BUILD)/tests/test_classifier_file.o $(BUILD)/tests/test_checkpoint_commands.o: \
+$(BUILD)/tests/test_program.o $(BUILD)/tests/test_diffusion.o \
+$(BUILD)/tests/test_classifier_file.o: \
   CFLAGS += -DDDIM_LAB_BINARY='"$(BUILD)/ddim-lab"'
 
 # Kernel tests alone (what runs under qemu) and the full suite.

@@ -37,7 +37,7 @@ return ddim.experiment(ablation.generate {
       full = { train = { normalize = true } }, minimal = { train = { normalize = false } } },
     { name = "ema", what = "the EMA of the weights (0.999, warmed up)",
       full = { train = { ema = 0.999, ema_warmup = true } }, minimal = { train = { ema = 0 } } },
-    { name = "no_trick", what = "no gradient trick (or the seed's trick)",
+    { name = "no_trick", what = "plain gradients (not the seed's gradient trick)",
       full = { diffusion = { gradient_trick = false } }, minimal = { diffusion = { gradient_trick = true } } },
     { name = "mae", what = "MAE loss (or MSE)",
       full = { train = { loss = "mae" } }, minimal = { train = { loss = "mse" } } },

@@ -55,7 +55,8 @@ static int parse_options(const char *command, int argc, char **argv, struct opti
             continue;
         }
         const char *own = eval ? "--classifier" : "-o";
-        if (strcmp(arg, "-n") != 0 && strcmp(arg, "--steps") != 0 && strcmp(arg, "--weights") != 0 &&
+        if (strcmp(arg, "-n") != 0 && strcmp(arg, "--steps") != 0 && strcmp(arg, "--eta") != 0 &&
+            strcmp(arg, "--weights") != 0 &&
             strcmp(arg, "--experiment") != 0 && strcmp(arg, own) != 0) {
             snprintf(err, errlen, "%s: unknown option '%s'", command, arg);
             return -1;
@@ -74,6 +75,13 @@ static int parse_options(const char *command, int argc, char **argv, struct opti
             if (parse_count("--steps", value, 1, INT_MAX, &steps, err, errlen))
                 return -1;
             o->model.steps = (int)steps;
+        } else if (strcmp(arg, "--eta") == 0) {
+            char *end;
+            o->model.eta = strtod(value, &end);
+            if (end == value || *end || !(o->model.eta >= 0 && o->model.eta <= 1)) {
+                snprintf(err, errlen, "--eta takes a number from 0 to 1, got '%s'", value);
+                return -1;
+            }
         } else if (strcmp(arg, "--weights") == 0) {
             if (strcmp(value, "ema") != 0 && strcmp(value, "best") != 0 && strcmp(value, "last") != 0) {
                 snprintf(err, errlen, "--weights takes ema, best or last, got '%s'", value);
@@ -113,6 +121,15 @@ static int open_model(const struct context *ctx, const char *command, int argc, 
     return 0;
 }
 
+/* "20 steps", or with fresh noise "100 steps, eta 1". */
+static const char *sampler_words(const struct variant *v, char *out, size_t size)
+{
+    int used = snprintf(out, size, "%d steps", v->diffusion.steps);
+    if (v->diffusion.eta > 0)
+        snprintf(out + used, size - (size_t)used, ", eta %g", v->diffusion.eta);
+    return out;
+}
+
 /* count samples from m, or NULL (out of memory). */
 static float *draw(struct checkpoint_model *m, long count)
 {
@@ -130,13 +147,13 @@ static float *draw(struct checkpoint_model *m, long count)
 
 int run_sample(const struct context *ctx, int argc, char **argv)
 {
-    struct options o = { .count = SAMPLE_DEFAULT_COUNT, .out = "samples.png" };
+    struct options o = { .count = SAMPLE_DEFAULT_COUNT, .out = "samples.png", .model.eta = -1 };
     struct checkpoint_model m;
     int status = open_model(ctx, "sample", argc, argv, &o, &m);
     if (status)
         return status;
     const struct variant *v = &m.experiment.variants[0];
-    char err[1024];
+    char err[1024], sampler[64];
     int columns = 1; /* ceil(sqrt(count)): a square grid, its last row maybe short */
     while ((long)columns * columns < o.count)
         columns++;
@@ -148,8 +165,8 @@ int run_sample(const struct context *ctx, int argc, char **argv)
                                      v->sample.scale, err, sizeof err)) {
         status = 1;
     } else {
-        printf("wrote %s: %ld sample%s, %d steps, %s weights, from %s (variant %s, seed %llu)\n", o.out, o.count,
-               o.count == 1 ? "" : "s", v->diffusion.steps, m.weights_name, o.checkpoint, v->name,
+        printf("wrote %s: %ld sample%s, %s, %s weights, from %s (variant %s, seed %llu)\n", o.out, o.count,
+               o.count == 1 ? "" : "s", sampler_words(v, sampler, sizeof sampler), m.weights_name, o.checkpoint, v->name,
                (unsigned long long)v->train.seed);
     }
     if (status)
@@ -161,7 +178,7 @@ int run_sample(const struct context *ctx, int argc, char **argv)
 
 int run_eval(const struct context *ctx, int argc, char **argv)
 {
-    struct options o = { .count = EVAL_DEFAULT_COUNT, .classifier = CLASSIFIER_DEFAULT_PATH };
+    struct options o = { .count = EVAL_DEFAULT_COUNT, .classifier = CLASSIFIER_DEFAULT_PATH, .model.eta = -1 };
     struct checkpoint_model m;
     int status = open_model(ctx, "eval", argc, argv, &o, &m);
     if (status)
@@ -169,7 +186,7 @@ int run_eval(const struct context *ctx, int argc, char **argv)
     const struct variant *v = &m.experiment.variants[0];
     struct sample_scorer scorer;
     struct sample_scores scores;
-    char err[1024];
+    char err[1024], sampler[64];
     float *samples = NULL;
     status = 1;
     if (sample_scorer_load(&scorer, o.classifier, ctx->kernels, ctx->data_dir, err, sizeof err))
@@ -181,8 +198,9 @@ int run_eval(const struct context *ctx, int argc, char **argv)
     }
     if (score_images(&scorer.classifier, &scorer.test_reference, samples, o.count, &scores, err, sizeof err))
         goto done;
-    printf("%s: variant %s of %s, seed %llu: %ld samples, %d steps, %s weights\n", o.checkpoint, v->name,
-           m.experiment.path, (unsigned long long)v->train.seed, o.count, v->diffusion.steps, m.weights_name);
+    printf("%s: variant %s of %s, seed %llu: %ld samples, %s, %s weights\n", o.checkpoint, v->name,
+           m.experiment.path, (unsigned long long)v->train.seed, o.count, sampler_words(v, sampler, sizeof sampler),
+           m.weights_name);
     printf("classifier: %s (sha256 %s)\n", o.classifier, scorer.classifier_sha256);
     printf("FID: %.6f\n", scores.fid);
     printf("KID: %.6f\n", scores.kid);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "checkpoint_model.h"
+#include "config_fields.h"
 #include "files.h"
 #include "text.h"
 
@@ -159,6 +160,11 @@ static int rebuild(struct checkpoint_model *m, const char *path, const struct ch
         v->train.seed = seed; /* as the runner sets it, seed by seed */
     if (o->steps > 0)
         v->diffusion.steps = o->steps;
+    if (o->eta >= 0)
+        v->diffusion.eta = o->eta;
+    char problem[512];
+    if (config_check_variant(v, problem, sizeof problem))
+        return path_error(err, errlen, path, "%s", problem);
 
     const struct checkpoint_section *params = checkpoint_find(&m->file, "params");
     const size_t bytes = v->graph.param_floats * sizeof(float);

@@ -46,6 +46,7 @@ struct checkpoint_model_options {
     const char *experiment;   /* the experiment file to rebuild with, or NULL: the one the checkpoint names */
     const char *weights;      /* "ema", "best" or "last", or NULL: ema when the checkpoint has it, else best */
     int steps;                /* sampling steps, or 0: the variant's diffusion.steps */
+    double eta;               /* the sampler's eta, or < 0: the variant's diffusion.eta */
 };
 
 struct checkpoint_model {
@@ -59,7 +60,7 @@ struct checkpoint_model {
 
 /* Rebuilds the variant the checkpoint at path was trained as: its
  * experiment file loaded with the run's options, variant and seed (and
- * o->steps), its network checked against the checkpoint's weights, a
+ * o->steps and o->eta), its network checked against the checkpoint's weights, a
  * trainer created on kernels k (standardising with the variant's training
  * images from data_dir when it did), and the weights o asks for chosen.
  * Returns 0, or -1 with ONE line in err naming the file at fault (the

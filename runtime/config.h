@@ -37,6 +37,7 @@ struct diffusion_config {
     double min_signal_rate, max_signal_rate;
     enum schedule_kind schedule;
     int gradient_trick;         /* pred_image = noisy - pred_noise - d(sum pred_noise)/d(noisy) */
+    double eta;                 /* the sampler's fresh noise: 0 deterministic DDIM, 1 DDPM-like (diffusion.h) */
 };
 
 struct sample_config {

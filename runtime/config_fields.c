@@ -63,6 +63,7 @@ static const struct config_field fields[] = {
       "one of \"none\", \"cosine\", \"linear\"" },
     { "diffusion", "gradient_trick", FIELD_BOOLEAN, AT(diffusion.gradient_trick), 0, 0, 0, 0, NULL,
       "a boolean (true or false)" },
+    { "diffusion", "eta", FIELD_NUMBER, AT(diffusion.eta), 0, 1, 0, 0, NULL, "a number in [0, 1]" },
     { "sample", "grid", FIELD_INT, AT(sample.grid), 1, 64, 0, 0, NULL, "an integer in [1, 64]" },
     { "sample", "scale", FIELD_INT, AT(sample.scale), 1, 32, 0, 0, NULL, "an integer in [1, 32]" },
     { "sample", "metric_samples", FIELD_INT, AT(sample.metric_samples), 2, 1000000, 0, 0, NULL,
@@ -79,7 +80,7 @@ void config_defaults(struct variant *v)
     };
     v->diffusion = (struct diffusion_config){
         .steps = 20, .min_signal_rate = 0.02, .max_signal_rate = 0.95,
-        .schedule = SCHEDULE_NONE, .gradient_trick = 1,
+        .schedule = SCHEDULE_NONE, .gradient_trick = 1, .eta = 0,
     };
     v->sample = (struct sample_config){ .grid = 8, .scale = 3, .metric_samples = 2000 };
 }
@@ -300,6 +301,11 @@ int config_check_variant(const struct variant *v, char *err, size_t errlen)
     if (v->diffusion.min_signal_rate >= v->diffusion.max_signal_rate) {
         snprintf(err, errlen, "diffusion.min_signal_rate (%g) must be below diffusion.max_signal_rate (%g)",
                  v->diffusion.min_signal_rate, v->diffusion.max_signal_rate);
+        return -1;
+    }
+    if (v->diffusion.eta > 0 && v->diffusion.schedule == SCHEDULE_NONE) {
+        snprintf(err, errlen, "diffusion.eta (%g) needs a variance-preserving schedule (\"cosine\" or \"linear\"), "
+                 "not \"none\"", v->diffusion.eta);
         return -1;
     }
     return 0;

@@ -1,4 +1,4 @@
-/* The diffusion schedules' rates (see diffusion.h), in double, rounded once. */
+/* The diffusion schedules' rates (see diffusion.h), in double, rounded once, and the sampler's step. */
 #include <math.h>
 #include "diffusion.h"
 
@@ -21,4 +21,16 @@ struct diffusion_rates diffusion_rates(const struct diffusion_config *d, float t
         return (struct diffusion_rates){ 1.0f, 1.0f, t * t };
     }
     return (struct diffusion_rates){ (float)signal, (float)noise, (float)(noise * noise) };
+}
+
+struct ddim_step ddim_step(struct diffusion_rates now, struct diffusion_rates next, double eta)
+{
+    if (eta <= 0)
+        return (struct ddim_step){ next.signal, next.noise, 0.0f };
+    /* In float, in this order: the sampler's noise is part of a run's results. */
+    const float fresh = (float)eta * next.noise / now.noise *
+                        sqrtf(fmaxf(0.0f, 1.0f - now.signal * now.signal / (next.signal * next.signal)));
+    if (fresh <= 0)
+        return (struct ddim_step){ next.signal, next.noise, 0.0f };
+    return (struct ddim_step){ next.signal, sqrtf(fmaxf(0.0f, next.noise * next.noise - fresh * fresh)), fresh };
 }

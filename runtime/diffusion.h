@@ -5,7 +5,8 @@
  *   pred_image = (noisy - noise_rate * pred_noise) / signal
  * and the deterministic DDIM sampler re-noises each predicted image with the
  * predicted noise at the next time's rates: x = signal' pred_image +
- * noise_rate' pred_noise. The schedules:
+ * noise_rate' pred_noise (diffusion.eta > 0 mixes in fresh noise:
+ * trainer_sample in train.h). The schedules:
  *   none    the seed's: signal = noise_rate = 1, level = t^2 (noisy = image + noise)
  *   cosine  the Keras example's offset cosine: angle = acos(max_signal_rate) +
  *           t (acos(min_signal_rate) - acos(max_signal_rate)), signal = cos, noise_rate =
@@ -22,5 +23,19 @@ struct diffusion_rates {
 };
 
 struct diffusion_rates diffusion_rates(const struct diffusion_config *d, float t);
+
+/* One sampling step from the rates now to the rates next:
+ *   x_next = image pred_image + noise pred_noise + fresh z,  z ~ N(0, 1).
+ * With eta = 0, DDIM's deterministic step: image = signal', noise =
+ * noise_rate', fresh = 0. With eta > 0 (Song et al. 2021, eq. 12, in rates):
+ *   fresh = eta (noise_rate' / noise_rate) sqrt(1 - signal^2 / signal'^2)
+ *   noise = sqrt(noise_rate'^2 - fresh^2)
+ * so that the step keeps x_next's noise at noise_rate' (noise^2 + fresh^2 =
+ * noise_rate'^2); eta = 1 gives DDPM's posterior variance. eta > 0 needs a
+ * variance-preserving schedule (config_check_variant). */
+struct ddim_step {
+    float image, noise, fresh;
+};
+struct ddim_step ddim_step(struct diffusion_rates now, struct diffusion_rates next, double eta);
 
 #endif

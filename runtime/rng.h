@@ -16,6 +16,7 @@ enum rng_stream {
     RNG_SAMPLE,         /* sampling's initial noise: a = sample set, b = element */
     RNG_NON_DIGIT,      /* the classifier's non-digit images: a = image, b = element */
     RNG_DATA_FLOOR,     /* the data floor's draw of training digits: a = 0, b = position */
+    RNG_SAMPLE_STEP,    /* sampling's fresh noise (diffusion.eta): a = sample set, b = step * elements + element */
 };
 
 uint64_t rng_bits(uint64_t seed, enum rng_stream stream, uint64_t a, uint64_t b);

@@ -81,7 +81,7 @@ int write_run_meta(const char *dir, const struct experiment *e, const struct ker
         put_string(f, e->variants[i].name);
         fprintf(f, ", \"seed\": %llu}", (unsigned long long)e->variants[i].train.seed);
     }
-    fprintf(f, "\n  ]\n}\n");
+    fprintf(f, "%s]\n}\n", e->seed_count ? "" : "\n  "); /* a list of numbers stays on one line */
     fclose(f);
     snprintf(path, sizeof path, "%s/meta.json", dir);
     int status = write_file_atomic(path, json, length, err, errlen);

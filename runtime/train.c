@@ -317,11 +317,14 @@ int trainer_epoch(struct trainer *t, int epoch, struct progress *progress, struc
     return 0;
 }
 
-/* Deterministic DDIM (diffusion.h): from pure noise at t = 1, each step
- * predicts the noise and the image, then re-noises the predicted image with
- * the predicted noise at the next time's rates; the last predicted image,
- * its standardisation undone, is the sample. With the seed's schedule both
- * rates are 1: x = pred_image + pred_noise, the seed's sampler. */
+/* DDIM (diffusion.h): from pure noise at t = 1, each step predicts the
+ * noise and the image, then re-noises the predicted image at the next
+ * time's rates (ddim_step); the last predicted image, its standardisation
+ * undone, is the sample. With eta = 0 (deterministic) the re-noising is the
+ * predicted noise alone; with the seed's schedule both rates are 1: x =
+ * pred_image + pred_noise, the seed's sampler. With eta > 0 part of it is
+ * fresh noise, which lets later steps correct an imperfect network's early
+ * mistakes. */
 void trainer_sample(struct trainer *t, const float *params, uint64_t noise_set, float *out)
 {
     const struct plan *p = &t->sample_plan;
@@ -344,9 +347,12 @@ void trainer_sample(struct trainer *t, const float *params, uint64_t noise_set, 
         }
         plan_run(p);
         time -= 1.0f / (float)steps;
-        const struct diffusion_rates next = diffusion_rates(d, time);
+        const struct ddim_step step = ddim_step(now, diffusion_rates(d, time), d->eta);
         for (size_t i = 0; i < count; i++)
-            x[i] = next.signal * pred_image[i] + next.noise * pred_noise[i];
+            x[i] = step.image * pred_image[i] + step.noise * pred_noise[i] +
+                   (step.fresh > 0 ? step.fresh * rng_normal(t->variant->train.seed, RNG_SAMPLE_STEP, noise_set,
+                                                            (uint64_t)s * count + i)
+                                   : 0.0f);
     }
     for (size_t i = 0; i < count; i++)
         out[i] = unstandardise(t->data, pred_image[i]);

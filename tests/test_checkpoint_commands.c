@@ -4,23 +4,17 @@
  * for, to samples.png by default; and each refusal is one line: EMA
  * weights the checkpoint lacks, a damaged file, an experiment file that
  * builds another network, an older checkpoint that names no experiment, a
- * bad command line (exit status 2). The Makefile defines DDIM_LAB_BINARY as
- * the binary of the same build. */
-#include <glob.h>
+ * bad command line (exit status 2). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "runtime/checkpoint.h"
 #include "runtime/image_grid.h"
 #include "runtime/mnist.h"
 #include "test_classifier_file.h"
 #include "test_util.h"
-
-#ifndef DDIM_LAB_BINARY
-#define DDIM_LAB_BINARY "build/ddim-lab"
-#endif
+#include "test_program.h"
 
 /* The seed's skip network with what a rebuild must get right to draw the
  * run's samples: seed 2 (the file says 1), the cosine schedule, the
@@ -29,36 +23,6 @@
                  "train.epochs=1 train.normalize=true train.ema=0.999 diffusion.schedule=cosine diffusion.steps=2 " \
                  "sample.metric_samples=64"
 #define TINY_SCALE 3 /* skip_vs_noskip's sample.scale */
-
-/* Runs the binary with args in directory dir (NULL: this one), stderr
- * merged into stdout; returns the exit status, the output in out. */
-static int run_ddim_lab(const char *dir, const char *args, char *out, size_t size)
-{
-    char command[4096], cwd[512];
-    assert_non_null(getcwd(cwd, sizeof cwd));
-    if (dir)
-        snprintf(command, sizeof command, "cd %s && %s%s %s 2>&1", dir, DDIM_LAB_BINARY[0] == '/' ? "" : cwd,
-                 DDIM_LAB_BINARY[0] == '/' ? DDIM_LAB_BINARY : "/" DDIM_LAB_BINARY, args);
-    else
-        snprintf(command, sizeof command, "%s %s 2>&1", DDIM_LAB_BINARY, args);
-    FILE *pipe = popen(command, "r");
-    assert_non_null(pipe);
-    size_t used = fread(out, 1, size - 1, pipe);
-    out[used] = '\0';
-    char rest[4096];
-    while (fread(rest, 1, sizeof rest, pipe) > 0)
-        continue; /* drain, so the program is not killed by SIGPIPE */
-    int status = pclose(pipe);
-    if (!WIFEXITED(status))
-        fail_msg("%s did not exit normally (status %d)", command, status);
-    return WEXITSTATUS(status);
-}
-
-static void assert_contains(const char *text, const char *part)
-{
-    if (!strstr(text, part))
-        fail_msg("expected \"%s\" in:\n%s", part, text);
-}
 
 /* Fails unless out is one "ddim-lab: " line that says part. */
 static void assert_one_line(const char *out, const char *part)
@@ -77,16 +41,6 @@ static void remove_run(void)
 }
 
 /* The path of the one file matching pattern, into path. */
-static void only_match(const char *pattern, char path[600])
-{
-    glob_t found;
-    if (glob(pattern, 0, NULL, &found) != 0 || found.gl_pathc != 1)
-        fail_msg("expected exactly one file matching %s", pattern);
-    snprintf(path, 600, "%s", found.gl_pathv[0]);
-    globfree(&found);
-}
-
-/* The tiny run's checkpoint (and its metrics.csv in metrics_path). */
 static const char *tiny_checkpoint(void)
 {
     if (checkpoint_path[0])
@@ -96,7 +50,7 @@ static const char *tiny_checkpoint(void)
     atexit(remove_run);
     char args[1024], out[8192], pattern[600];
     snprintf(args, sizeof args, TINY_RUN " --classifier %s --out %s", test_classifier_file(), run_dir);
-    if (run_ddim_lab(NULL, args, out, sizeof out) != 0)
+    if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
         fail_msg("ddim-lab %s failed:\n%s", args, out);
     snprintf(pattern, sizeof pattern, "%s/skip_vs_noskip/*/metrics.csv", run_dir);
     only_match(pattern, metrics_path);
@@ -155,7 +109,7 @@ static void test_checkpoint_eval_prints_the_runs_metrics(void **state)
     fclose(f);
 
     snprintf(args, sizeof args, "eval %s -n 64 --classifier %s", checkpoint, test_classifier_file());
-    if (run_ddim_lab(NULL, args, out, sizeof out) != 0)
+    if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
         fail_msg("ddim-lab %s failed:\n%s", args, out);
     snprintf(want, sizeof want, "%s: variant skip of experiments/skip_vs_noskip.lua, seed 2: 64 samples, 2 steps, "
              "ema weights\n", checkpoint);
@@ -206,7 +160,7 @@ static void test_checkpoint_sample_writes_a_grid_of_the_asked_size(void **state)
     const char *checkpoint = tiny_checkpoint();
     scratch_path(path, state, "grid.png");
     snprintf(args, sizeof args, "sample %s -n 10 -o %s", checkpoint, path);
-    if (run_ddim_lab(NULL, args, out, sizeof out) != 0)
+    if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
         fail_msg("ddim-lab %s failed:\n%s", args, out);
     snprintf(want, sizeof want, "wrote %s: 10 samples, 2 steps, ema weights, from %s (variant skip, seed 2)\n", path,
              checkpoint);
@@ -230,12 +184,12 @@ static void test_checkpoint_sample_writes_a_grid_of_the_asked_size(void **state)
     const char *data_dir = getenv("DDIM_DATA") && *getenv("DDIM_DATA") ? getenv("DDIM_DATA") : "data/mnist";
     snprintf(data, sizeof data, "%s%s%s", data_dir[0] == '/' ? "" : cwd, data_dir[0] == '/' ? "" : "/", data_dir);
     snprintf(args, sizeof args, "sample %s -n 1 --data %s", checkpoint, data);
-    assert_int_equal(run_ddim_lab(scratch->dir, args, out, sizeof out), 1);
+    assert_int_equal(run_ddim_lab(scratch->dir, NULL, args, out, sizeof out), 1);
     assert_one_line(out, ": its experiment file experiments/skip_vs_noskip.lua: No such file or directory; run "
                          "from the directory the run started in, or pass --experiment FILE.lua");
     snprintf(args, sizeof args, "sample %s -n 1 --data %s --experiment %s/experiments/skip_vs_noskip.lua", checkpoint,
              data, cwd);
-    if (run_ddim_lab(scratch->dir, args, out, sizeof out) != 0)
+    if (run_ddim_lab(scratch->dir, NULL, args, out, sizeof out) != 0)
         fail_msg("ddim-lab %s failed:\n%s", args, out);
     assert_contains(out, "wrote samples.png: 1 sample, 2 steps, ema weights, ");
     scratch_path(path, state, "samples.png");
@@ -252,12 +206,12 @@ static void test_checkpoint_without_ema_refuses_ema_weights(void **state)
     scratch_path(path, state, "no_ema.ddim");
     copy_checkpoint_without(tiny_checkpoint(), path, (const char *const[]){ "params_ema", NULL });
     snprintf(args, sizeof args, "sample %s --weights ema", path);
-    assert_int_equal(run_ddim_lab(NULL, args, out, sizeof out), 1);
+    assert_int_equal(run_ddim_lab(NULL, NULL, args, out, sizeof out), 1);
     assert_one_line(out, path);
     assert_contains(out, ": no EMA weights: variant 'skip' trained without train.ema; use --weights best or last");
     scratch_path(grid, state, "grid.png");
     snprintf(args, sizeof args, "sample %s -n 1 -o %s", path, grid);
-    if (run_ddim_lab(NULL, args, out, sizeof out) != 0)
+    if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
         fail_msg("ddim-lab %s failed:\n%s", args, out);
     assert_contains(out, " best weights, ");
 }
@@ -278,7 +232,7 @@ static void test_checkpoint_damaged_is_refused(void **state)
     assert_true(at > 100000);
     for (int command = 0; command < 2; command++) {
         snprintf(args, sizeof args, "%s %s", command ? "eval" : "sample", path);
-        assert_int_equal(run_ddim_lab(NULL, args, out, sizeof out), 1);
+        assert_int_equal(run_ddim_lab(NULL, NULL, args, out, sizeof out), 1);
         char want[512];
         snprintf(want, sizeof want, "ddim-lab: %s: not a valid checkpoint: CRC mismatch (truncated or damaged)\n", path);
         assert_string_equal(out, want);
@@ -292,7 +246,7 @@ static void test_checkpoint_of_another_network_is_refused(void **state)
     char path[256], args[1400], out[8192], cwd[512];
     const char *checkpoint = tiny_checkpoint();
     snprintf(args, sizeof args, "sample %s --experiment experiments/unet_full.lua", checkpoint);
-    assert_int_equal(run_ddim_lab(NULL, args, out, sizeof out), 1);
+    assert_int_equal(run_ddim_lab(NULL, NULL, args, out, sizeof out), 1);
     assert_one_line(out, checkpoint);
     assert_contains(out, ": rebuilding variant 'skip': experiments/unet_full.lua: --variant skip: no such variant");
 
@@ -307,7 +261,7 @@ static void test_checkpoint_of_another_network_is_refused(void **state)
     snprintf(args, sizeof args, "ln -s %s/experiments/lib %s/lib", cwd, scratch->dir); /* require finds it beside */
     assert_int_equal(system(args), 0);
     snprintf(args, sizeof args, "eval %s --experiment %s", checkpoint, path);
-    assert_int_equal(run_ddim_lab(NULL, args, out, sizeof out), 1);
+    assert_int_equal(run_ddim_lab(NULL, NULL, args, out, sizeof out), 1);
     assert_one_line(out, checkpoint);
     char want[512];
     snprintf(want, sizeof want, ": %s no longer builds the network variant 'skip' was trained with: it has 2517441 "
@@ -323,15 +277,39 @@ static void test_checkpoint_older_needs_its_experiment(void **state)
     scratch_path(path, state, "old.ddim");
     copy_checkpoint_without(tiny_checkpoint(), path, (const char *const[]){ "experiment", "options", "seed", NULL });
     snprintf(args, sizeof args, "sample %s", path);
-    assert_int_equal(run_ddim_lab(NULL, args, out, sizeof out), 1);
+    assert_int_equal(run_ddim_lab(NULL, NULL, args, out, sizeof out), 1);
     assert_one_line(out, path);
     assert_contains(out, ": the checkpoint does not name its experiment file (a run before `ddim-lab sample` saved "
                          "it): pass --experiment FILE.lua");
     scratch_path(grid, state, "grid.png");
     snprintf(args, sizeof args, "sample %s -n 1 -o %s --experiment experiments/skip_vs_noskip.lua", path, grid);
-    if (run_ddim_lab(NULL, args, out, sizeof out) != 0)
+    if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
         fail_msg("ddim-lab %s failed:\n%s", args, out);
     assert_contains(out, "(variant skip, seed 1)\n");
+}
+
+/* The sampler's fresh noise: eval --eta 1 says so, scores other samples
+ * than the run's deterministic ones, and the same ones twice (the noise is
+ * keyed by seed, sample set, step and pixel). */
+static void test_checkpoint_eval_with_fresh_noise_is_reproducible(void **state)
+{
+    (void)state;
+    char args[1024], plain[8192], first[8192], second[8192], want[1024];
+    const char *checkpoint = tiny_checkpoint();
+    snprintf(args, sizeof args, "eval %s -n 64 --classifier %s", checkpoint, test_classifier_file());
+    assert_int_equal(run_ddim_lab(NULL, NULL, args, plain, sizeof plain), 0);
+    snprintf(args, sizeof args, "eval %s -n 64 --eta 1 --classifier %s", checkpoint, test_classifier_file());
+    if (run_ddim_lab(NULL, NULL, args, first, sizeof first) != 0)
+        fail_msg("ddim-lab %s failed:\n%s", args, first);
+    assert_int_equal(run_ddim_lab(NULL, NULL, args, second, sizeof second), 0);
+    assert_string_equal(first, second);
+    snprintf(want, sizeof want, "seed 2: 64 samples, 2 steps, eta 1, ema weights\n");
+    assert_contains(first, want);
+    const char *plain_fid = strstr(plain, "\nFID: "), *fresh_fid = strstr(first, "\nFID: ");
+    assert_non_null(plain_fid);
+    assert_non_null(fresh_fid);
+    if (strncmp(plain_fid, fresh_fid, strcspn(plain_fid + 1, "\n") + 1) == 0)
+        fail_msg("eta 1 scored the same FID as eta 0:\n%s\n%s", plain, first);
 }
 
 /* Refused before any file is read: exit status 2 and one line. */
@@ -346,6 +324,8 @@ static void test_checkpoint_commands_bad_command_lines_are_usage_errors(void **s
         { "sample c.ddim -n 64x", "-n takes a whole number from 1 to 4096, got '64x'" },
         { "sample c.ddim --weights foo", "--weights takes ema, best or last, got 'foo'" },
         { "eval c.ddim --steps 0", "--steps takes a whole number from 1 to 2147483647, got '0'" },
+        { "eval c.ddim --eta 2", "--eta takes a number from 0 to 1, got '2'" },
+        { "sample c.ddim --eta x", "--eta takes a number from 0 to 1, got 'x'" },
         { "sample c.ddim -n", "option '-n' needs a value" },
         { "sample c.ddim d.ddim", "sample takes one checkpoint, got 'c.ddim' and 'd.ddim'" },
         { "eval c.ddim -o grid.png", "eval: unknown option '-o'" },
@@ -353,13 +333,13 @@ static void test_checkpoint_commands_bad_command_lines_are_usage_errors(void **s
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char out[4096];
-        if (run_ddim_lab(NULL, cases[i].args, out, sizeof out) != 2)
+        if (run_ddim_lab(NULL, NULL, cases[i].args, out, sizeof out) != 2)
             fail_msg("ddim-lab %s: expected exit status 2, got:\n%s", cases[i].args, out);
         assert_one_line(out, cases[i].says);
         assert_contains(out, " (see ddim-lab --help)\n");
     }
     char out[8192];
-    assert_int_equal(run_ddim_lab(NULL, "--help", out, sizeof out), 0);
+    assert_int_equal(run_ddim_lab(NULL, NULL, "--help", out, sizeof out), 0);
     assert_contains(out, "\n  sample       CHECKPOINT: ");
     assert_contains(out, "\n  eval         CHECKPOINT: ");
     assert_contains(out, "\nsample options (after CHECKPOINT");
@@ -370,6 +350,7 @@ size_t checkpoint_command_tests(struct CMUnitTest *out)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_checkpoint_eval_prints_the_runs_metrics),
+        cmocka_unit_test(test_checkpoint_eval_with_fresh_noise_is_reproducible),
         cmocka_unit_test_setup_teardown(test_checkpoint_sample_writes_a_grid_of_the_asked_size, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(test_checkpoint_without_ema_refuses_ema_weights, make_scratch,
                                         remove_scratch),

@@ -1,39 +1,18 @@
 /* The MNIST classifier: `ddim-lab classifier` end to end on a small subset
  * (its printed accuracy, and the same accuracy from the file it wrote,
  * loaded through classifier.h; the same file on 1 and 2 threads), and the
- * refusals of bad files and bad networks, each one line naming the file. The Makefile defines
- * DDIM_LAB_BINARY as the binary of the same build. */
+ * refusals of bad files and bad networks, each one line naming the file. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include "runtime/checkpoint.h"
 #include "runtime/classifier.h"
 #include "runtime/mnist.h"
 #include "test_util.h"
-
-#ifndef DDIM_LAB_BINARY
-#define DDIM_LAB_BINARY "build/ddim-lab"
-#endif
+#include "test_program.h"
 
 #define SOURCE "experiments/lib/classifier.lua"
 #define CHECKED_DIGITS 100
-
-/* Runs the binary with args, stderr merged into stdout; the exit status,
- * the output in out. */
-static int run_ddim_lab(const char *args, char *out, size_t size)
-{
-    char command[1024];
-    snprintf(command, sizeof command, "%s %s 2>&1", DDIM_LAB_BINARY, args);
-    FILE *pipe = popen(command, "r");
-    assert_non_null(pipe);
-    size_t used = fread(out, 1, size - 1, pipe);
-    out[used] = '\0';
-    int status = pclose(pipe);
-    if (!WIFEXITED(status))
-        fail_msg("%s did not exit normally (status %d)", command, status);
-    return WEXITSTATUS(status);
-}
 
 static const struct kernels *best_kernels(void)
 {
@@ -78,7 +57,7 @@ static void test_classifier_command_writes_a_loadable_classifier(void **state)
     scratch_path(path, state, "nested/classifier.ddim");
     snprintf(args, sizeof args, "classifier --max-images 2048 --epochs 1 --test-images %d --out %s", CHECKED_DIGITS,
              path);
-    if (run_ddim_lab(args, out, sizeof out) != 0)
+    if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
         fail_msg("ddim-lab %s failed:\n%s", args, out);
     if (!strstr(out, "epoch 1/1  learning rate 0.001  train loss "))
         fail_msg("no epoch line in:\n%s", out);
@@ -158,7 +137,7 @@ static void test_classifier_does_not_depend_on_the_thread_count(void **state)
         scratch_path(path[run], state, run ? "two.ddim" : "one.ddim");
         snprintf(args, sizeof args, "classifier --max-images 256 --epochs 1 --test-images 10 --threads %d --out %s",
                  run + 1, path[run]);
-        if (run_ddim_lab(args, out, sizeof out) != 0)
+        if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
             fail_msg("ddim-lab %s failed:\n%s", args, out);
         bytes[run] = read_whole(path[run], &size[run]);
     }
@@ -264,11 +243,11 @@ static void test_classifier_command_rejects_bad_options(void **state)
 {
     (void)state;
     char out[4096];
-    assert_int_equal(run_ddim_lab("classifier --epochs 0", out, sizeof out), 2);
+    assert_int_equal(run_ddim_lab(NULL, NULL, "classifier --epochs 0", out, sizeof out), 2);
     assert_string_equal(out, "ddim-lab: --epochs takes a whole number from 1 to 1000, got '0' (see ddim-lab --help)\n");
-    assert_int_equal(run_ddim_lab("classifier --frobnicate 3", out, sizeof out), 2);
+    assert_int_equal(run_ddim_lab(NULL, NULL, "classifier --frobnicate 3", out, sizeof out), 2);
     assert_string_equal(out, "ddim-lab: classifier: unknown option '--frobnicate' (see ddim-lab --help)\n");
-    assert_int_equal(run_ddim_lab("classifier --data /nonexistent/ddim-lab-test", out, sizeof out), 1);
+    assert_int_equal(run_ddim_lab(NULL, NULL, "classifier --data /nonexistent/ddim-lab-test", out, sizeof out), 1);
     assert_non_null(strstr(out, "ddim-lab: /nonexistent/ddim-lab-test/train-images-idx3-ubyte.gz: "));
 }
 

@@ -1,56 +1,25 @@
-/* The ddim-lab command line, run as a program. The Makefile defines
- * DDIM_LAB_BINARY as the binary of the same build and builds it before
- * running the tests. */
+/* The ddim-lab command line, run as a program (the binary of the same
+ * build, which the Makefile builds before running the tests). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <glob.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "test_classifier_file.h"
 #include "test_util.h"
+#include "test_program.h"
 #include "kernels/kernels.h"
 #include "runtime/checkpoint.h"
-
-#ifndef DDIM_LAB_BINARY
-#define DDIM_LAB_BINARY "build/ddim-lab"
-#endif
 
 /* A data directory that does not exist, so that `info` does not spend time
  * verifying the real files in tests that are not about them. */
 #define NO_DATA "--data /nonexistent/ddim-lab-test"
 
-/* Runs `env_and_args` around the binary through the shell ("VAR=x BINARY
- * args" when env is given), stderr merged into stdout; returns the exit
- * status, the output in out. */
-static int run_cli(const char *env, const char *args, char *out, size_t size)
-{
-    char command[1024];
-    snprintf(command, sizeof command, "%s %s %s 2>&1", env ? env : "", DDIM_LAB_BINARY, args);
-    FILE *pipe = popen(command, "r");
-    assert_non_null(pipe);
-    size_t used = fread(out, 1, size - 1, pipe);
-    out[used] = '\0';
-    char rest[4096];
-    while (fread(rest, 1, sizeof rest, pipe) > 0)
-        continue; /* drain, so the program is not killed by SIGPIPE */
-    int status = pclose(pipe);
-    if (!WIFEXITED(status))
-        fail_msg("%s did not exit normally (status %d)", command, status);
-    return WEXITSTATUS(status);
-}
-
-static void assert_contains(const char *text, const char *part)
-{
-    if (!strstr(text, part))
-        fail_msg("expected \"%s\" in:\n%s", part, text);
-}
-
 static void test_cli_version(void **state)
 {
     (void)state;
     char out[4096];
-    assert_int_equal(run_cli(NULL, "--version", out, sizeof out), 0);
+    assert_int_equal(run_ddim_lab(NULL, NULL, "--version", out, sizeof out), 0);
     assert_string_equal(out, "ddim-lab " DDIM_VERSION "\n");
 }
 
@@ -58,7 +27,7 @@ static void test_cli_help_lists_commands_and_options(void **state)
 {
     (void)state;
     char out[4096];
-    assert_int_equal(run_cli(NULL, "--help", out, sizeof out), 0);
+    assert_int_equal(run_ddim_lab(NULL, NULL, "--help", out, sizeof out), 0);
     assert_contains(out, "usage: ddim-lab");
     assert_contains(out, "  info ");
     assert_contains(out, "--data DIR");
@@ -69,9 +38,9 @@ static void test_cli_unknown_option_is_a_usage_error(void **state)
 {
     (void)state;
     char out[4096];
-    assert_int_equal(run_cli(NULL, "--frobnicate", out, sizeof out), 2);
+    assert_int_equal(run_ddim_lab(NULL, NULL, "--frobnicate", out, sizeof out), 2);
     assert_string_equal(out, "ddim-lab: unknown option '--frobnicate' (see ddim-lab --help)\n");
-    assert_int_equal(run_cli(NULL, "info --frobnicate", out, sizeof out), 2);
+    assert_int_equal(run_ddim_lab(NULL, NULL, "info --frobnicate", out, sizeof out), 2);
     assert_string_equal(out, "ddim-lab: unknown option '--frobnicate' (see ddim-lab --help)\n");
 }
 
@@ -79,9 +48,9 @@ static void test_cli_unknown_command_is_a_usage_error(void **state)
 {
     (void)state;
     char out[4096];
-    assert_int_equal(run_cli(NULL, "frobnicate", out, sizeof out), 2);
+    assert_int_equal(run_ddim_lab(NULL, NULL, "frobnicate", out, sizeof out), 2);
     assert_string_equal(out, "ddim-lab: unknown command 'frobnicate' (see ddim-lab --help)\n");
-    assert_int_equal(run_cli(NULL, "", out, sizeof out), 2);
+    assert_int_equal(run_ddim_lab(NULL, NULL, "", out, sizeof out), 2);
     assert_contains(out, "usage: ddim-lab");
 }
 
@@ -93,7 +62,7 @@ static void test_cli_info_prints_the_chosen_isa(void **state)
     if (!chosen)
         fail_msg("kernels_select: %s", error);
     char out[8192], want[64];
-    assert_int_equal(run_cli(NULL, "info " NO_DATA, out, sizeof out), 0);
+    assert_int_equal(run_ddim_lab(NULL, NULL, "info " NO_DATA, out, sizeof out), 0);
     snprintf(want, sizeof want, "kernel ISA:   %s (", chosen->isa);
     assert_contains(out, want);
     assert_contains(out, "cpu features: ");
@@ -105,9 +74,9 @@ static void test_cli_info_honours_ddim_isa(void **state)
 {
     (void)state;
     char out[8192];
-    assert_int_equal(run_cli("DDIM_ISA=ref", "info " NO_DATA, out, sizeof out), 0);
+    assert_int_equal(run_ddim_lab(NULL, "DDIM_ISA=ref", "info " NO_DATA, out, sizeof out), 0);
     assert_contains(out, "kernel ISA:   ref (forced by DDIM_ISA)\n");
-    assert_int_equal(run_cli("DDIM_ISA=vax", "info " NO_DATA, out, sizeof out), 2);
+    assert_int_equal(run_ddim_lab(NULL, "DDIM_ISA=vax", "info " NO_DATA, out, sizeof out), 2);
     assert_contains(out, "ddim-lab: DDIM_ISA=vax: ");
     assert_non_null(strchr(out, '\n'));
     assert_string_equal(strchr(out, '\n'), "\n"); /* one line */
@@ -127,7 +96,7 @@ static void test_cli_info_reports_the_state_of_the_data(void **state)
     fclose(file);
 
     snprintf(env, sizeof env, "DDIM_DATA=%s", dir);
-    int status = run_cli(env, "info", out, sizeof out);
+    int status = run_ddim_lab(NULL, env, "info", out, sizeof out);
     unlink(path);
     rmdir(dir);
     assert_int_equal(status, 0);
@@ -137,7 +106,7 @@ static void test_cli_info_reports_the_state_of_the_data(void **state)
     assert_contains(out, "  train-labels-idx1-ubyte.gz  missing");
 
     snprintf(args, sizeof args, "info --data %s", "/nonexistent/elsewhere");
-    assert_int_equal(run_cli(env, args, out, sizeof out), 0);
+    assert_int_equal(run_ddim_lab(NULL, env, args, out, sizeof out), 0);
     assert_contains(out, "data:         /nonexistent/elsewhere\n");
 }
 
@@ -147,17 +116,6 @@ static void test_cli_info_reports_the_state_of_the_data(void **state)
  * 128 digits, 2 sampling steps, 64 samples scored. */
 #define TINY_RUN "experiments/skip_vs_noskip.lua --variant skip --seed 1 train.max_images=128 train.epochs=2 " \
                  "diffusion.steps=2 sample.metric_samples=64"
-
-/* The path of the one file matching pattern (a glob); fails unless there
- * is exactly one. */
-static void only_match(const char *pattern, char path[600])
-{
-    glob_t found;
-    if (glob(pattern, 0, NULL, &found) != 0 || found.gl_pathc != 1)
-        fail_msg("expected exactly one file matching %s", pattern);
-    snprintf(path, 600, "%s", found.gl_pathv[0]);
-    globfree(&found);
-}
 
 /* Reads the one file matching pattern into buf. */
 static void read_only_match(const char *pattern, char *buf, size_t size)
@@ -207,7 +165,7 @@ static void test_experiment_runs_are_reproducible(void **state)
     for (int run = 0; run < 3; run++) {
         snprintf(args, sizeof args, TINY_RUN " --classifier %s --out %s/%d --threads %d", test_classifier_file(), dir,
                  run, run == 2 ? 2 : 1);
-        if (run_cli(NULL, args, out, sizeof out) != 0)
+        if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
             fail_msg("ddim-lab %s failed:\n%s", args, out);
         snprintf(pattern, sizeof pattern, "%s/%d/skip_vs_noskip/*/results.csv", dir, run);
         read_only_match(pattern, results[run], sizeof results[run]);
@@ -258,7 +216,7 @@ static void test_experiment_runs_are_reproducible(void **state)
     snprintf(pattern, sizeof pattern, "%s/0/skip_vs_noskip/*", dir);
     only_match(pattern, run_dir);
     snprintf(args, sizeof args, "report %.500s", run_dir);
-    if (run_cli(NULL, args, out, sizeof out) != 0)
+    if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
         fail_msg("ddim-lab %s failed:\n%s", args, out);
     read_only_match(path, rebuilt, sizeof rebuilt);
     assert_string_equal(report, rebuilt);
@@ -279,7 +237,7 @@ static void test_unet_runs_do_not_depend_on_the_thread_count(void **state)
                  "experiments/unet_full.lua train.max_images=96 train.batch_size=32 train.epochs=1 "
                  "diffusion.steps=2 sample.grid=2 sample.metric_samples=16 --classifier %s --out %s/%d --threads %d",
                  test_classifier_file(), dir, run, run + 1);
-        if (run_cli(NULL, args, out, sizeof out) != 0)
+        if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
             fail_msg("ddim-lab %s failed:\n%s", args, out);
         snprintf(pattern, sizeof pattern, "%s/%d/unet_full/*/results.csv", dir, run);
         read_only_match(pattern, results[run], sizeof results[run]);
@@ -326,7 +284,7 @@ static void test_experiment_bad_config_writes_nothing(void **state)
     snprintf(args, sizeof args, "ln -s %s/experiments/lib %s/lib", cwd, dir);
     assert_int_equal(system(args), 0);
     snprintf(args, sizeof args, "%s --out %s/runs", path, dir);
-    assert_int_equal(run_cli(NULL, args, out, sizeof out), 2);
+    assert_int_equal(run_ddim_lab(NULL, NULL, args, out, sizeof out), 2);
     char expected[700];
     snprintf(expected, sizeof expected, "%s:4: unknown key 'epochz'", path);
     assert_contains(out, expected);
@@ -340,7 +298,7 @@ static void test_bench_profiles_a_variant(void **state)
 {
     (void)state;
     char out[8192];
-    int status = run_cli(NULL, "bench experiments/skip_vs_noskip.lua --variant first diffusion.steps=2", out,
+    int status = run_ddim_lab(NULL, NULL, "bench experiments/skip_vs_noskip.lua --variant first diffusion.steps=2", out,
                          sizeof out);
     if (status != 0)
         fail_msg("bench failed:\n%s", out);
@@ -350,7 +308,7 @@ static void test_bench_profiles_a_variant(void **state)
     assert_contains(out, "| matmul | forward |");
     assert_contains(out, "where sampling's time goes");
     assert_contains(out, "peak resident memory:");
-    assert_int_equal(run_cli(NULL, "bench experiments/skip_vs_noskip.lua --frobnicate", out, sizeof out), 2);
+    assert_int_equal(run_ddim_lab(NULL, NULL, "bench experiments/skip_vs_noskip.lua --frobnicate", out, sizeof out), 2);
 }
 
 size_t cli_tests(struct CMUnitTest *out)

@@ -11,6 +11,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 #include "test_util.h"
+#include "test_program.h"
 #include "runtime/config.h"
 
 #define SEED_EXPERIMENT "experiments/skip_vs_noskip.lua"
@@ -35,12 +36,6 @@ static void assert_shape(const struct graph *g, int node, int d0, int d1, int d2
     assert_int_equal(s->dims[0], d0);
     assert_int_equal(s->dims[1], d1);
     assert_int_equal(s->dims[2], d2);
-}
-
-static void assert_contains(const char *text, const char *part)
-{
-    if (!strstr(text, part))
-        fail_msg("expected \"%s\" in:\n%s", part, text);
 }
 
 static void load_ok(const struct experiment_options *options, struct experiment *e)
@@ -170,6 +165,26 @@ static void test_config_bad_overrides(void **state)
     assert_override_fails("diffusion.gradient_trick=0", "must be a boolean (true or false), got 0");
     assert_override_fails("train.loss=l1", "must be one of \"mae\", \"mse\", got string 'l1'");
     assert_override_fails("epochs", "must be key.path=value");
+    assert_override_fails("diffusion.eta=1.5", "diffusion.eta must be a number in [0, 1], got 1.5");
+}
+
+/* Fresh noise in the sampler needs a variance-preserving schedule: the
+ * seed's ("none") is refused, naming the file. */
+static void test_config_eta_needs_a_variance_preserving_schedule(void **state)
+{
+    (void)state;
+    char *overrides[] = { "diffusion.eta=1" };
+    struct experiment_options options = { .overrides = overrides, .override_count = 1 };
+    char err[1024];
+    load_fails(&options, err, sizeof err);
+    assert_contains(err, SEED_EXPERIMENT);
+    assert_contains(err, "diffusion.eta (1) needs a variance-preserving schedule");
+    char *cosine[] = { "diffusion.eta=1", "diffusion.schedule=cosine" };
+    options = (struct experiment_options){ .overrides = cosine, .override_count = 2 };
+    struct experiment e;
+    load_ok(&options, &e);
+    assert_true(e.variants[0].diffusion.eta == 1.0);
+    experiment_free(&e);
 }
 
 static void test_config_quick(void **state)
@@ -474,6 +489,7 @@ size_t config_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_config_resolved_is_lua),
         cmocka_unit_test(test_config_overrides_are_typed),
         cmocka_unit_test(test_config_bad_overrides),
+        cmocka_unit_test(test_config_eta_needs_a_variance_preserving_schedule),
         cmocka_unit_test(test_config_quick),
         cmocka_unit_test(test_config_variant_and_seed_options),
         cmocka_unit_test(test_config_typo_in_a_key),

@@ -1,5 +1,5 @@
 /* The diffusion schedules' rates (diffusion.h) against their definitions,
- * the dataset normalization (standardise.h) against hand values and its
+ * the sampler's step with and without fresh noise, the dataset normalization (standardise.h) against hand values and its
  * inverse, and a tiny end-to-end run with the Keras example's settings
  * (offset cosine schedule, normalization, EMA) on the seed's network. */
 #include <float.h>
@@ -49,6 +49,42 @@ static void test_schedule_rates(void **state)
     double mid = cos((acos(0.95) + acos(0.02)) / 2);
     assert_true(fabs(diffusion_rates(&cosine, 0.5f).signal - mid) <= 2 * FLT_EPSILON);
     assert_true(fabs(diffusion_rates(&linear, 0.5f).signal - (0.95 + 0.02) / 2) <= 2 * FLT_EPSILON);
+}
+
+/* The sampler's step (diffusion.h): eta = 0 is DDIM's deterministic step
+ * exactly; eta = 1's fresh noise is DDPM's posterior standard deviation,
+ * sqrt((1 - a') / (1 - a) (1 - a / a')) with a = signal^2, computed here in
+ * double from that definition; eta = 0.5 halves it; and whatever eta, the
+ * step keeps the next time's noise rate (noise^2 + fresh^2 = noise_rate'^2). */
+static void test_ddim_step(void **state)
+{
+    (void)state;
+    struct diffusion_config cosine = schedule(SCHEDULE_COSINE), linear = schedule(SCHEDULE_LINEAR);
+    const struct diffusion_config *vp[2] = { &cosine, &linear };
+    for (int k = 0; k < 2; k++)
+        for (int steps = 2; steps <= 100; steps *= 7) {
+            for (int s = 0; s + 1 < steps; s++) {
+                struct diffusion_rates now = diffusion_rates(vp[k], 1.0f - (float)s / (float)steps);
+                struct diffusion_rates next = diffusion_rates(vp[k], 1.0f - (float)(s + 1) / (float)steps);
+                struct ddim_step plain = ddim_step(now, next, 0), ddpm = ddim_step(now, next, 1);
+                struct ddim_step half = ddim_step(now, next, 0.5);
+                assert_true(plain.image == next.signal && plain.noise == next.noise && plain.fresh == 0);
+                assert_true(ddpm.image == next.signal && half.image == next.signal);
+                double a = (double)now.signal * now.signal, a_next = (double)next.signal * next.signal;
+                double posterior = sqrt((1 - a_next) / (1 - a) * (1 - a / a_next));
+                const struct ddim_step *both[2] = { &ddpm, &half };
+                for (int e = 0; e < 2; e++) {
+                    double want = e ? posterior / 2 : posterior;
+                    double kept = (double)both[e]->noise * both[e]->noise + (double)both[e]->fresh * both[e]->fresh;
+                    if (fabs(both[e]->fresh - want) > 1e-5 * (1 + want) ||
+                        fabs(kept - (double)next.noise * next.noise) > 1e-5)
+                        fail_msg("%s, %d steps, step %d, eta %s: fresh %.9g (want %.9g), noise %.9g, noise_rate' "
+                                 "%.9g", k ? "linear" : "cosine", steps, s, e ? "0.5" : "1",
+                                 (double)both[e]->fresh, want, (double)both[e]->noise, (double)next.noise);
+                }
+                assert_true(ddpm.fresh > 0 && ddpm.fresh < next.noise);
+            }
+        }
 }
 
 /* Half the pixels 0, half 255: mean 0.5, standard deviation 0.5. Then every
@@ -105,6 +141,7 @@ size_t diffusion_tests(struct CMUnitTest *out)
 {
     static const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schedule_rates),
+        cmocka_unit_test(test_ddim_step),
         cmocka_unit_test(test_normalization_round_trip),
         cmocka_unit_test(test_keras_settings_run),
     };

@@ -2,50 +2,14 @@
  * line plots written to a scratch directory and read back with libpng. */
 #include <dirent.h>
 #include <math.h>
-#include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "test_util.h"
+#include "test_program.h"
 #include "runtime/bitmap_font.h"
 #include "runtime/loss_plot.h"
 #include "runtime/png_image.h"
-
-/* ---- reading back ----------------------------------------------------- */
-
-struct png_read_back {
-    png_uint_32 width, height;
-    int bit_depth, color_type, channels;
-    unsigned char *pixels;     /* width x height x channels bytes; the caller frees them */
-};
-
-/* Reads the PNG at path with libpng, as any viewer would. */
-static void read_png(const char *path, struct png_read_back *out)
-{
-    FILE *file = fopen(path, "rb");
-    assert_non_null(file);
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    png_infop info = png_create_info_struct(png);
-    assert_non_null(png);
-    assert_non_null(info);
-    if (setjmp(png_jmpbuf(png)))
-        fail_msg("%s: libpng cannot read it", path);
-    png_init_io(png, file);
-    png_read_info(png, info);
-    out->width = png_get_image_width(png, info);
-    out->height = png_get_image_height(png, info);
-    out->bit_depth = png_get_bit_depth(png, info);
-    out->color_type = png_get_color_type(png, info);
-    out->channels = png_get_channels(png, info);
-    size_t row_bytes = png_get_rowbytes(png, info);
-    out->pixels = malloc(row_bytes * out->height);
-    assert_non_null(out->pixels);
-    for (png_uint_32 y = 0; y < out->height; y++)
-        png_read_row(png, out->pixels + y * row_bytes, NULL);
-    png_read_end(png, NULL);
-    png_destroy_read_struct(&png, &info, NULL);
-    fclose(file);
-}
 
 /* How many files the scratch directory holds (a failed write leaves none). */
 static int scratch_file_count(void **state)

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "test_util.h"
+#include "test_program.h"
 #include "runtime/files.h"
 #include "runtime/image_grid.h"
 #include "runtime/png_image.h"
@@ -234,37 +235,6 @@ static void test_make_directories_names_a_file_in_the_way(void **state)
 
 /* ---- PNG ------------------------------------------------------------- */
 
-struct png_read_back {
-    png_uint_32 width, height;
-    int bit_depth, color_type;
-    unsigned char pixels[4096];
-};
-
-/* Reads the PNG at path with libpng, as any viewer would. */
-static void read_png(const char *path, struct png_read_back *out)
-{
-    FILE *file = fopen(path, "rb");
-    assert_non_null(file);
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    png_infop info = png_create_info_struct(png);
-    assert_non_null(png);
-    assert_non_null(info);
-    if (setjmp(png_jmpbuf(png)))
-        fail_msg("%s: libpng cannot read it", path);
-    png_init_io(png, file);
-    png_read_info(png, info);
-    out->width = png_get_image_width(png, info);
-    out->height = png_get_image_height(png, info);
-    out->bit_depth = png_get_bit_depth(png, info);
-    out->color_type = png_get_color_type(png, info);
-    assert_true((size_t)out->width * out->height <= sizeof out->pixels);
-    for (png_uint_32 y = 0; y < out->height; y++)
-        png_read_row(png, out->pixels + y * out->width, NULL);
-    png_read_end(png, NULL);
-    png_destroy_read_struct(&png, &info, NULL);
-    fclose(file);
-}
-
 static void test_gray_png_reads_back_exactly(void **state)
 {
     enum { WIDTH = 5, HEIGHT = 3 };
@@ -284,6 +254,7 @@ static void test_gray_png_reads_back_exactly(void **state)
     assert_int_equal(png.bit_depth, 8);
     assert_int_equal(png.color_type, PNG_COLOR_TYPE_GRAY);
     assert_memory_equal(png.pixels, pixels, sizeof pixels);
+    free(png.pixels);
 }
 
 static void test_gray_png_reports_errors_in_one_line(void **state)
@@ -460,6 +431,7 @@ static void test_sample_grid_png_has_both_views(void **state)
     assert_int_equal(png.width, grid.width);
     assert_int_equal(png.height, grid.height);
     assert_memory_equal(png.pixels, grid.pixels, (size_t)grid.width * grid.height);
+    free(png.pixels);
     free_gray_image(&grid);
 
     scratch_path(path, state, "bad.png");

@@ -10,6 +10,7 @@
 #include "runtime/report.h"
 #include "runtime/statistics.h"
 #include "test_util.h"
+#include "test_program.h"
 
 static void test_statistics_of_known_values(void **state)
 {
@@ -59,12 +60,6 @@ static char *read_file(void **state, const char *name)
 }
 
 /* Fails unless text holds part. */
-static void assert_contains(const char *text, const char *part)
-{
-    if (!strstr(text, part))
-        fail_msg("expected \"%s\" in:\n%s", part, text);
-}
-
 #define METRICS_HEADER                                                                                             \
     "variant,seed,samples,sampling_steps,classifier,classifier_sha256,fid,kid,recognisable,class_entropy,class_0," \
     "class_1,class_2,class_3,class_4,class_5,class_6,class_7,class_8,class_9\n"
