@@ -5,8 +5,8 @@
  *   pred_image = (noisy - noise_rate * pred_noise) / signal
  * and the deterministic DDIM sampler re-noises each predicted image with the
  * predicted noise at the next time's rates: x = signal' pred_image +
- * noise_rate' pred_noise (diffusion.eta > 0 mixes in fresh noise:
- * trainer_sample in train.h). The schedules:
+ * noise_rate' pred_noise (diffusion.eta > 0 mixes in fresh noise: ddim_step
+ * below). The schedules:
  *   none    the seed's: signal = noise_rate = 1, level = t^2 (noisy = image + noise)
  *   cosine  the Keras example's offset cosine: angle = acos(max_signal_rate) +
  *           t (acos(min_signal_rate) - acos(max_signal_rate)), signal = cos, noise_rate =
