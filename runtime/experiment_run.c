@@ -242,14 +242,20 @@ done:
     return status;
 }
 
-static int write_grid(const char *dir, const char *file, const struct variant *v, const float *samples, char *err,
-                      size_t errlen)
+/* The grid of the first grid x grid of the available samples (fewer when
+ * fewer are drawn: sample.metric_samples may be below grid^2). */
+static int write_grid(const char *dir, const char *file, const struct variant *v, const float *samples,
+                      long available, char *err, size_t errlen)
 {
     char path[1100];
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    int count = v->sample.grid * v->sample.grid;
-    return write_sample_grid_png(path, samples, count < SAMPLE_BATCH ? count : SAMPLE_BATCH, MNIST_SIDE,
-                                 MNIST_SIDE, v->sample.grid, v->sample.scale, err, errlen);
+    long count = (long)v->sample.grid * v->sample.grid;
+    if (count > SAMPLE_BATCH)
+        count = SAMPLE_BATCH;
+    if (count > available)
+        count = available;
+    return write_sample_grid_png(path, samples, (int)count, MNIST_SIDE, MNIST_SIDE, v->sample.grid,
+                                 v->sample.scale, err, errlen);
 }
 
 /* Trains variant v at its train.seed, then samples and scores it. */
@@ -303,7 +309,7 @@ static int run_variant(struct run_state *s, struct variant *v, char *err, size_t
         char name[32];
         snprintf(name, sizeof name, "epoch_%02d.png", epoch + 1);
         trainer_sample(&t, t.ema ? t.ema : t.params, 0, batch);
-        if (write_results(s, err, errlen) || write_grid(subdir, name, v, batch, err, errlen))
+        if (write_results(s, err, errlen) || write_grid(subdir, name, v, batch, SAMPLE_BATCH, err, errlen))
             goto done;
     }
     /* The samples scored: from the EMA of the weights when the variant keeps
@@ -318,7 +324,7 @@ static int run_variant(struct run_state *s, struct variant *v, char *err, size_t
            v->name, seed, best_loss, scores.fid, scores.kid, 100 * scores.recognisable, scores.class_entropy);
     fflush(stdout);
     const double counters[4] = { (double)t.step, epochs, best_epoch, best_loss };
-    status = write_grid(subdir, "samples.png", v, samples, err, errlen) ||
+    status = write_grid(subdir, "samples.png", v, samples, scored, err, errlen) ||
                      save_run_checkpoint(subdir, s->e, &s->options->experiment, &t, best, counters, err, errlen) ||
                      write_results(s, err, errlen)
                  ? -1
