@@ -30,6 +30,8 @@ struct train_config {
     int ema_warmup;             /* EMA decay min(ema, (1 + n) / (10 + n)) at step n, not ema from step 0 */
     int image_loss;             /* train on noise_loss + image_loss (the seed's commented-out line): with
                                  * the gradient trick, through its second derivative */
+    int cosine_decay;           /* the learning rate falls along half a cosine to 0 over the run's steps
+                                 * (learning_rate_at in train.h); off: constant */
 };
 
 struct diffusion_config {

@@ -54,6 +54,8 @@ static const struct config_field fields[] = {
     { "train", "normalize", FIELD_BOOLEAN, AT(train.normalize), 0, 0, 0, 0, NULL, "a boolean (true or false)" },
     { "train", "ema_warmup", FIELD_BOOLEAN, AT(train.ema_warmup), 0, 0, 0, 0, NULL, "a boolean (true or false)" },
     { "train", "image_loss", FIELD_BOOLEAN, AT(train.image_loss), 0, 0, 0, 0, NULL, "a boolean (true or false)" },
+    { "train", "cosine_decay", FIELD_BOOLEAN, AT(train.cosine_decay), 0, 0, 0, 0, NULL,
+      "a boolean (true or false)" },
     { "diffusion", "steps", FIELD_INT, AT(diffusion.steps), 1, INT_MAX, 0, 0, NULL, "an integer >= 1" },
     { "diffusion", "min_signal_rate", FIELD_NUMBER, AT(diffusion.min_signal_rate), 0, 1, 1, 1, NULL,
       "a number in (0, 1)" },
@@ -76,7 +78,7 @@ void config_defaults(struct variant *v)
     v->train = (struct train_config){
         .epochs = 3, .batch_size = 64, .learning_rate = 1e-3, .weight_decay = 0.004,
         .loss = LOSS_MAE, .seed = 1, .dataset = "all", .ema = 0, .max_images = 0, .normalize = 0,
-        .ema_warmup = 0, .image_loss = 0,
+        .ema_warmup = 0, .image_loss = 0, .cosine_decay = 0,
     };
     v->diffusion = (struct diffusion_config){
         .steps = 20, .min_signal_rate = 0.02, .max_signal_rate = 0.95,

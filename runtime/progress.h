@@ -28,7 +28,7 @@ struct progress {
     bool redraw;             /* out is a terminal: redraw a line per step (set
                                 by progress_start; a caller may override it) */
     bool line_shown;         /* a redrawn line is on screen, without newline */
-    char variant[32];        /* the name shown, truncated */
+    char variant[96];        /* the label shown ("variant seed N"), truncated */
     int epochs, steps_per_epoch, batch;
     double start_time;       /* seconds, at progress_start */
     double last_draw_time;   /* seconds, at the last redraw */

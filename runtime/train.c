@@ -270,6 +270,14 @@ static void gather_gradients(struct trainer *t)
     }
 }
 
+double learning_rate_at(const struct train_config *c, long step, long total_steps)
+{
+    if (!c->cosine_decay || total_steps < 1)
+        return c->learning_rate;
+    const double pi = acos(-1.0);
+    return c->learning_rate * 0.5 * (1.0 + cos(pi * (double)(step - 1) / (double)total_steps));
+}
+
 int trainer_epoch(struct trainer *t, int epoch, struct progress *progress, struct epoch_result *r,
                   char *err, size_t errlen)
 {
@@ -291,10 +299,11 @@ int trainer_epoch(struct trainer *t, int epoch, struct progress *progress, struc
         gather_gradients(t);
         update_moving_statistics(t);
         t->step++;
+        const float learning_rate = (float)learning_rate_at(c, t->step, steps * c->epochs);
         for (int run = 0; run < t->trained_runs; run++) {
             const size_t at = t->trained[run][0];
             parallel_adamw(t->kernels->adamw_step, t->trained[run][1], t->params + at, t->grads + at,
-                           t->adam_m + at, t->adam_v + at, (float)c->learning_rate, ADAMW_BETA1, ADAMW_BETA2,
+                           t->adam_m + at, t->adam_v + at, learning_rate, ADAMW_BETA1, ADAMW_BETA2,
                            ADAMW_EPSILON, (float)c->weight_decay, t->step);
         }
         if (t->ema) {

@@ -67,6 +67,13 @@ struct mnist_dataset variant_training_set(const struct variant *v, const struct 
  * biases; batch norm's moving variance ones. */
 void init_parameters(const struct graph *g, uint64_t seed, float *params);
 
+/* The learning rate of optimizer step `step` (1 = the first) of a run of
+ * total_steps: train.learning_rate, or with train.cosine_decay
+ * learning_rate (1 + cos(pi (step - 1) / total_steps)) / 2, from
+ * learning_rate at the first step towards 0 after the last (Loshchilov and
+ * Hutter's SGDR without restarts). */
+double learning_rate_at(const struct train_config *c, long step, long total_steps);
+
 /* Builds the training and sampling graphs and plans, and initialises the
  * parameters (Glorot uniform kernels, zero biases, from train.seed).
  * sample_batch: how many images trainer_sample draws at once. */

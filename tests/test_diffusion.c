@@ -10,6 +10,7 @@
 #include "runtime/diffusion.h"
 #include "runtime/mnist.h"
 #include "runtime/standardise.h"
+#include "runtime/train.h"
 #include "test_classifier_file.h"
 #include "test_util.h"
 
@@ -113,6 +114,54 @@ static void test_normalization_round_trip(void **state)
     }
 }
 
+/* The learning rate schedule: constant without cosine_decay; with it the
+ * first step's rate is learning_rate, the rate halves at the run's middle
+ * step, falls at every step, and the last one is above 0 and below
+ * learning_rate (pi / total_steps)^2 / 4 (1 + cos(pi - x) = x^2 / 2 - ...). */
+static void test_learning_rate_schedule(void **state)
+{
+    (void)state;
+    struct train_config c = { .learning_rate = 3e-3 };
+    const long total = 1000;
+    for (long step = 1; step <= total; step += 111)
+        assert_true(learning_rate_at(&c, step, total) == 3e-3);
+    c.cosine_decay = 1;
+    assert_true(learning_rate_at(&c, 1, total) == 3e-3);
+    assert_true(fabs(learning_rate_at(&c, total / 2 + 1, total) - 1.5e-3) < 1e-15);
+    for (long step = 2; step <= total; step++)
+        if (!(learning_rate_at(&c, step, total) < learning_rate_at(&c, step - 1, total)))
+            fail_msg("the rate does not fall at step %ld", step);
+    const double pi = acos(-1.0), last = learning_rate_at(&c, total, total);
+    assert_true(last > 0 && last < 3e-3 * (pi / total) * (pi / total) / 4);
+}
+
+/* train.cosine_decay reaches the optimizer: the same 3-step run with and
+ * without it writes different weights (its first step is the same, the
+ * second and third steps take a smaller learning rate). */
+static void test_cosine_decay_changes_training(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ddim-lab-test-XXXXXX", command[1024];
+    assert_non_null(mkdtemp(dir));
+    for (int decay = 0; decay < 2; decay++) {
+        snprintf(command, sizeof command,
+                 "%s experiments/skip_vs_noskip.lua --variant skip train.max_images=192 train.epochs=1 "
+                 "train.batch_size=64 train.cosine_decay=%s diffusion.steps=2 sample.metric_samples=16 --seed 1 "
+                 "--classifier %s --out %s/%d > %s/log%d 2>&1", DDIM_LAB_BINARY, decay ? "true" : "false",
+                 test_classifier_file(), dir, decay, dir, decay);
+        if (system(command) != 0)
+            fail_msg("the run failed: %s (see %s/log%d)", command, dir, decay);
+    }
+    snprintf(command, sizeof command, "grep -q 'cosine_decay = true' %s/1/skip_vs_noskip/*/config.lua", dir);
+    assert_int_equal(system(command), 0);
+    snprintf(command, sizeof command,
+             "cmp -s %s/0/skip_vs_noskip/*/skip/seed1/checkpoint.ddim %s/1/skip_vs_noskip/*/skip/seed1/checkpoint.ddim",
+             dir, dir);
+    if (system(command) == 0)
+        fail_msg("cosine_decay left the weights unchanged: %s", command);
+    remove_tree(dir);
+}
+
 /* The seed's network with the Keras example's diffusion: a tiny run trains,
  * its losses are finite, and the report says the samples come from the EMA. */
 static void test_keras_settings_run(void **state)
@@ -143,6 +192,8 @@ size_t diffusion_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_schedule_rates),
         cmocka_unit_test(test_ddim_step),
         cmocka_unit_test(test_normalization_round_trip),
+        cmocka_unit_test(test_learning_rate_schedule),
+        cmocka_unit_test(test_cosine_decay_changes_training),
         cmocka_unit_test(test_keras_settings_run),
     };
     if (out)

@@ -505,13 +505,17 @@ static void test_progress_eta_and_clear(void **state)
     FILE *out = open_memstream(&text, &size);
     assert_non_null(out);
     struct progress progress;
-    progress_start(&progress, out, "a-variant-name-longer-than-31-characters", 10, 100, 64, 0);
+    progress_start(&progress, out,
+                   "a-label-longer-than-95-characters-a-label-longer-than-95-characters-"
+                   "a-label-longer-than-95-chars",
+                   10, 100, 64, 0);
     progress.redraw = true;
     progress_step(&progress, 1, 1, 1.0, 2.0); /* 2 s per step, 999 to go: 33:18 */
     progress_clear(&progress);
     progress_clear(&progress); /* nothing shown any more: prints nothing */
     fclose(out);
-    assert_string_equal(text, "\ra-variant-name-longer-than-31-c  epoch 1/10  step 1/100  "
+    assert_string_equal(text, "\ra-label-longer-than-95-characters-a-label-longer-than-95-characters-"
+                              "a-label-longer-than-95-char  epoch 1/10  step 1/100  "
                               "loss 1.0000  32 img/s  ETA 33:18\033[K\r\033[K");
     free(text);
 }
