@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "runtime/diffusion.h"
+#include "runtime/files.h"
 #include "runtime/mnist.h"
 #include "runtime/standardise.h"
 #include "runtime/train.h"
 #include "test_classifier_file.h"
+#include "test_program.h"
 #include "test_util.h"
 
 static struct diffusion_config schedule(enum schedule_kind kind)
@@ -135,30 +137,55 @@ static void test_learning_rate_schedule(void **state)
     assert_true(last > 0 && last < 3e-3 * (pi / total) * (pi / total) / 4);
 }
 
+/* A tiny run of the seed's skip network, its options after the fixed ones,
+ * into out_dir; fails the test if the run fails. */
+static void run_skip(const char *out_dir, const char *options)
+{
+    char args[1024], out[8192];
+    snprintf(args, sizeof args,
+             "experiments/skip_vs_noskip.lua --variant skip train.epochs=1 %s --seed 1 --classifier %s --out %s",
+             options, test_classifier_file(), out_dir);
+    if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
+        fail_msg("ddim-lab %s failed:\n%s", args, out);
+}
+
+/* The whole file at the one path matching pattern (a glob); free() it. */
+static char *read_only_match(const char *pattern, size_t *size)
+{
+    char path[MATCH_PATH_SIZE], err[1024], *text;
+    only_match(pattern, path);
+    if (read_text_file(path, &text, size, err, sizeof err))
+        fail_msg("%s", err);
+    return text;
+}
+
 /* train.cosine_decay reaches the optimizer: the same 3-step run with and
  * without it writes different weights (its first step is the same, the
  * second and third steps take a smaller learning rate). */
 static void test_cosine_decay_changes_training(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/ddim-lab-test-XXXXXX", command[1024];
+    char dir[] = "/tmp/ddim-lab-test-XXXXXX", out_dir[64], options[256], pattern[600];
     assert_non_null(mkdtemp(dir));
+    char *checkpoint[2];
+    size_t size[2], config_size;
     for (int decay = 0; decay < 2; decay++) {
-        snprintf(command, sizeof command,
-                 "%s experiments/skip_vs_noskip.lua --variant skip train.max_images=192 train.epochs=1 "
-                 "train.batch_size=64 train.cosine_decay=%s diffusion.steps=2 sample.metric_samples=16 --seed 1 "
-                 "--classifier %s --out %s/%d > %s/log%d 2>&1", DDIM_LAB_BINARY, decay ? "true" : "false",
-                 test_classifier_file(), dir, decay, dir, decay);
-        if (system(command) != 0)
-            fail_msg("the run failed: %s (see %s/log%d)", command, dir, decay);
+        snprintf(out_dir, sizeof out_dir, "%s/%d", dir, decay);
+        snprintf(options, sizeof options,
+                 "train.max_images=192 train.batch_size=64 train.cosine_decay=%s diffusion.steps=2 "
+                 "sample.metric_samples=16", decay ? "true" : "false");
+        run_skip(out_dir, options);
+        snprintf(pattern, sizeof pattern, "%s/skip_vs_noskip/*/skip/seed1/checkpoint.ddim", out_dir);
+        checkpoint[decay] = read_only_match(pattern, &size[decay]);
     }
-    snprintf(command, sizeof command, "grep -q 'cosine_decay = true' %s/1/skip_vs_noskip/*/config.lua", dir);
-    assert_int_equal(system(command), 0);
-    snprintf(command, sizeof command,
-             "cmp -s %s/0/skip_vs_noskip/*/skip/seed1/checkpoint.ddim %s/1/skip_vs_noskip/*/skip/seed1/checkpoint.ddim",
-             dir, dir);
-    if (system(command) == 0)
-        fail_msg("cosine_decay left the weights unchanged: %s", command);
+    snprintf(pattern, sizeof pattern, "%s/1/skip_vs_noskip/*/config.lua", dir);
+    char *config = read_only_match(pattern, &config_size);
+    assert_contains(config, "cosine_decay = true");
+    if (size[0] == size[1] && memcmp(checkpoint[0], checkpoint[1], size[0]) == 0)
+        fail_msg("cosine_decay left the weights unchanged (%s)", dir);
+    free(config);
+    free(checkpoint[0]);
+    free(checkpoint[1]);
     remove_tree(dir);
 }
 
@@ -167,22 +194,27 @@ static void test_cosine_decay_changes_training(void **state)
 static void test_keras_settings_run(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/ddim-lab-test-XXXXXX", command[1024];
+    char dir[] = "/tmp/ddim-lab-test-XXXXXX", pattern[600];
     assert_non_null(mkdtemp(dir));
-    snprintf(command, sizeof command,
-             "%s experiments/skip_vs_noskip.lua --variant skip train.max_images=128 train.epochs=1 "
-             "diffusion.steps=3 diffusion.schedule=cosine diffusion.gradient_trick=false train.normalize=true "
-             "train.ema=0.999 sample.metric_samples=64 --seed 1 --classifier %s --out %s > %s/log 2>&1", DDIM_LAB_BINARY,
-             test_classifier_file(), dir, dir);
-    if (system(command) != 0)
-        fail_msg("the run failed: %s (see %s/log)", command, dir);
-    snprintf(command, sizeof command, "grep -q '^skip,1,1,[0-9.]*,[0-9.]*,' %s/skip_vs_noskip/*/results.csv", dir);
-    assert_int_equal(system(command), 0);
-    snprintf(command, sizeof command, "grep -q 'from the EMA of the weights' %s/skip_vs_noskip/*/report.md",
-             dir);
-    assert_int_equal(system(command), 0);
-    snprintf(command, sizeof command, "grep -q 'schedule = \"cosine\"' %s/skip_vs_noskip/*/config.lua", dir);
-    assert_int_equal(system(command), 0);
+    run_skip(dir, "train.max_images=128 diffusion.steps=3 diffusion.schedule=cosine diffusion.gradient_trick=false "
+                  "train.normalize=true train.ema=0.999 sample.metric_samples=64");
+    size_t size;
+    snprintf(pattern, sizeof pattern, "%s/skip_vs_noskip/*/results.csv", dir);
+    char *results = read_only_match(pattern, &size);
+    float noise_loss, image_loss;
+    const char *row = strstr(results, "\nskip,1,1,");
+    if (!row || sscanf(row, "\nskip,1,1,%f,%f,", &noise_loss, &image_loss) != 2 || !isfinite(noise_loss) ||
+        !isfinite(image_loss))
+        fail_msg("no finite losses for skip, seed 1, epoch 1 in:\n%s", results);
+    snprintf(pattern, sizeof pattern, "%s/skip_vs_noskip/*/report.md", dir);
+    char *report = read_only_match(pattern, &size);
+    assert_contains(report, "from the EMA of the weights");
+    snprintf(pattern, sizeof pattern, "%s/skip_vs_noskip/*/config.lua", dir);
+    char *config = read_only_match(pattern, &size);
+    assert_contains(config, "schedule = \"cosine\"");
+    free(results);
+    free(report);
+    free(config);
     remove_tree(dir);
 }
 
