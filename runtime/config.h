@@ -32,6 +32,8 @@ struct train_config {
                                  * the gradient trick, through its second derivative */
     int cosine_decay;           /* the learning rate falls along half a cosine to 0 over the run's steps
                                  * (learning_rate_at in train.h); off: constant */
+    double p2_gamma;            /* what AdamW descends weighs each image's noise loss by p2_weight
+                                 * (diffusion.h) with this gamma; 0: every noise level alike */
 };
 
 struct diffusion_config {
@@ -40,6 +42,8 @@ struct diffusion_config {
     enum schedule_kind schedule;
     int gradient_trick;         /* pred_image = noisy - pred_noise - d(sum pred_noise)/d(noisy) */
     double eta;                 /* the sampler's fresh noise: 0 deterministic DDIM, 1 DDPM-like (diffusion.h) */
+    int clip_denoised;          /* each sampling step clips the predicted image to the pixels' range [0, 1]
+                                 * and re-derives the predicted noise from it (trainer_sample) */
 };
 
 struct sample_config {

@@ -56,6 +56,7 @@ static const struct config_field fields[] = {
     { "train", "image_loss", FIELD_BOOLEAN, AT(train.image_loss), 0, 0, 0, 0, NULL, "a boolean (true or false)" },
     { "train", "cosine_decay", FIELD_BOOLEAN, AT(train.cosine_decay), 0, 0, 0, 0, NULL,
       "a boolean (true or false)" },
+    { "train", "p2_gamma", FIELD_NUMBER, AT(train.p2_gamma), 0, 4, 0, 0, NULL, "a number in [0, 4]" },
     { "diffusion", "steps", FIELD_INT, AT(diffusion.steps), 1, INT_MAX, 0, 0, NULL, "an integer >= 1" },
     { "diffusion", "min_signal_rate", FIELD_NUMBER, AT(diffusion.min_signal_rate), 0, 1, 1, 1, NULL,
       "a number in (0, 1)" },
@@ -66,6 +67,8 @@ static const struct config_field fields[] = {
     { "diffusion", "gradient_trick", FIELD_BOOLEAN, AT(diffusion.gradient_trick), 0, 0, 0, 0, NULL,
       "a boolean (true or false)" },
     { "diffusion", "eta", FIELD_NUMBER, AT(diffusion.eta), 0, 1, 0, 0, NULL, "a number in [0, 1]" },
+    { "diffusion", "clip_denoised", FIELD_BOOLEAN, AT(diffusion.clip_denoised), 0, 0, 0, 0, NULL,
+      "a boolean (true or false)" },
     { "sample", "grid", FIELD_INT, AT(sample.grid), 1, 64, 0, 0, NULL, "an integer in [1, 64]" },
     { "sample", "scale", FIELD_INT, AT(sample.scale), 1, 32, 0, 0, NULL, "an integer in [1, 32]" },
     { "sample", "metric_samples", FIELD_INT, AT(sample.metric_samples), 2, 1000000, 0, 0, NULL,
@@ -78,11 +81,11 @@ void config_defaults(struct variant *v)
     v->train = (struct train_config){
         .epochs = 3, .batch_size = 64, .learning_rate = 1e-3, .weight_decay = 0.004,
         .loss = LOSS_MAE, .seed = 1, .dataset = "all", .ema = 0, .max_images = 0, .normalize = 0,
-        .ema_warmup = 0, .image_loss = 0, .cosine_decay = 0,
+        .ema_warmup = 0, .image_loss = 0, .cosine_decay = 0, .p2_gamma = 0,
     };
     v->diffusion = (struct diffusion_config){
         .steps = 20, .min_signal_rate = 0.02, .max_signal_rate = 0.95,
-        .schedule = SCHEDULE_NONE, .gradient_trick = 1, .eta = 0,
+        .schedule = SCHEDULE_NONE, .gradient_trick = 1, .eta = 0, .clip_denoised = 0,
     };
     v->sample = (struct sample_config){ .grid = 8, .scale = 3, .metric_samples = 2000 };
 }

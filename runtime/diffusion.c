@@ -34,3 +34,19 @@ struct ddim_step ddim_step(struct diffusion_rates now, struct diffusion_rates ne
         return (struct ddim_step){ next.signal, next.noise, 0.0f };
     return (struct ddim_step){ next.signal, sqrtf(fmaxf(0.0f, next.noise * next.noise - fresh * fresh)), fresh };
 }
+
+void clip_denoised(struct diffusion_rates now, float low, float high, float x, float *image, float *noise)
+{
+    const float clipped = fminf(fmaxf(*image, low), high);
+    if (clipped == *image)
+        return; /* left bit for bit as the unclipped sampler has it */
+    *image = clipped;
+    if (now.noise > 0)
+        *noise = (x - now.signal * clipped) / now.noise;
+}
+
+double p2_weight(struct diffusion_rates r, double gamma)
+{
+    const double snr = (double)r.signal * r.signal / ((double)r.noise * r.noise);
+    return pow(1.0 + snr, -gamma);
+}

@@ -38,4 +38,19 @@ struct ddim_step {
 };
 struct ddim_step ddim_step(struct diffusion_rates now, struct diffusion_rates next, double eta);
 
+/* P2 weighting (Choi et al. 2022, "Perception Prioritized Training of
+ * Diffusion Models", k = 1): a noise loss's weight at these rates,
+ * (1 + SNR)^-gamma with SNR = signal^2 / noise_rate^2: near 1 where the
+ * image is mostly noise (where a digit's shape is decided), down to
+ * 1 / (1 + SNR)^gamma where it is mostly image (the cosine schedule's
+ * max_signal_rate 0.95: SNR 9.3, weight 0.097 at gamma 1). gamma 0: 1. */
+double p2_weight(struct diffusion_rates r, double gamma);
+
+/* diffusion.clip_denoised (DDPM's clipping, Ho et al. 2020): one pixel's
+ * predicted image, when outside [low, high] (the pixels' range,
+ * standardised), clipped to it and its predicted noise re-derived from the
+ * noisy pixel x, noise = (x - signal image) / noise_rate, so that x =
+ * signal image + noise_rate noise still holds. */
+void clip_denoised(struct diffusion_rates now, float low, float high, float x, float *image, float *noise);
+
 #endif

@@ -47,10 +47,24 @@ static int build_training_graph(struct trainer *t, char *err, size_t errlen)
         denoised = graph_op(g, OP_SUB, denoised, trick, -1);
     }
     t->pred_image = denoised < 0 ? denoised : graph_op(g, OP_SAMPLE_MUL, denoised, t->inv_signal, -1);
-    t->noise_loss = graph_op(g, v->train.loss == LOSS_MSE ? OP_MSE : OP_MAE, t->pred_noise, t->noise, -1);
+    const enum op loss_op = v->train.loss == LOSS_MSE ? OP_MSE : OP_MAE;
+    t->noise_loss = graph_op(g, loss_op, t->pred_noise, t->noise, -1);
     t->image_loss = graph_op(g, OP_MAE, t->pred_image, t->clean, -1);
     if (t->pred_image < 0 || t->noise_loss < 0 || t->image_loss < 0)
         return graph_failed(g, "losses", err, errlen);
+    /* With train.p2_gamma the optimizer descends each image's noise loss
+     * times its P2 weight: both sides scaled per image by loss_scale, so
+     * that (scale e)^2 = weight e^2 (MAE: |scale e| = weight |e|); the
+     * reported noise loss stays the unweighted one. */
+    int weighted_noise_loss = t->noise_loss;
+    t->loss_scale = -1;
+    if (v->train.p2_gamma > 0) {
+        t->loss_scale = graph_input(g, "loss_scale", 3, (int[]){ 1, 1, 1 });
+        weighted_noise_loss = graph_op(g, loss_op, graph_op(g, OP_SAMPLE_MUL, t->pred_noise, t->loss_scale, -1),
+                                       graph_op(g, OP_SAMPLE_MUL, t->noise, t->loss_scale, -1), -1);
+        if (t->loss_scale < 0 || weighted_noise_loss < 0)
+            return graph_failed(g, "P2-weighted noise loss", err, errlen);
+    }
 
     t->param_count = 0;
     for (int id = 0; id < g->count; id++)
@@ -67,7 +81,8 @@ static int build_training_graph(struct trainer *t, char *err, size_t errlen)
     /* What AdamW descends: the noise loss, or with train.image_loss the sum
      * of both (the image loss's gradient goes through pred_image, and so,
      * with the gradient trick, through the trick's own gradient). */
-    const int objective = v->train.image_loss ? graph_op(g, OP_ADD, t->noise_loss, t->image_loss, -1) : t->noise_loss;
+    const int objective = v->train.image_loss ? graph_op(g, OP_ADD, weighted_noise_loss, t->image_loss, -1)
+                                              : weighted_noise_loss;
     if (objective < 0 || graph_gradients(g, objective, -1, t->param_count, t->param_nodes, t->grad_nodes))
         return graph_failed(g, "parameter gradients", err, errlen);
     return 0;
@@ -230,8 +245,8 @@ static void shuffle_batches(struct trainer *t, int epoch, long batches)
 
 /* Fills the step's inputs: clean images (standardised when the variant
  * says so), their noise, a diffusion time t ~ U[0, 1) per image and its
- * rates, noisy = signal clean + noise_rate noise, and the level the network
- * is told, all keyed by (seed, step, image), so the threads can split the
+ * rates, noisy = signal clean + noise_rate noise, the level the network
+ * is told and (train.p2_gamma) the loss scale, all keyed by (seed, step, image), so the threads can split the
  * images. */
 static void fill_batch(struct trainer *t, long batch_index)
 {
@@ -241,6 +256,7 @@ static void fill_batch(struct trainer *t, long batch_index)
     float *clean = plan_buffer(p, t->clean), *noise = plan_buffer(p, t->noise);
     float *noisy = plan_buffer(p, t->noisy), *level = plan_buffer(p, t->level);
     float *noise_rate = plan_buffer(p, t->noise_rate), *inv_signal = plan_buffer(p, t->inv_signal);
+    float *loss_scale = t->loss_scale >= 0 ? plan_buffer(p, t->loss_scale) : NULL;
 #pragma omp parallel for schedule(static)
     for (int b = 0; b < batch; b++) {
         const unsigned char *image = t->pixels + ((size_t)batch_index * batch + (size_t)b) * PIXELS;
@@ -249,6 +265,10 @@ static void fill_batch(struct trainer *t, long batch_index)
         level[b] = rates.level;
         noise_rate[b] = rates.noise;
         inv_signal[b] = 1.0f / rates.signal;
+        if (loss_scale) {
+            const double weight = p2_weight(rates, t->variant->train.p2_gamma);
+            loss_scale[b] = (float)(t->variant->train.loss == LOSS_MSE ? sqrt(weight) : weight);
+        }
         for (int i = 0; i < PIXELS; i++) {
             size_t at = (size_t)b * PIXELS + (size_t)i;
             clean[at] = standardise(t->data, image[i] * MNIST_PIXEL_SCALE);
@@ -333,7 +353,10 @@ int trainer_epoch(struct trainer *t, int epoch, struct progress *progress, struc
  * predicted noise alone; with the seed's schedule both rates are 1: x =
  * pred_image + pred_noise, the seed's sampler. With eta > 0 part of it is
  * fresh noise, which lets later steps correct an imperfect network's early
- * mistakes. */
+ * mistakes. With diffusion.clip_denoised each predicted image is clipped
+ * to the pixels' range and the predicted noise re-derived from it
+ * (clip_denoised in diffusion.h), so an early step's overshoot (ink
+ * brighter than white) is not carried on. */
 void trainer_sample(struct trainer *t, const float *params, uint64_t noise_set, float *out)
 {
     const struct plan *p = &t->sample_plan;
@@ -343,6 +366,8 @@ void trainer_sample(struct trainer *t, const float *params, uint64_t noise_set, 
     float *x = plan_buffer(p, t->noisy), *level = plan_buffer(p, t->level);
     float *noise_rate = plan_buffer(p, t->noise_rate), *inv_signal = plan_buffer(p, t->inv_signal);
     const float *pred_noise = plan_buffer(p, t->pred_noise), *pred_image = plan_buffer(p, t->pred_image);
+    /* The pixels' range [0, 1], standardised, for diffusion.clip_denoised. */
+    const float low = standardise(t->data, 0.0f), high = standardise(t->data, 1.0f);
     memcpy(t->sample_params, params, t->param_floats * sizeof(float));
     for (size_t i = 0; i < count; i++)
         x[i] = rng_normal(t->variant->train.seed, RNG_SAMPLE, noise_set, i);
@@ -357,12 +382,16 @@ void trainer_sample(struct trainer *t, const float *params, uint64_t noise_set, 
         plan_run(p);
         time -= 1.0f / (float)steps;
         const struct ddim_step step = ddim_step(now, diffusion_rates(d, time), d->eta);
-        for (size_t i = 0; i < count; i++)
-            x[i] = step.image * pred_image[i] + step.noise * pred_noise[i] +
+        for (size_t i = 0; i < count; i++) {
+            float image = pred_image[i], noise = pred_noise[i];
+            if (d->clip_denoised)
+                clip_denoised(now, low, high, x[i], &image, &noise);
+            x[i] = step.image * image + step.noise * noise +
                    (step.fresh > 0 ? step.fresh * rng_normal(t->variant->train.seed, RNG_SAMPLE_STEP, noise_set,
                                                             (uint64_t)s * count + i)
                                    : 0.0f);
+        }
     }
     for (size_t i = 0; i < count; i++)
-        out[i] = unstandardise(t->data, pred_image[i]);
+        out[i] = unstandardise(t->data, d->clip_denoised ? fminf(fmaxf(pred_image[i], low), high) : pred_image[i]);
 }

@@ -33,6 +33,8 @@ struct trainer {
     int *param_nodes, *grad_nodes; /* per tensor */
     int noisy, level, clean, noise;    /* input nodes */
     int noise_rate, inv_signal;    /* input nodes, one value per sample: the schedule's rates */
+    int loss_scale;                /* input node, one value per sample: sqrt of its p2_weight (MAE: the
+                                    * weight itself); -1 without train.p2_gamma */
     struct standardisation data;   /* of the images (mean 0, std 1: none) */
     int pred_noise, pred_image, noise_loss, image_loss;
     struct plan step_plan;         /* batch_size: losses and gradients */

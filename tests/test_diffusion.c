@@ -90,6 +90,53 @@ static void test_ddim_step(void **state)
         }
 }
 
+/* P2 weights: 1 at gamma 0; (1 + SNR)^-gamma otherwise: 1/2 where signal
+ * and noise are equal, noise_rate^2 (= 1 / (1 + SNR)) at gamma 1 on a
+ * variance-preserving schedule, falling as the image emerges (t -> 0). */
+static void test_p2_weight(void **state)
+{
+    (void)state;
+    const float half = sqrtf(0.5f);
+    assert_true(fabs(p2_weight((struct diffusion_rates){ half, half, 0.5f }, 1.0) - 0.5) < 1e-6);
+    assert_true(fabs(p2_weight((struct diffusion_rates){ half, half, 0.5f }, 2.0) - 0.25) < 1e-6);
+    struct diffusion_config cosine = schedule(SCHEDULE_COSINE);
+    double previous = 0;
+    for (int i = 0; i <= 10; i++) {
+        const struct diffusion_rates r = diffusion_rates(&cosine, (float)i / 10.0f);
+        assert_true(p2_weight(r, 0.0) == 1.0);
+        const double weight = p2_weight(r, 1.0);
+        if (fabs(weight - (double)r.noise * r.noise) > 1e-6 || !(weight > previous))
+            fail_msg("t %g: weight %.9g, noise_rate^2 %.9g, previous %.9g", i / 10.0, weight,
+                     (double)r.noise * r.noise, previous);
+        previous = weight;
+    }
+}
+
+/* clip_denoised: an image inside [low, high] and its noise are left as they
+ * are; one outside is clipped to the nearer end and its noise re-derived so
+ * that signal image + noise_rate noise is still the noisy pixel. */
+static void test_clip_denoised(void **state)
+{
+    (void)state;
+    struct diffusion_config cosine = schedule(SCHEDULE_COSINE);
+    const float low = -0.4f, high = 2.8f, x = 1.5f;
+    for (float t = 0.1f; t <= 1.0f; t += 0.3f) {
+        const struct diffusion_rates now = diffusion_rates(&cosine, t);
+        float image = 1.0f, noise = 0.25f;
+        clip_denoised(now, low, high, x, &image, &noise);
+        assert_true(image == 1.0f && noise == 0.25f);
+        const float outside[2] = { -3.0f, 7.0f };
+        for (int k = 0; k < 2; k++) {
+            image = outside[k], noise = 0.25f;
+            clip_denoised(now, low, high, x, &image, &noise);
+            assert_true(image == (k ? high : low));
+            if (fabsf(now.signal * image + now.noise * noise - x) > 1e-5f)
+                fail_msg("t %g: signal %g image %g + noise_rate %g noise %g is not x %g", (double)t,
+                         (double)now.signal, (double)image, (double)now.noise, (double)noise, (double)x);
+        }
+    }
+}
+
 /* Half the pixels 0, half 255: mean 0.5, standard deviation 0.5. Then every
  * pixel value, standardised with the real-data-like statistics and back, is
  * itself within 2 ulp of 1 (two roundings of each of two operations); the
@@ -159,33 +206,116 @@ static char *read_only_match(const char *pattern, size_t *size)
     return text;
 }
 
+/* One tiny run of the seed's skip network: what the tests below compare. */
+struct skip_run {
+    char *checkpoint, *results, *metrics, *config;
+    size_t checkpoint_size;
+};
+
+/* run_skip with options[0] into dir/0 and options[1] into dir/1. */
+static void run_skip_pair(const char *dir, const char *const options[2], struct skip_run runs[2])
+{
+    char out_dir[64], pattern[600];
+    size_t size;
+    for (int i = 0; i < 2; i++) {
+        snprintf(out_dir, sizeof out_dir, "%s/%d", dir, i);
+        run_skip(out_dir, options[i]);
+        snprintf(pattern, sizeof pattern, "%s/skip_vs_noskip/*/skip/seed1/checkpoint.ddim", out_dir);
+        runs[i].checkpoint = read_only_match(pattern, &runs[i].checkpoint_size);
+        snprintf(pattern, sizeof pattern, "%s/skip_vs_noskip/*/results.csv", out_dir);
+        runs[i].results = read_only_match(pattern, &size);
+        snprintf(pattern, sizeof pattern, "%s/skip_vs_noskip/*/metrics.csv", out_dir);
+        runs[i].metrics = read_only_match(pattern, &size);
+        snprintf(pattern, sizeof pattern, "%s/skip_vs_noskip/*/config.lua", out_dir);
+        runs[i].config = read_only_match(pattern, &size);
+    }
+}
+
+static int same_checkpoints(const struct skip_run runs[2])
+{
+    return runs[0].checkpoint_size == runs[1].checkpoint_size &&
+           memcmp(runs[0].checkpoint, runs[1].checkpoint, runs[0].checkpoint_size) == 0;
+}
+
+static void free_skip_pair(struct skip_run runs[2])
+{
+    for (int i = 0; i < 2; i++) {
+        free(runs[i].checkpoint);
+        free(runs[i].results);
+        free(runs[i].metrics);
+        free(runs[i].config);
+    }
+}
+
 /* train.cosine_decay reaches the optimizer: the same 3-step run with and
  * without it writes different weights (its first step is the same, the
  * second and third steps take a smaller learning rate). */
 static void test_cosine_decay_changes_training(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/ddim-lab-test-XXXXXX", out_dir[64], options[256], pattern[600];
+    char dir[] = "/tmp/ddim-lab-test-XXXXXX";
     assert_non_null(mkdtemp(dir));
-    char *checkpoint[2];
-    size_t size[2], config_size;
-    for (int decay = 0; decay < 2; decay++) {
-        snprintf(out_dir, sizeof out_dir, "%s/%d", dir, decay);
-        snprintf(options, sizeof options,
-                 "train.max_images=192 train.batch_size=64 train.cosine_decay=%s diffusion.steps=2 "
-                 "sample.metric_samples=16", decay ? "true" : "false");
-        run_skip(out_dir, options);
-        snprintf(pattern, sizeof pattern, "%s/skip_vs_noskip/*/skip/seed1/checkpoint.ddim", out_dir);
-        checkpoint[decay] = read_only_match(pattern, &size[decay]);
-    }
-    snprintf(pattern, sizeof pattern, "%s/1/skip_vs_noskip/*/config.lua", dir);
-    char *config = read_only_match(pattern, &config_size);
-    assert_contains(config, "cosine_decay = true");
-    if (size[0] == size[1] && memcmp(checkpoint[0], checkpoint[1], size[0]) == 0)
+    const char *const options[2] = {
+        "train.max_images=192 train.batch_size=64 train.cosine_decay=false diffusion.steps=2 sample.metric_samples=16",
+        "train.max_images=192 train.batch_size=64 train.cosine_decay=true diffusion.steps=2 sample.metric_samples=16",
+    };
+    struct skip_run runs[2];
+    run_skip_pair(dir, options, runs);
+    assert_contains(runs[1].config, "cosine_decay = true");
+    if (same_checkpoints(runs))
         fail_msg("cosine_decay left the weights unchanged (%s)", dir);
-    free(config);
-    free(checkpoint[0]);
-    free(checkpoint[1]);
+    free_skip_pair(runs);
+    remove_tree(dir);
+}
+
+/* train.p2_gamma reaches the optimizer and only it: one step on the cosine
+ * schedule with and without it reports the same noise loss (the step's
+ * loss, before the update, unweighted either way) and writes different
+ * weights. */
+static void test_p2_gamma_changes_training(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ddim-lab-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    const char *const options[2] = {
+        "train.max_images=64 diffusion.schedule=cosine diffusion.gradient_trick=false diffusion.steps=2 "
+        "sample.metric_samples=16",
+        "train.max_images=64 diffusion.schedule=cosine diffusion.gradient_trick=false diffusion.steps=2 "
+        "sample.metric_samples=16 train.p2_gamma=1",
+    };
+    struct skip_run runs[2];
+    run_skip_pair(dir, options, runs);
+    assert_contains(runs[1].config, "p2_gamma = 1");
+    assert_string_equal(runs[0].results, runs[1].results);
+    if (same_checkpoints(runs))
+        fail_msg("p2_gamma left the weights unchanged (%s)", dir);
+    free_skip_pair(runs);
+    remove_tree(dir);
+}
+
+/* diffusion.clip_denoised reaches the sampler: the same tiny training with
+ * and without it scores different samples (at t = 1 the seed's schedule's
+ * predicted images lie far outside [0, 1]); the training losses are the
+ * same, bit for bit. (The checkpoints differ: each holds its run's config.) */
+static void test_clip_denoised_changes_sampling(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ddim-lab-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    const char *const options[2] = {
+        "train.max_images=128 diffusion.steps=2 sample.metric_samples=16 diffusion.clip_denoised=false",
+        "train.max_images=128 diffusion.steps=2 sample.metric_samples=16 diffusion.clip_denoised=true",
+    };
+    struct skip_run runs[2];
+    run_skip_pair(dir, options, runs);
+    assert_contains(runs[1].config, "clip_denoised = true");
+    assert_string_equal(runs[0].results, runs[1].results);
+    const char *row[2] = { strstr(runs[0].metrics, "\nskip,1,"), strstr(runs[1].metrics, "\nskip,1,") };
+    assert_non_null(row[0]);
+    assert_non_null(row[1]);
+    if (strcmp(row[0], row[1]) == 0)
+        fail_msg("clip_denoised left the samples' metrics unchanged:%s", row[0]);
+    free_skip_pair(runs);
     remove_tree(dir);
 }
 
@@ -223,9 +353,13 @@ size_t diffusion_tests(struct CMUnitTest *out)
     static const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schedule_rates),
         cmocka_unit_test(test_ddim_step),
+        cmocka_unit_test(test_clip_denoised),
+        cmocka_unit_test(test_p2_weight),
         cmocka_unit_test(test_normalization_round_trip),
         cmocka_unit_test(test_learning_rate_schedule),
         cmocka_unit_test(test_cosine_decay_changes_training),
+        cmocka_unit_test(test_p2_gamma_changes_training),
+        cmocka_unit_test(test_clip_denoised_changes_sampling),
         cmocka_unit_test(test_keras_settings_run),
     };
     if (out)
