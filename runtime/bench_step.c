@@ -8,8 +8,8 @@
  * pass); the fraction of the all-core FMA peak, measured here by running
  * the ISA's fma_peak kernel on every thread at once; per-op time, forward
  * (the model's own nodes) and backward (everything autograd added); and
- * the peak resident memory of the process. Medians over repeats: the
- * machines are shared and noisy. The training data are random images: a
+ * the peak resident memory of the process. Medians over repeats (the
+ * peak's is a best: all_core_peak): the machines are shared and noisy. The training data are random images: a
  * step's time does not depend on the pixel values. */
 #include <math.h>
 #include <stdio.h>
@@ -41,22 +41,31 @@ static double median(double *values, int count)
     return values[count / 2];
 }
 
-/* All-core peak: fma_peak on every thread at once, GFLOP/s. */
+/* All-core peak: fma_peak on every thread at once, GFLOP/s, the best of
+ * PEAK_REPEATS runs of about 30 ms each after one to wake the threads and
+ * the vector units. The best, not the median: a peak is what the machine
+ * can do, and a neighbour's process or a descheduled thread only lowers a
+ * run (2^21 iterations a run, each once a median, measured 111 to 358
+ * GFLOP/s on the same machine in one minute: above 100% of "peak" for the
+ * training step). */
+#define PEAK_REPEATS 7
 static double all_core_peak(const struct kernels *k)
 {
-    double rates[REPEATS];
-    for (int r = 0; r < REPEATS; r++) {
+    double best = 0;
+    for (int r = -1; r < PEAK_REPEATS; r++) {
         double flops = 0, start = progress_clock();
 #ifdef _OPENMP
 #pragma omp parallel reduction(+ : flops)
 #endif
         {
             float sink;
-            flops += k->fma_peak(1L << 21, &sink);
+            flops += k->fma_peak(1L << 24, &sink);
         }
-        rates[r] = flops / (progress_clock() - start) * 1e-9;
+        const double rate = flops / (progress_clock() - start) * 1e-9;
+        if (r >= 0 && rate > best)
+            best = rate;
     }
-    return median(rates, REPEATS);
+    return best;
 }
 
 struct layer_time {
@@ -226,8 +235,8 @@ int run_bench(const struct context *ctx, int argc, char **argv)
         return 2;
     }
     const double peak = all_core_peak(ctx->kernels);
-    printf("bench %s: kernels %s, %d thread(s), all-core FMA peak %.1f GFLOP/s (median of %d)\n", e.path,
-           ctx->kernels->isa, threads, peak, REPEATS);
+    printf("bench %s: kernels %s, %d thread(s), all-core FMA peak %.1f GFLOP/s (best of %d)\n", e.path,
+           ctx->kernels->isa, threads, peak, PEAK_REPEATS);
     int status = 0;
     for (int i = 0; i < e.variant_count && status == 0; i++)
         if (bench_variant(ctx, &e.variants[i], peak, err, sizeof err)) {

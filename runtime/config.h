@@ -34,6 +34,8 @@ struct train_config {
                                  * (learning_rate_at in train.h); off: constant */
     double p2_gamma;            /* what AdamW descends weighs each image's noise loss by p2_weight
                                  * (diffusion.h) with this gamma; 0: every noise level alike */
+    int p2_sampling;            /* with p2_gamma: draw the times in proportion to the weight instead
+                                 * (p2_sampler in diffusion.h), the loss unweighted */
 };
 
 struct diffusion_config {

@@ -57,6 +57,7 @@ static const struct config_field fields[] = {
     { "train", "cosine_decay", FIELD_BOOLEAN, AT(train.cosine_decay), 0, 0, 0, 0, NULL,
       "a boolean (true or false)" },
     { "train", "p2_gamma", FIELD_NUMBER, AT(train.p2_gamma), 0, 4, 0, 0, NULL, "a number in [0, 4]" },
+    { "train", "p2_sampling", FIELD_BOOLEAN, AT(train.p2_sampling), 0, 0, 0, 0, NULL, "a boolean (true or false)" },
     { "diffusion", "steps", FIELD_INT, AT(diffusion.steps), 1, INT_MAX, 0, 0, NULL, "an integer >= 1" },
     { "diffusion", "min_signal_rate", FIELD_NUMBER, AT(diffusion.min_signal_rate), 0, 1, 1, 1, NULL,
       "a number in (0, 1)" },
@@ -81,7 +82,7 @@ void config_defaults(struct variant *v)
     v->train = (struct train_config){
         .epochs = 3, .batch_size = 64, .learning_rate = 1e-3, .weight_decay = 0.004,
         .loss = LOSS_MAE, .seed = 1, .dataset = "all", .ema = 0, .max_images = 0, .normalize = 0,
-        .ema_warmup = 0, .image_loss = 0, .cosine_decay = 0, .p2_gamma = 0,
+        .ema_warmup = 0, .image_loss = 0, .cosine_decay = 0, .p2_gamma = 0, .p2_sampling = 0,
     };
     v->diffusion = (struct diffusion_config){
         .steps = 20, .min_signal_rate = 0.02, .max_signal_rate = 0.95,
@@ -306,6 +307,10 @@ int config_check_variant(const struct variant *v, char *err, size_t errlen)
     if (v->diffusion.min_signal_rate >= v->diffusion.max_signal_rate) {
         snprintf(err, errlen, "diffusion.min_signal_rate (%g) must be below diffusion.max_signal_rate (%g)",
                  v->diffusion.min_signal_rate, v->diffusion.max_signal_rate);
+        return -1;
+    }
+    if (v->train.p2_sampling && !(v->train.p2_gamma > 0)) {
+        snprintf(err, errlen, "train.p2_sampling draws the times by their P2 weight: it needs train.p2_gamma > 0");
         return -1;
     }
     if (v->diffusion.eta > 0 && v->diffusion.schedule == SCHEDULE_NONE) {

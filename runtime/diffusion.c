@@ -50,3 +50,33 @@ double p2_weight(struct diffusion_rates r, double gamma)
     const double snr = (double)r.signal * r.signal / ((double)r.noise * r.noise);
     return pow(1.0 + snr, -gamma);
 }
+
+void p2_sampler_init(struct p2_sampler *s, const struct diffusion_config *d, double gamma)
+{
+    const double width = 1.0 / P2_SAMPLER_INTERVALS;
+    double previous = p2_weight(diffusion_rates(d, 0.0f), gamma);
+    s->cumulative[0] = 0;
+    for (int i = 1; i <= P2_SAMPLER_INTERVALS; i++) {
+        const double weight = p2_weight(diffusion_rates(d, (float)(i * width)), gamma);
+        s->cumulative[i] = s->cumulative[i - 1] + 0.5 * (previous + weight) * width;
+        previous = weight;
+    }
+    s->mean_weight = s->cumulative[P2_SAMPLER_INTERVALS];
+}
+
+float p2_sample_time(const struct p2_sampler *s, double u)
+{
+    const double target = u * s->mean_weight;
+    int low = 0, high = P2_SAMPLER_INTERVALS; /* cumulative[low] <= target < cumulative[high] */
+    while (high - low > 1) {
+        const int middle = (low + high) / 2;
+        if (s->cumulative[middle] <= target)
+            low = middle;
+        else
+            high = middle;
+    }
+    const double span = s->cumulative[high] - s->cumulative[low];
+    const double within = span > 0 ? (target - s->cumulative[low]) / span : 0.0;
+    const float t = (float)((low + within) / P2_SAMPLER_INTERVALS);
+    return t < 1.0f ? t : nextafterf(1.0f, 0.0f);
+}

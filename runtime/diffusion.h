@@ -46,6 +46,23 @@ struct ddim_step ddim_step(struct diffusion_rates now, struct diffusion_rates ne
  * max_signal_rate 0.95: SNR 9.3, weight 0.097 at gamma 1). gamma 0: 1. */
 double p2_weight(struct diffusion_rates r, double gamma);
 
+/* train.p2_sampling: diffusion times drawn with density proportional to
+ * their P2 weight, p(t) = p2_weight(rates(t)) / Z on [0, 1), Z the weight's
+ * mean over uniform t, instead of uniform times with weighted losses. The
+ * plain loss's expected gradient is then the weighted one's divided by Z:
+ * the same objective, with each batch spent where the weight is (at gamma
+ * 2 on the cosine schedule the cleanest levels weigh 0.01 and cost as much
+ * as the noisiest). Drawn by inverting the weight's cumulative integral,
+ * tabulated by the trapezoid rule and interpolated linearly. */
+#define P2_SAMPLER_INTERVALS 4096
+struct p2_sampler {
+    double cumulative[P2_SAMPLER_INTERVALS + 1]; /* the weight's integral from 0 to i / INTERVALS */
+    double mean_weight;                          /* Z: cumulative[INTERVALS] */
+};
+void p2_sampler_init(struct p2_sampler *s, const struct diffusion_config *d, double gamma);
+/* The time whose cumulative weight is u Z, for u in [0, 1). */
+float p2_sample_time(const struct p2_sampler *s, double u);
+
 /* diffusion.clip_denoised (DDPM's clipping, Ho et al. 2020): one pixel's
  * predicted image, when outside [low, high] (the pixels' range,
  * standardised), clipped to it and its predicted noise re-derived from the

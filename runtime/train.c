@@ -55,7 +55,11 @@ static int build_training_graph(struct trainer *t, char *err, size_t errlen)
     /* With train.p2_gamma the optimizer descends each image's noise loss
      * times its P2 weight: both sides scaled per image by loss_scale, so
      * that (scale e)^2 = weight e^2 (MAE: |scale e| = weight |e|); the
-     * reported noise loss stays the unweighted one. */
+     * reported noise loss stays the unweighted one. With train.p2_sampling
+     * the times are drawn by their weight and the roles swap: the optimizer
+     * descends the plain loss and the reported one is scaled by Z / weight,
+     * the importance weight that makes it estimate the loss over uniform
+     * times, as every other run reports it. */
     int weighted_noise_loss = t->noise_loss;
     t->loss_scale = -1;
     if (v->train.p2_gamma > 0) {
@@ -64,6 +68,11 @@ static int build_training_graph(struct trainer *t, char *err, size_t errlen)
                                        graph_op(g, OP_SAMPLE_MUL, t->noise, t->loss_scale, -1), -1);
         if (t->loss_scale < 0 || weighted_noise_loss < 0)
             return graph_failed(g, "P2-weighted noise loss", err, errlen);
+        if (v->train.p2_sampling) {
+            const int plain = t->noise_loss;
+            t->noise_loss = weighted_noise_loss;
+            weighted_noise_loss = plain;
+        }
     }
 
     t->param_count = 0;
@@ -185,6 +194,14 @@ int trainer_create(struct trainer *t, struct variant *v, const struct kernels *k
     }
     if (find_trained_runs(t, err, errlen))
         return -1;
+    if (v->train.p2_sampling) {
+        t->time_sampler = malloc(sizeof *t->time_sampler);
+        if (!t->time_sampler) {
+            snprintf(err, errlen, "out of memory for the P2 time sampler");
+            return -1;
+        }
+        p2_sampler_init(t->time_sampler, &v->diffusion, v->train.p2_gamma);
+    }
     t->data = t->variant->train.normalize ? standardisation_fit(t->pixels, (size_t)t->image_count * PIXELS)
                                           : (struct standardisation){ 0.0f, 1.0f };
     init_parameters(&v->graph, v->train.seed, t->params);
@@ -224,6 +241,7 @@ void trainer_free(struct trainer *t)
     free(t->ema);
     free(t->batch_order);
     free(t->trained);
+    free(t->time_sampler);
     memset(t, 0, sizeof *t);
 }
 
@@ -246,7 +264,8 @@ static void shuffle_batches(struct trainer *t, int epoch, long batches)
 /* Fills the step's inputs: clean images (standardised when the variant
  * says so), their noise, a diffusion time t ~ U[0, 1) per image and its
  * rates, noisy = signal clean + noise_rate noise, the level the network
- * is told and (train.p2_gamma) the loss scale, all keyed by (seed, step, image), so the threads can split the
+ * is told and (train.p2_gamma) the loss scale, the times uniform or
+ * (train.p2_sampling) drawn by their weight, all keyed by (seed, step, image), so the threads can split the
  * images. */
 static void fill_batch(struct trainer *t, long batch_index)
 {
@@ -260,14 +279,16 @@ static void fill_batch(struct trainer *t, long batch_index)
 #pragma omp parallel for schedule(static)
     for (int b = 0; b < batch; b++) {
         const unsigned char *image = t->pixels + ((size_t)batch_index * batch + (size_t)b) * PIXELS;
+        const float u = rng_uniform(seed, RNG_TIME, step, (uint64_t)b);
         const struct diffusion_rates rates =
-            diffusion_rates(&t->variant->diffusion, rng_uniform(seed, RNG_TIME, step, (uint64_t)b));
+            diffusion_rates(&t->variant->diffusion, t->time_sampler ? p2_sample_time(t->time_sampler, u) : u);
         level[b] = rates.level;
         noise_rate[b] = rates.noise;
         inv_signal[b] = 1.0f / rates.signal;
         if (loss_scale) {
             const double weight = p2_weight(rates, t->variant->train.p2_gamma);
-            loss_scale[b] = (float)(t->variant->train.loss == LOSS_MSE ? sqrt(weight) : weight);
+            const double scale = t->time_sampler ? t->time_sampler->mean_weight / weight : weight;
+            loss_scale[b] = (float)(t->variant->train.loss == LOSS_MSE ? sqrt(scale) : scale);
         }
         for (int i = 0; i < PIXELS; i++) {
             size_t at = (size_t)b * PIXELS + (size_t)i;

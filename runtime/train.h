@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include "config.h"
+#include "diffusion.h"
 #include "executor.h"
 #include "mnist.h"
 #include "progress.h"
@@ -34,7 +35,9 @@ struct trainer {
     int noisy, level, clean, noise;    /* input nodes */
     int noise_rate, inv_signal;    /* input nodes, one value per sample: the schedule's rates */
     int loss_scale;                /* input node, one value per sample: sqrt of its p2_weight (MAE: the
-                                    * weight itself); -1 without train.p2_gamma */
+                                    * weight itself; train.p2_sampling: of Z / weight); -1 without
+                                    * train.p2_gamma */
+    struct p2_sampler *time_sampler;   /* train.p2_sampling's, else NULL */
     struct standardisation data;   /* of the images (mean 0, std 1: none) */
     int pred_noise, pred_image, noise_loss, image_loss;
     struct plan step_plan;         /* batch_size: losses and gradients */

@@ -187,6 +187,25 @@ static void test_config_eta_needs_a_variance_preserving_schedule(void **state)
     experiment_free(&e);
 }
 
+/* train.p2_sampling draws the times by the P2 weight: without a gamma
+ * there is no weight, and it is refused, naming the file. */
+static void test_config_p2_sampling_needs_a_gamma(void **state)
+{
+    (void)state;
+    char *overrides[] = { "train.p2_sampling=true" };
+    struct experiment_options options = { .overrides = overrides, .override_count = 1 };
+    char err[1024];
+    load_fails(&options, err, sizeof err);
+    assert_contains(err, SEED_EXPERIMENT);
+    assert_contains(err, "train.p2_sampling draws the times by their P2 weight: it needs train.p2_gamma > 0");
+    char *with_gamma[] = { "train.p2_sampling=true", "train.p2_gamma=2" };
+    options = (struct experiment_options){ .overrides = with_gamma, .override_count = 2 };
+    struct experiment e;
+    load_ok(&options, &e);
+    assert_true(e.variants[0].train.p2_sampling == 1);
+    experiment_free(&e);
+}
+
 static void test_config_quick(void **state)
 {
     (void)state;
@@ -559,6 +578,7 @@ size_t config_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_config_overrides_are_typed),
         cmocka_unit_test(test_config_bad_overrides),
         cmocka_unit_test(test_config_eta_needs_a_variance_preserving_schedule),
+        cmocka_unit_test(test_config_p2_sampling_needs_a_gamma),
         cmocka_unit_test(test_config_quick),
         cmocka_unit_test(test_config_variant_and_seed_options),
         cmocka_unit_test(test_config_typo_in_a_key),

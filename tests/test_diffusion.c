@@ -112,6 +112,48 @@ static void test_p2_weight(void **state)
     }
 }
 
+/* The P2 time sampler on the cosine schedule at gamma 2, where the weight
+ * is (1 + cot^2 angle)^-2 = sin^4 angle with the angle linear in t, whose
+ * integral is F(angle) = 3 angle / 8 - sin(2 angle) / 4 + sin(4 angle) / 32:
+ * the table's mean weight is F's, every drawn time has the cumulative
+ * share u that drew it, and the importance weights Z / weight average 1
+ * over the draws (the reported loss's correction is unbiased). */
+static double sin4_integral(double angle)
+{
+    return 3.0 * angle / 8.0 - sin(2.0 * angle) / 4.0 + sin(4.0 * angle) / 32.0;
+}
+
+static void test_p2_sampler(void **state)
+{
+    (void)state;
+    struct diffusion_config cosine = schedule(SCHEDULE_COSINE);
+    struct p2_sampler *sampler = malloc(sizeof *sampler);
+    assert_non_null(sampler);
+    p2_sampler_init(sampler, &cosine, 2.0);
+    const double start = acos(cosine.max_signal_rate), end = acos(cosine.min_signal_rate);
+    const double total = (sin4_integral(end) - sin4_integral(start)) / (end - start);
+    if (fabs(sampler->mean_weight - total) > 1e-6)
+        fail_msg("mean weight %.9g, the closed form's %.9g", sampler->mean_weight, total);
+    const int draws = 100000;
+    double importance = 0, below_half = 0;
+    for (int i = 0; i < draws; i++) {
+        const double u = (i + 0.5) / draws;
+        const float t = p2_sample_time(sampler, u);
+        assert_true(t >= 0.0f && t < 1.0f);
+        const double angle = start + (double)t * (end - start);
+        const double share = (sin4_integral(angle) - sin4_integral(start)) / (end - start) / total;
+        if (fabs(share - u) > 1e-5)
+            fail_msg("u %.6f drew t %.6f, whose cumulative share is %.6f", u, (double)t, share);
+        importance += sampler->mean_weight / p2_weight(diffusion_rates(&cosine, t), 2.0) / draws;
+        below_half += t < 0.5f;
+    }
+    if (fabs(importance - 1.0) > 1e-3)
+        fail_msg("importance weights average %.6f, not 1", importance);
+    /* Most draws are noisy: the weight is 0.0095 at t = 0 and 1 at t = 1. */
+    assert_true(below_half / draws < 0.3);
+    free(sampler);
+}
+
 /* clip_denoised: an image inside [low, high] and its noise are left as they
  * are; one outside is clipped to the nearer end and its noise re-derived so
  * that signal image + noise_rate noise is still the noisy pixel. */
@@ -293,6 +335,35 @@ static void test_p2_gamma_changes_training(void **state)
     remove_tree(dir);
 }
 
+/* train.p2_sampling reaches the optimizer: the same 3-step run with P2
+ * weights and with the times drawn by them writes different weights, and
+ * both report a finite noise loss. */
+static void test_p2_sampling_changes_training(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ddim-lab-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    const char *const options[2] = {
+        "train.max_images=192 diffusion.schedule=cosine diffusion.gradient_trick=false diffusion.steps=2 "
+        "sample.metric_samples=16 train.p2_gamma=2",
+        "train.max_images=192 diffusion.schedule=cosine diffusion.gradient_trick=false diffusion.steps=2 "
+        "sample.metric_samples=16 train.p2_gamma=2 train.p2_sampling=true",
+    };
+    struct skip_run runs[2];
+    run_skip_pair(dir, options, runs);
+    assert_contains(runs[1].config, "p2_sampling = true");
+    for (int i = 0; i < 2; i++) {
+        float noise_loss;
+        const char *row = strstr(runs[i].results, "\nskip,1,1,");
+        if (!row || sscanf(row, "\nskip,1,1,%f,", &noise_loss) != 1 || !isfinite(noise_loss))
+            fail_msg("no finite noise loss for skip, seed 1, epoch 1 in:\n%s", runs[i].results);
+    }
+    if (same_checkpoints(runs))
+        fail_msg("p2_sampling left the weights unchanged (%s)", dir);
+    free_skip_pair(runs);
+    remove_tree(dir);
+}
+
 /* diffusion.clip_denoised reaches the sampler: the same tiny training with
  * and without it scores different samples (at t = 1 the seed's schedule's
  * predicted images lie far outside [0, 1]); the training losses are the
@@ -355,10 +426,12 @@ size_t diffusion_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_ddim_step),
         cmocka_unit_test(test_clip_denoised),
         cmocka_unit_test(test_p2_weight),
+        cmocka_unit_test(test_p2_sampler),
         cmocka_unit_test(test_normalization_round_trip),
         cmocka_unit_test(test_learning_rate_schedule),
         cmocka_unit_test(test_cosine_decay_changes_training),
         cmocka_unit_test(test_p2_gamma_changes_training),
+        cmocka_unit_test(test_p2_sampling_changes_training),
         cmocka_unit_test(test_clip_denoised_changes_sampling),
         cmocka_unit_test(test_keras_settings_run),
     };
