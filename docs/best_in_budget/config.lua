@@ -1,11 +1,11 @@
--- experiments/bib_cosdecay.lua, resolved by ddim-lab 0.1.0: every setting of every variant as the run used it.
--- Options: none
+-- experiments/best_in_budget.lua, resolved by ddim-lab 0.1.0: every setting of every variant as the run used it.
+-- Options: train.p2_sampling=true
 return {
-  name = "bib_p2gamma2_batch32_6epochs_cosine_decay",
+  name = "best_in_budget",
   variants = {
     {
       name = "unet",
-      train = { epochs = 6, batch_size = 32, learning_rate = 0.003, weight_decay = 0.0001, loss = "mse", seed = 1, dataset = "train", ema = 0.999, max_images = 0, normalize = true, ema_warmup = true, image_loss = false, cosine_decay = true, p2_gamma = 2 },
+      train = { epochs = 6, batch_size = 32, learning_rate = 0.003, weight_decay = 0.0001, loss = "mse", seed = 1, dataset = "train", ema = 0.999, max_images = 0, normalize = true, ema_warmup = true, image_loss = false, cosine_decay = true, p2_gamma = 2, p2_sampling = true },
       diffusion = { steps = 100, min_signal_rate = 0.02, max_signal_rate = 0.95, schedule = "cosine", gradient_trick = false, eta = 1, clip_denoised = false },
       sample = { grid = 8, scale = 3, metric_samples = 2000 },
       -- model made at experiments/lib/unet.lua:96: 815587 parameters
