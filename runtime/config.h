@@ -14,6 +14,9 @@ enum loss_kind { LOSS_MAE, LOSS_MSE };
  * noise, the network told t^2), the Keras example's offset cosine, or a
  * signal rate linear in t. */
 enum schedule_kind { SCHEDULE_NONE, SCHEDULE_COSINE, SCHEDULE_LINEAR };
+/* What the network's output is (diffusion.h): the noise, as in the seed and
+ * the Keras example, or the velocity signal noise - noise_rate image. */
+enum prediction_kind { PREDICT_NOISE, PREDICT_VELOCITY };
 
 struct train_config {
     int epochs;
@@ -46,6 +49,8 @@ struct diffusion_config {
     double eta;                 /* the sampler's fresh noise: 0 deterministic DDIM, 1 DDPM-like (diffusion.h) */
     int clip_denoised;          /* each sampling step clips the predicted image to the pixels' range [0, 1]
                                  * and re-derives the predicted noise from it (trainer_sample) */
+    enum prediction_kind prediction; /* the network's output; velocity needs a variance-preserving
+                                      * schedule and no gradient trick (config_check_variant) */
 };
 
 struct sample_config {

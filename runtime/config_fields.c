@@ -17,6 +17,7 @@ enum field_type {
     FIELD_BOOLEAN,  /* int, 0 or 1 */
     FIELD_LOSS,     /* enum loss_kind, by name */
     FIELD_SCHEDULE, /* enum schedule_kind, by name */
+    FIELD_PREDICTION, /* enum prediction_kind, by name */
     FIELD_DATASET,  /* char[8], by name */
 };
 
@@ -32,6 +33,7 @@ struct config_field {
 
 static const char *const loss_names[] = { "mae", "mse", NULL };
 static const char *const schedule_names[] = { "none", "cosine", "linear", NULL };
+static const char *const prediction_names[] = { "noise", "velocity", NULL };
 static const char *const dataset_names[] = { "all", "train", "test", NULL };
 
 const char *const config_sections[] = { "train", "diffusion", "sample", NULL };
@@ -70,6 +72,8 @@ static const struct config_field fields[] = {
     { "diffusion", "eta", FIELD_NUMBER, AT(diffusion.eta), 0, 1, 0, 0, NULL, "a number in [0, 1]" },
     { "diffusion", "clip_denoised", FIELD_BOOLEAN, AT(diffusion.clip_denoised), 0, 0, 0, 0, NULL,
       "a boolean (true or false)" },
+    { "diffusion", "prediction", FIELD_PREDICTION, AT(diffusion.prediction), 0, 0, 0, 0, prediction_names,
+      "one of \"noise\", \"velocity\"" },
     { "sample", "grid", FIELD_INT, AT(sample.grid), 1, 64, 0, 0, NULL, "an integer in [1, 64]" },
     { "sample", "scale", FIELD_INT, AT(sample.scale), 1, 32, 0, 0, NULL, "an integer in [1, 32]" },
     { "sample", "metric_samples", FIELD_INT, AT(sample.metric_samples), 2, 1000000, 0, 0, NULL,
@@ -87,6 +91,7 @@ void config_defaults(struct variant *v)
     v->diffusion = (struct diffusion_config){
         .steps = 20, .min_signal_rate = 0.02, .max_signal_rate = 0.95,
         .schedule = SCHEDULE_NONE, .gradient_trick = 1, .eta = 0, .clip_denoised = 0,
+        .prediction = PREDICT_NOISE,
     };
     v->sample = (struct sample_config){ .grid = 8, .scale = 3, .metric_samples = 2000 };
 }
@@ -266,7 +271,7 @@ int config_field_set(const struct config_field *f, const struct setting_value *v
             return reject(f, value, err, errlen);
         *(int *)at = value->boolean;
         return 0;
-    case FIELD_LOSS: case FIELD_SCHEDULE: case FIELD_DATASET: {
+    case FIELD_LOSS: case FIELD_SCHEDULE: case FIELD_PREDICTION: case FIELD_DATASET: {
         int i = choice_index(f, value);
         if (i < 0)
             return reject(f, value, err, errlen);
@@ -274,6 +279,8 @@ int config_field_set(const struct config_field *f, const struct setting_value *v
             *(enum loss_kind *)at = (enum loss_kind)i;
         else if (f->type == FIELD_SCHEDULE)
             *(enum schedule_kind *)at = (enum schedule_kind)i;
+        else if (f->type == FIELD_PREDICTION)
+            *(enum prediction_kind *)at = (enum prediction_kind)i;
         else
             snprintf(at, sizeof v->train.dataset, "%s", f->choices[i]);
         return 0;
@@ -313,6 +320,12 @@ int config_check_variant(const struct variant *v, char *err, size_t errlen)
         snprintf(err, errlen, "train.p2_sampling draws the times by their P2 weight: it needs train.p2_gamma > 0");
         return -1;
     }
+    if (v->diffusion.prediction == PREDICT_VELOCITY &&
+        (v->diffusion.schedule == SCHEDULE_NONE || v->diffusion.gradient_trick)) {
+        snprintf(err, errlen, "diffusion.prediction = \"velocity\" needs a variance-preserving schedule "
+                 "(\"cosine\" or \"linear\") and diffusion.gradient_trick = false");
+        return -1;
+    }
     if (v->diffusion.eta > 0 && v->diffusion.schedule == SCHEDULE_NONE) {
         snprintf(err, errlen, "diffusion.eta (%g) needs a variance-preserving schedule (\"cosine\" or \"linear\"), "
                  "not \"none\"", v->diffusion.eta);
@@ -342,6 +355,7 @@ void config_field_format(const struct config_field *f, const struct variant *v, 
     case FIELD_BOOLEAN:  snprintf(out, size, "%s", *(const int *)at ? "true" : "false"); break;
     case FIELD_LOSS:     snprintf(out, size, "\"%s\"", f->choices[*(const enum loss_kind *)at]); break;
     case FIELD_SCHEDULE: snprintf(out, size, "\"%s\"", f->choices[*(const enum schedule_kind *)at]); break;
+    case FIELD_PREDICTION: snprintf(out, size, "\"%s\"", f->choices[*(const enum prediction_kind *)at]); break;
     case FIELD_DATASET:  snprintf(out, size, "\"%s\"", at); break;
     }
 }

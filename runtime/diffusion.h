@@ -3,6 +3,13 @@
  *   noisy = signal * image + noise_rate * noise
  *   the network is told `level` and predicts the noise;
  *   pred_image = (noisy - noise_rate * pred_noise) / signal
+ * or (diffusion.prediction = "velocity", Salimans & Ho 2022, "Progressive
+ * Distillation", variance-preserving schedules only) predicts v = signal *
+ * noise - noise_rate * image, and pred_noise = noise_rate * noisy + signal * v,
+ * pred_image = signal * noisy - noise_rate * v: no division by a signal rate
+ * near 0, where an error in the predicted noise is magnified 1 / signal times;
+ * its squared error is the noise's divided by signal^2, the image's times
+ * 1 + SNR.
  * and the deterministic DDIM sampler re-noises each predicted image with the
  * predicted noise at the next time's rates: x = signal' pred_image +
  * noise_rate' pred_noise (diffusion.eta > 0 mixes in fresh noise: ddim_step

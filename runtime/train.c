@@ -20,60 +20,81 @@ static int graph_failed(const struct graph *g, const char *what, char *err, size
     return -1;
 }
 
+/* loss(prediction, target), both sides scaled per image by the input node
+ * scale when scale >= 0: (scale e)^2 = scale^2 e^2 (MAE: |scale| |e|). */
+static int scaled_loss(struct graph *g, enum op loss_op, int prediction, int target, int scale)
+{
+    if (scale < 0)
+        return graph_op(g, loss_op, prediction, target, -1);
+    return graph_op(g, loss_op, graph_op(g, OP_SAMPLE_MUL, prediction, scale, -1),
+                    graph_op(g, OP_SAMPLE_MUL, target, scale, -1), -1);
+}
+
 /* Adds the loss, the gradient trick and the parameter gradients to the
  * variant's graph. */
 static int build_training_graph(struct trainer *t, char *err, size_t errlen)
 {
     struct variant *v = t->variant;
     struct graph *g = &v->graph;
+    const int velocity = v->diffusion.prediction == PREDICT_VELOCITY;
     t->noisy = v->input_image;
     t->level = v->input_noise_level;
-    t->pred_noise = v->output;
     const struct shape image = g->nodes[t->noisy].shape;
     t->clean = graph_input(g, "clean", image.rank, image.dims);
     t->noise = graph_input(g, "noise", image.rank, image.dims);
     t->noise_rate = graph_input(g, "noise_rate", 3, (int[]){ 1, 1, 1 });
-    t->inv_signal = graph_input(g, "inv_signal", 3, (int[]){ 1, 1, 1 });
-    if (t->clean < 0 || t->noise < 0 || t->noise_rate < 0 || t->inv_signal < 0)
+    t->inv_signal = velocity ? -1 : graph_input(g, "inv_signal", 3, (int[]){ 1, 1, 1 });
+    t->signal = velocity ? graph_input(g, "signal", 3, (int[]){ 1, 1, 1 }) : -1;
+    t->loss_scale = v->train.p2_gamma > 0 ? graph_input(g, "loss_scale", 3, (int[]){ 1, 1, 1 }) : -1;
+    if (t->clean < 0 || t->noise < 0 || t->noise_rate < 0 || (velocity ? t->signal : t->inv_signal) < 0 ||
+        (v->train.p2_gamma > 0 && t->loss_scale < 0))
         return graph_failed(g, "training inputs", err, errlen);
 
-    /* pred_image = (noisy - noise_rate pred_noise [- the trick's g]) / signal
-     * (diffusion.h); with the seed's schedule both rates are 1. */
-    int denoised = graph_op(g, OP_SUB, t->noisy, graph_op(g, OP_SAMPLE_MUL, t->pred_noise, t->noise_rate, -1), -1);
-    if (v->diffusion.gradient_trick && denoised >= 0) {
-        int trick;
-        if (graph_gradients(g, t->pred_noise, -1, 1, &t->noisy, &trick))
-            return graph_failed(g, "gradient trick", err, errlen);
-        denoised = graph_op(g, OP_SUB, denoised, trick, -1);
+    /* The network's output and what it is trained towards: the noise, or
+     * the velocity v = signal noise - noise_rate image, from which
+     * (signal^2 + noise_rate^2 = 1) pred_noise = noise_rate noisy + signal v
+     * and pred_image = signal noisy - noise_rate v. */
+    const int output = v->output;
+    int target = t->noise;
+    if (velocity) {
+        t->pred_noise = graph_op(g, OP_ADD, graph_op(g, OP_SAMPLE_MUL, t->noisy, t->noise_rate, -1),
+                                 graph_op(g, OP_SAMPLE_MUL, output, t->signal, -1), -1);
+        t->pred_image = graph_op(g, OP_SUB, graph_op(g, OP_SAMPLE_MUL, t->noisy, t->signal, -1),
+                                 graph_op(g, OP_SAMPLE_MUL, output, t->noise_rate, -1), -1);
+        target = graph_op(g, OP_SUB, graph_op(g, OP_SAMPLE_MUL, t->noise, t->signal, -1),
+                          graph_op(g, OP_SAMPLE_MUL, t->clean, t->noise_rate, -1), -1);
+    } else {
+        /* pred_image = (noisy - noise_rate pred_noise [- the trick's g]) /
+         * signal (diffusion.h); with the seed's schedule both rates are 1. */
+        t->pred_noise = output;
+        int denoised = graph_op(g, OP_SUB, t->noisy, graph_op(g, OP_SAMPLE_MUL, output, t->noise_rate, -1), -1);
+        if (v->diffusion.gradient_trick && denoised >= 0) {
+            int trick;
+            if (graph_gradients(g, output, -1, 1, &t->noisy, &trick))
+                return graph_failed(g, "gradient trick", err, errlen);
+            denoised = graph_op(g, OP_SUB, denoised, trick, -1);
+        }
+        t->pred_image = denoised < 0 ? denoised : graph_op(g, OP_SAMPLE_MUL, denoised, t->inv_signal, -1);
     }
-    t->pred_image = denoised < 0 ? denoised : graph_op(g, OP_SAMPLE_MUL, denoised, t->inv_signal, -1);
-    const enum op loss_op = v->train.loss == LOSS_MSE ? OP_MSE : OP_MAE;
-    t->noise_loss = graph_op(g, loss_op, t->pred_noise, t->noise, -1);
-    t->image_loss = graph_op(g, OP_MAE, t->pred_image, t->clean, -1);
-    if (t->pred_image < 0 || t->noise_loss < 0 || t->image_loss < 0)
-        return graph_failed(g, "losses", err, errlen);
-    /* With train.p2_gamma the optimizer descends each image's noise loss
-     * times its P2 weight: both sides scaled per image by loss_scale, so
-     * that (scale e)^2 = weight e^2 (MAE: |scale e| = weight |e|); the
-     * reported noise loss stays the unweighted one. With train.p2_sampling
-     * the times are drawn by their weight and the roles swap: the optimizer
+    /* The reported noise loss, of pred_noise against the noise whatever the
+     * network predicts, so that runs compare. With train.p2_gamma the
+     * optimizer descends each image's loss of its output times its P2
+     * weight (loss_scale = sqrt(weight), MAE: the weight); with
+     * train.p2_sampling the times are drawn by their weight, the optimizer
      * descends the plain loss and the reported one is scaled by Z / weight,
      * the importance weight that makes it estimate the loss over uniform
      * times, as every other run reports it. */
-    int weighted_noise_loss = t->noise_loss;
-    t->loss_scale = -1;
-    if (v->train.p2_gamma > 0) {
-        t->loss_scale = graph_input(g, "loss_scale", 3, (int[]){ 1, 1, 1 });
-        weighted_noise_loss = graph_op(g, loss_op, graph_op(g, OP_SAMPLE_MUL, t->pred_noise, t->loss_scale, -1),
-                                       graph_op(g, OP_SAMPLE_MUL, t->noise, t->loss_scale, -1), -1);
-        if (t->loss_scale < 0 || weighted_noise_loss < 0)
-            return graph_failed(g, "P2-weighted noise loss", err, errlen);
-        if (v->train.p2_sampling) {
-            const int plain = t->noise_loss;
-            t->noise_loss = weighted_noise_loss;
-            weighted_noise_loss = plain;
-        }
-    }
+    const enum op loss_op = v->train.loss == LOSS_MSE ? OP_MSE : OP_MAE;
+    const int reported_scale = v->train.p2_sampling ? t->loss_scale : -1;
+    const int trained_scale = v->train.p2_sampling ? -1 : t->loss_scale;
+    t->noise_loss = scaled_loss(g, loss_op, t->pred_noise, t->noise, reported_scale);
+    const int trained_loss = output == t->pred_noise && trained_scale == reported_scale
+                                 ? t->noise_loss
+                                 : scaled_loss(g, loss_op, output, target, trained_scale);
+    t->image_loss = graph_op(g, OP_MAE, t->pred_image, t->clean, -1);
+    if (target < 0 || t->pred_noise < 0 || t->pred_image < 0 || t->noise_loss < 0 || trained_loss < 0 ||
+        t->image_loss < 0)
+        return graph_failed(g, "losses", err, errlen);
 
     t->param_count = 0;
     for (int id = 0; id < g->count; id++)
@@ -90,8 +111,8 @@ static int build_training_graph(struct trainer *t, char *err, size_t errlen)
     /* What AdamW descends: the noise loss, or with train.image_loss the sum
      * of both (the image loss's gradient goes through pred_image, and so,
      * with the gradient trick, through the trick's own gradient). */
-    const int objective = v->train.image_loss ? graph_op(g, OP_ADD, weighted_noise_loss, t->image_loss, -1)
-                                              : weighted_noise_loss;
+    const int objective = v->train.image_loss ? graph_op(g, OP_ADD, trained_loss, t->image_loss, -1)
+                                              : trained_loss;
     if (objective < 0 || graph_gradients(g, objective, -1, t->param_count, t->param_nodes, t->grad_nodes))
         return graph_failed(g, "parameter gradients", err, errlen);
     return 0;
@@ -274,7 +295,9 @@ static void fill_batch(struct trainer *t, long batch_index)
     const uint64_t seed = t->variant->train.seed, step = (uint64_t)t->step;
     float *clean = plan_buffer(p, t->clean), *noise = plan_buffer(p, t->noise);
     float *noisy = plan_buffer(p, t->noisy), *level = plan_buffer(p, t->level);
-    float *noise_rate = plan_buffer(p, t->noise_rate), *inv_signal = plan_buffer(p, t->inv_signal);
+    float *noise_rate = plan_buffer(p, t->noise_rate);
+    float *inv_signal = t->inv_signal >= 0 ? plan_buffer(p, t->inv_signal) : NULL;
+    float *signal = t->signal >= 0 ? plan_buffer(p, t->signal) : NULL;
     float *loss_scale = t->loss_scale >= 0 ? plan_buffer(p, t->loss_scale) : NULL;
 #pragma omp parallel for schedule(static)
     for (int b = 0; b < batch; b++) {
@@ -284,7 +307,10 @@ static void fill_batch(struct trainer *t, long batch_index)
             diffusion_rates(&t->variant->diffusion, t->time_sampler ? p2_sample_time(t->time_sampler, u) : u);
         level[b] = rates.level;
         noise_rate[b] = rates.noise;
-        inv_signal[b] = 1.0f / rates.signal;
+        if (inv_signal)
+            inv_signal[b] = 1.0f / rates.signal;
+        if (signal)
+            signal[b] = rates.signal;
         if (loss_scale) {
             const double weight = p2_weight(rates, t->variant->train.p2_gamma);
             const double scale = t->time_sampler ? t->time_sampler->mean_weight / weight : weight;
@@ -385,7 +411,9 @@ void trainer_sample(struct trainer *t, const float *params, uint64_t noise_set, 
     const int steps = d->steps, batch = t->sample_batch;
     const size_t count = (size_t)batch * PIXELS;
     float *x = plan_buffer(p, t->noisy), *level = plan_buffer(p, t->level);
-    float *noise_rate = plan_buffer(p, t->noise_rate), *inv_signal = plan_buffer(p, t->inv_signal);
+    float *noise_rate = plan_buffer(p, t->noise_rate);
+    float *inv_signal = t->inv_signal >= 0 ? plan_buffer(p, t->inv_signal) : NULL;
+    float *signal = t->signal >= 0 ? plan_buffer(p, t->signal) : NULL;
     const float *pred_noise = plan_buffer(p, t->pred_noise), *pred_image = plan_buffer(p, t->pred_image);
     /* The pixels' range [0, 1], standardised, for diffusion.clip_denoised. */
     const float low = standardise(t->data, 0.0f), high = standardise(t->data, 1.0f);
@@ -398,7 +426,10 @@ void trainer_sample(struct trainer *t, const float *params, uint64_t noise_set, 
         for (int b = 0; b < batch; b++) {
             level[b] = now.level;
             noise_rate[b] = now.noise;
-            inv_signal[b] = 1.0f / now.signal;
+            if (inv_signal)
+                inv_signal[b] = 1.0f / now.signal;
+            if (signal)
+                signal[b] = now.signal;
         }
         plan_run(p);
         time -= 1.0f / (float)steps;

@@ -10,7 +10,9 @@
  * a metric, with pred_image = (noisy - noise_rate pred_noise - g) / signal
  * when the gradient trick is on (g = d(sum of pred_noise)/d(noisy), per
  * image) and without g when it is off. The seed's schedule has both rates 1
- * and level t^2.
+ * and level t^2. With diffusion.prediction = "velocity" the network's output
+ * is v, trained towards signal noise - noise_rate x, and pred_noise and
+ * pred_image follow from it and noisy (build_training_graph).
  *
  * Sampling: deterministic DDIM from x ~ N(0, 1) at t = 1 (see trainer_sample).
  */
@@ -33,7 +35,9 @@ struct trainer {
     int param_count;               /* parameter tensors */
     int *param_nodes, *grad_nodes; /* per tensor */
     int noisy, level, clean, noise;    /* input nodes */
-    int noise_rate, inv_signal;    /* input nodes, one value per sample: the schedule's rates */
+    int noise_rate, inv_signal, signal; /* input nodes, one value per sample: the schedule's rates
+                                    * (1 / signal for noise prediction, signal for velocity, -1 for
+                                    * the one the graph does not use) */
     int loss_scale;                /* input node, one value per sample: sqrt of its p2_weight (MAE: the
                                     * weight itself; train.p2_sampling: of Z / weight); -1 without
                                     * train.p2_gamma */

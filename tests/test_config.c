@@ -206,6 +206,32 @@ static void test_config_p2_sampling_needs_a_gamma(void **state)
     experiment_free(&e);
 }
 
+/* diffusion.prediction = "velocity" derives the noise and the image from
+ * v with signal^2 + noise_rate^2 = 1: the seed's schedule (both rates 1) and
+ * the gradient trick (a derivative of the predicted noise) are refused. */
+static void test_config_velocity_needs_a_variance_preserving_schedule(void **state)
+{
+    (void)state;
+    char *overrides[] = { "diffusion.prediction=velocity", "diffusion.gradient_trick=false" };
+    struct experiment_options options = { .overrides = overrides, .override_count = 2 };
+    char err[1024];
+    load_fails(&options, err, sizeof err);
+    assert_contains(err, SEED_EXPERIMENT);
+    assert_contains(err, "diffusion.prediction = \"velocity\" needs a variance-preserving schedule");
+    char *with_cosine[] = { "diffusion.prediction=velocity", "diffusion.gradient_trick=false",
+                            "diffusion.schedule=cosine" };
+    options = (struct experiment_options){ .overrides = with_cosine, .override_count = 3 };
+    struct experiment e;
+    load_ok(&options, &e);
+    assert_true(e.variants[0].diffusion.prediction == PREDICT_VELOCITY);
+    assert_contains(e.resolved, "prediction = \"velocity\"");
+    experiment_free(&e);
+    char *with_trick[] = { "diffusion.prediction=velocity", "diffusion.schedule=cosine" };
+    options = (struct experiment_options){ .overrides = with_trick, .override_count = 2 };
+    load_fails(&options, err, sizeof err);
+    assert_contains(err, "and diffusion.gradient_trick = false");
+}
+
 static void test_config_quick(void **state)
 {
     (void)state;
@@ -579,6 +605,7 @@ size_t config_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_config_bad_overrides),
         cmocka_unit_test(test_config_eta_needs_a_variance_preserving_schedule),
         cmocka_unit_test(test_config_p2_sampling_needs_a_gamma),
+        cmocka_unit_test(test_config_velocity_needs_a_variance_preserving_schedule),
         cmocka_unit_test(test_config_quick),
         cmocka_unit_test(test_config_variant_and_seed_options),
         cmocka_unit_test(test_config_typo_in_a_key),
