@@ -335,23 +335,16 @@ static void test_p2_gamma_changes_training(void **state)
     remove_tree(dir);
 }
 
-/* train.p2_sampling reaches the optimizer: the same 3-step run with P2
- * weights and with the times drawn by them writes different weights, and
- * both report a finite noise loss. */
-static void test_p2_sampling_changes_training(void **state)
+/* Runs the tiny pair of runs the options describe (run_skip_pair): the
+ * second run's config says `setting`, both report a finite noise loss, and
+ * their weights differ (what names the setting in the message). */
+static void assert_setting_trains_differently(const char *const options[2], const char *setting, const char *what)
 {
-    (void)state;
     char dir[] = "/tmp/ddim-lab-test-XXXXXX";
     assert_non_null(mkdtemp(dir));
-    const char *const options[2] = {
-        "train.max_images=192 diffusion.schedule=cosine diffusion.gradient_trick=false diffusion.steps=2 "
-        "sample.metric_samples=16 train.p2_gamma=2",
-        "train.max_images=192 diffusion.schedule=cosine diffusion.gradient_trick=false diffusion.steps=2 "
-        "sample.metric_samples=16 train.p2_gamma=2 train.p2_sampling=true",
-    };
     struct skip_run runs[2];
     run_skip_pair(dir, options, runs);
-    assert_contains(runs[1].config, "p2_sampling = true");
+    assert_contains(runs[1].config, setting);
     for (int i = 0; i < 2; i++) {
         float noise_loss;
         const char *row = strstr(runs[i].results, "\nskip,1,1,");
@@ -359,9 +352,24 @@ static void test_p2_sampling_changes_training(void **state)
             fail_msg("no finite noise loss for skip, seed 1, epoch 1 in:\n%s", runs[i].results);
     }
     if (same_checkpoints(runs))
-        fail_msg("p2_sampling left the weights unchanged (%s)", dir);
+        fail_msg("%s left the weights unchanged (%s)", what, dir);
     free_skip_pair(runs);
     remove_tree(dir);
+}
+
+/* train.p2_sampling reaches the optimizer: the same 3-step run with P2
+ * weights and with the times drawn by them writes different weights, and
+ * both report a finite noise loss. */
+static void test_p2_sampling_changes_training(void **state)
+{
+    (void)state;
+    const char *const options[2] = {
+        "train.max_images=192 diffusion.schedule=cosine diffusion.gradient_trick=false diffusion.steps=2 "
+        "sample.metric_samples=16 train.p2_gamma=2",
+        "train.max_images=192 diffusion.schedule=cosine diffusion.gradient_trick=false diffusion.steps=2 "
+        "sample.metric_samples=16 train.p2_gamma=2 train.p2_sampling=true",
+    };
+    assert_setting_trains_differently(options, "p2_sampling = true", "p2_sampling");
 }
 
 /* diffusion.prediction = "velocity" as the trainer's graph wires it: for
@@ -430,27 +438,13 @@ static void test_velocity_prediction_graph(void **state)
 static void test_velocity_prediction_trains(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/ddim-lab-test-XXXXXX";
-    assert_non_null(mkdtemp(dir));
     const char *const options[2] = {
         "train.max_images=192 diffusion.schedule=cosine diffusion.gradient_trick=false diffusion.steps=2 "
         "sample.metric_samples=16 train.p2_gamma=2 train.p2_sampling=true",
         "train.max_images=192 diffusion.schedule=cosine diffusion.gradient_trick=false diffusion.steps=2 "
         "sample.metric_samples=16 train.p2_gamma=2 train.p2_sampling=true diffusion.prediction=velocity",
     };
-    struct skip_run runs[2];
-    run_skip_pair(dir, options, runs);
-    assert_contains(runs[1].config, "prediction = \"velocity\"");
-    for (int i = 0; i < 2; i++) {
-        float noise_loss;
-        const char *row = strstr(runs[i].results, "\nskip,1,1,");
-        if (!row || sscanf(row, "\nskip,1,1,%f,", &noise_loss) != 1 || !isfinite(noise_loss))
-            fail_msg("no finite noise loss for skip, seed 1, epoch 1 in:\n%s", runs[i].results);
-    }
-    if (same_checkpoints(runs))
-        fail_msg("the velocity prediction left the weights unchanged (%s)", dir);
-    free_skip_pair(runs);
-    remove_tree(dir);
+    assert_setting_trains_differently(options, "prediction = \"velocity\"", "the velocity prediction");
 }
 
 /* diffusion.clip_denoised reaches the sampler: the same tiny training with
