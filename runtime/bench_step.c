@@ -166,7 +166,7 @@ static int bench_variant(const struct context *ctx, struct variant *v, double pe
     t.sample_plan.node_seconds = sample_node_seconds;
     for (int rep = 0; rep < REPEATS; rep++) {
         double start = progress_clock();
-        trainer_sample(&t, t.params, 0, samples);
+        trainer_sample(&t, t.params, NULL, 0, samples); /* unguided: a guide runs it twice a step */
         sample_times[rep] = progress_clock() - start;
     }
     t.sample_plan.node_seconds = NULL;

@@ -56,7 +56,7 @@ static int parse_options(const char *command, int argc, char **argv, struct opti
         }
         const char *own = eval ? "--classifier" : "-o";
         if (strcmp(arg, "-n") != 0 && strcmp(arg, "--steps") != 0 && strcmp(arg, "--eta") != 0 &&
-            strcmp(arg, "--weights") != 0 &&
+            strcmp(arg, "--weights") != 0 && strcmp(arg, "--guidance") != 0 && strcmp(arg, "--guide-epoch") != 0 &&
             strcmp(arg, "--experiment") != 0 && strcmp(arg, own) != 0) {
             snprintf(err, errlen, "%s: unknown option '%s'", command, arg);
             return -1;
@@ -82,6 +82,17 @@ static int parse_options(const char *command, int argc, char **argv, struct opti
                 snprintf(err, errlen, "--eta takes a number from 0 to 1, got '%s'", value);
                 return -1;
             }
+        } else if (strcmp(arg, "--guidance") == 0) {
+            char *end;
+            o->model.guidance = strtod(value, &end);
+            if (end == value || *end || !(o->model.guidance >= 0 && o->model.guidance <= 10)) {
+                snprintf(err, errlen, "--guidance takes a number from 0 to 10, got '%s'", value);
+                return -1;
+            }
+        } else if (strcmp(arg, "--guide-epoch") == 0) {
+            if (parse_count("--guide-epoch", value, 1, INT_MAX, &steps, err, errlen))
+                return -1;
+            o->model.guide_epoch = (int)steps;
         } else if (strcmp(arg, "--weights") == 0) {
             if (strcmp(value, "ema") != 0 && strcmp(value, "best") != 0 && strcmp(value, "last") != 0) {
                 snprintf(err, errlen, "--weights takes ema, best or last, got '%s'", value);
@@ -121,12 +132,16 @@ static int open_model(const struct context *ctx, const char *command, int argc, 
     return 0;
 }
 
-/* "20 steps", or with fresh noise "100 steps, eta 1". */
+/* "20 steps", or with fresh noise "100 steps, eta 1", or guided "100 steps,
+ * eta 1, guidance 2 by epoch 1". */
 static const char *sampler_words(const struct variant *v, char *out, size_t size)
 {
     int used = snprintf(out, size, "%d steps", v->diffusion.steps);
     if (v->diffusion.eta > 0)
-        snprintf(out + used, size - (size_t)used, ", eta %g", v->diffusion.eta);
+        used += snprintf(out + used, size - (size_t)used, ", eta %g", v->diffusion.eta);
+    if (v->diffusion.guidance != 1)
+        snprintf(out + used, size - (size_t)used, ", guidance %g by epoch %d", v->diffusion.guidance,
+                 v->diffusion.guide_epoch);
     return out;
 }
 
@@ -136,7 +151,7 @@ static float *draw(struct checkpoint_model *m, long count)
     float *samples = malloc((size_t)count * MNIST_IMAGE_PIXELS * sizeof *samples);
     float *batch = malloc((size_t)SAMPLE_BATCH * MNIST_IMAGE_PIXELS * sizeof *batch);
     if (samples && batch) {
-        draw_samples(&m->trainer, m->weights, count, samples, batch);
+        draw_samples(&m->trainer, m->weights, m->guide, count, samples, batch);
     } else {
         free(samples);
         samples = NULL;
@@ -147,13 +162,13 @@ static float *draw(struct checkpoint_model *m, long count)
 
 int run_sample(const struct context *ctx, int argc, char **argv)
 {
-    struct options o = { .count = SAMPLE_DEFAULT_COUNT, .out = "samples.png", .model.eta = -1 };
+    struct options o = { .count = SAMPLE_DEFAULT_COUNT, .out = "samples.png", .model.eta = -1, .model.guidance = -1 };
     struct checkpoint_model m;
     int status = open_model(ctx, "sample", argc, argv, &o, &m);
     if (status)
         return status;
     const struct variant *v = &m.experiment.variants[0];
-    char err[1024], sampler[64];
+    char err[1024], sampler[96];
     int columns = 1; /* ceil(sqrt(count)): a square grid, its last row maybe short */
     while ((long)columns * columns < o.count)
         columns++;
@@ -178,7 +193,8 @@ int run_sample(const struct context *ctx, int argc, char **argv)
 
 int run_eval(const struct context *ctx, int argc, char **argv)
 {
-    struct options o = { .count = EVAL_DEFAULT_COUNT, .classifier = CLASSIFIER_DEFAULT_PATH, .model.eta = -1 };
+    struct options o = { .count = EVAL_DEFAULT_COUNT, .classifier = CLASSIFIER_DEFAULT_PATH, .model.eta = -1,
+                         .model.guidance = -1 };
     struct checkpoint_model m;
     int status = open_model(ctx, "eval", argc, argv, &o, &m);
     if (status)
@@ -186,7 +202,7 @@ int run_eval(const struct context *ctx, int argc, char **argv)
     const struct variant *v = &m.experiment.variants[0];
     struct sample_scorer scorer;
     struct sample_scores scores;
-    char err[1024], sampler[64];
+    char err[1024], sampler[96];
     float *samples = NULL;
     status = 1;
     if (sample_scorer_load(&scorer, o.classifier, ctx->kernels, ctx->data_dir, err, sizeof err))

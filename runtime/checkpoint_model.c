@@ -11,8 +11,8 @@
 #include "text.h"
 
 int save_run_checkpoint(const char *dir, const struct experiment *e, const struct experiment_options *o,
-                        const struct trainer *t, const float *best, const double counters[4], char *err,
-                        size_t errlen)
+                        const struct trainer *t, const float *best, const float *epoch_weights, int kept_epochs,
+                        const double counters[4], char *err, size_t errlen)
 {
     char path[1100];
     snprintf(path, sizeof path, "%s/checkpoint.ddim", dir);
@@ -23,7 +23,10 @@ int save_run_checkpoint(const char *dir, const struct experiment *e, const struc
         text_append(&options, "%s\n", o->overrides[i]);
     const size_t bytes = t->param_floats * sizeof(float);
     const uint64_t seed = t->variant->train.seed;
-    struct checkpoint_section sections[11] = {
+    struct checkpoint_section *sections = calloc(11 + (size_t)kept_epochs, sizeof *sections);
+    if (!sections)
+        return path_error(err, errlen, path, "out of memory");
+    const struct checkpoint_section fixed[11] = {
         { "config", e->resolved, strlen(e->resolved) },
         { "variant", t->variant->name, strlen(t->variant->name) },
         { "experiment", e->path, strlen(e->path) },
@@ -36,17 +39,26 @@ int save_run_checkpoint(const char *dir, const struct experiment *e, const struc
         { "counters", counters, 4 * sizeof *counters },
         { "params_ema", t->ema, bytes },
     };
+    const int count = t->ema ? 11 : 10;
+    memcpy(sections, fixed, (size_t)count * sizeof *sections);
+    for (int epoch = 1; epoch <= kept_epochs; epoch++) {
+        struct checkpoint_section *s = &sections[count + epoch - 1];
+        snprintf(s->name, sizeof s->name, "params_epoch_%d", epoch);
+        s->data = epoch_weights + (size_t)(epoch - 1) * t->param_floats;
+        s->size = bytes;
+    }
     int status = options.failed ? path_error(err, errlen, path, "out of memory")
-                                : checkpoint_write(path, sections, t->ema ? 11 : 10, err, errlen);
+                                : checkpoint_write(path, sections, count + kept_epochs, err, errlen);
     text_free(&options);
+    free(sections);
     return status;
 }
 
-void draw_samples(struct trainer *t, const float *weights, long count, float *out, float *batch)
+void draw_samples(struct trainer *t, const float *weights, const float *guide, long count, float *out, float *batch)
 {
     for (long first = 0, set = 0; first < count; first += SAMPLE_BATCH, set++) {
         const long n = count - first < SAMPLE_BATCH ? count - first : SAMPLE_BATCH;
-        trainer_sample(t, weights, (uint64_t)set, batch);
+        trainer_sample(t, weights, guide, (uint64_t)set, batch);
         memcpy(out + (size_t)first * MNIST_IMAGE_PIXELS, batch, (size_t)n * MNIST_IMAGE_PIXELS * sizeof *out);
     }
 }
@@ -129,6 +141,26 @@ static const struct checkpoint_section *choose_weights(struct checkpoint_model *
     return NULL;
 }
 
+/* The guide's weights (bytes of them): the section of epoch
+ * diffusion.guide_epoch, into m->guide. */
+static int load_guide(struct checkpoint_model *m, const char *path, size_t bytes, char *err, size_t errlen)
+{
+    char name[CHECKPOINT_NAME_SIZE];
+    snprintf(name, sizeof name, "params_epoch_%d", m->experiment.variants[0].diffusion.guide_epoch);
+    const struct checkpoint_section *s = checkpoint_find(&m->file, name);
+    if (!s)
+        return path_error(err, errlen, path, "no weights of epoch %d to guide with (a run keeps every epoch's "
+                          "only when it has diffusion.guide_epoch)", m->experiment.variants[0].diffusion.guide_epoch);
+    if (s->size != bytes)
+        return path_error(err, errlen, path, "not a run's checkpoint: its %s section is %llu bytes, its params %zu",
+                          name, (unsigned long long)s->size, bytes);
+    m->guide = malloc(bytes);
+    if (!m->guide)
+        return path_error(err, errlen, path, "out of memory for the guide's weights");
+    memcpy(m->guide, s->data, bytes);
+    return 0;
+}
+
 static int rebuild(struct checkpoint_model *m, const char *path, const struct checkpoint_model_options *o,
                    const struct kernels *k, const char *data_dir, char *err, size_t errlen)
 {
@@ -162,6 +194,10 @@ static int rebuild(struct checkpoint_model *m, const char *path, const struct ch
         v->diffusion.steps = o->steps;
     if (o->eta >= 0)
         v->diffusion.eta = o->eta;
+    if (o->guidance >= 0)
+        v->diffusion.guidance = o->guidance;
+    if (o->guide_epoch > 0)
+        v->diffusion.guide_epoch = o->guide_epoch;
     char problem[512];
     if (config_check_variant(v, problem, sizeof problem))
         return path_error(err, errlen, path, "%s", problem);
@@ -195,7 +231,7 @@ static int rebuild(struct checkpoint_model *m, const char *path, const struct ch
     if (!m->weights)
         return path_error(err, errlen, path, "out of memory for %zu parameters", v->graph.param_floats);
     memcpy(m->weights, weights->data, bytes);
-    return 0;
+    return v->diffusion.guidance != 1 ? load_guide(m, path, bytes, err, errlen) : 0;
 }
 
 int checkpoint_model_load(struct checkpoint_model *m, const char *path, const struct checkpoint_model_options *o,
@@ -215,5 +251,6 @@ void checkpoint_model_free(struct checkpoint_model *m)
     mnist_free_dataset(&m->all);
     checkpoint_free(&m->file);
     free(m->weights);
+    free(m->guide);
     memset(m, 0, sizeof *m);
 }

@@ -51,6 +51,11 @@ struct diffusion_config {
                                  * and re-derives the predicted noise from it (trainer_sample) */
     enum prediction_kind prediction; /* the network's output; velocity needs a variance-preserving
                                       * schedule and no gradient trick (config_check_variant) */
+    double guidance;            /* autoguidance (Karras et al. 2024): each sampling step's predictions are
+                                 * guide + guidance (model - guide), the guide being the model's own weights
+                                 * at the end of epoch guide_epoch; 1: unguided (trainer_sample) */
+    int guide_epoch;            /* the guide's epoch; 0: none. A run with one keeps the sampled weights of
+                                 * every epoch before the last in its checkpoint (checkpoint_model.h) */
 };
 
 struct sample_config {

@@ -74,6 +74,9 @@ static const struct config_field fields[] = {
       "a boolean (true or false)" },
     { "diffusion", "prediction", FIELD_PREDICTION, AT(diffusion.prediction), 0, 0, 0, 0, prediction_names,
       "one of \"noise\", \"velocity\"" },
+    { "diffusion", "guidance", FIELD_NUMBER, AT(diffusion.guidance), 0, 10, 0, 0, NULL, "a number in [0, 10]" },
+    { "diffusion", "guide_epoch", FIELD_INT, AT(diffusion.guide_epoch), 0, INT_MAX, 0, 0, NULL,
+      "an integer >= 0 (0 = no guide)" },
     { "sample", "grid", FIELD_INT, AT(sample.grid), 1, 64, 0, 0, NULL, "an integer in [1, 64]" },
     { "sample", "scale", FIELD_INT, AT(sample.scale), 1, 32, 0, 0, NULL, "an integer in [1, 32]" },
     { "sample", "metric_samples", FIELD_INT, AT(sample.metric_samples), 2, 1000000, 0, 0, NULL,
@@ -91,7 +94,7 @@ void config_defaults(struct variant *v)
     v->diffusion = (struct diffusion_config){
         .steps = 20, .min_signal_rate = 0.02, .max_signal_rate = 0.95,
         .schedule = SCHEDULE_NONE, .gradient_trick = 1, .eta = 0, .clip_denoised = 0,
-        .prediction = PREDICT_NOISE,
+        .prediction = PREDICT_NOISE, .guidance = 1, .guide_epoch = 0,
     };
     v->sample = (struct sample_config){ .grid = 8, .scale = 3, .metric_samples = 2000 };
 }
@@ -324,6 +327,16 @@ int config_check_variant(const struct variant *v, char *err, size_t errlen)
         (v->diffusion.schedule == SCHEDULE_NONE || v->diffusion.gradient_trick)) {
         snprintf(err, errlen, "diffusion.prediction = \"velocity\" needs a variance-preserving schedule "
                  "(\"cosine\" or \"linear\") and diffusion.gradient_trick = false");
+        return -1;
+    }
+    if (v->diffusion.guide_epoch >= v->train.epochs && v->diffusion.guide_epoch > 0) {
+        snprintf(err, errlen, "diffusion.guide_epoch (%d) must come before the last epoch (train.epochs = %d): the "
+                 "guide is an earlier, weaker state of the model", v->diffusion.guide_epoch, v->train.epochs);
+        return -1;
+    }
+    if (v->diffusion.guidance != 1 && v->diffusion.guide_epoch == 0) {
+        snprintf(err, errlen, "diffusion.guidance (%g) mixes in a guide: it needs diffusion.guide_epoch, the "
+                 "epoch whose weights guide (from 1 to train.epochs - 1)", v->diffusion.guidance);
         return -1;
     }
     if (v->diffusion.eta > 0 && v->diffusion.schedule == SCHEDULE_NONE) {

@@ -258,6 +258,14 @@ static int write_grid(const char *dir, const char *file, const struct variant *v
                                  v->sample.scale, err, errlen);
 }
 
+/* The guide's weights among the kept epochs' (param_floats each, from
+ * epoch 1), or NULL when v has no diffusion.guide_epoch. */
+static const float *guide_weights(const struct variant *v, const float *epoch_weights, size_t param_floats)
+{
+    const int epoch = v->diffusion.guide_epoch;
+    return epoch > 0 ? epoch_weights + (size_t)(epoch - 1) * param_floats : NULL;
+}
+
 /* Trains variant v at its train.seed, then samples and scores it. */
 static int run_variant(struct run_state *s, struct variant *v, char *err, size_t errlen)
 {
@@ -268,6 +276,10 @@ static int run_variant(struct run_state *s, struct variant *v, char *err, size_t
     const long scored = v->sample.metric_samples;
     struct trainer t = { 0 };
     float *best = NULL, *samples = NULL, *batch = NULL;
+    /* With diffusion.guide_epoch: the sampled weights at the end of every
+     * epoch before the last, the guide's among them (eval may pick another). */
+    float *epoch_weights = NULL;
+    const int kept_epochs = v->diffusion.guide_epoch > 0 ? v->train.epochs - 1 : 0;
     int status = -1;
     char subdir[1024];
     snprintf(subdir, sizeof subdir, "%s/%s/seed%llu", s->dir, v->name, seed);
@@ -277,7 +289,9 @@ static int run_variant(struct run_state *s, struct variant *v, char *err, size_t
     best = malloc(t.param_floats * sizeof(float));
     samples = malloc((size_t)scored * MNIST_IMAGE_PIXELS * sizeof(float));
     batch = malloc((size_t)SAMPLE_BATCH * MNIST_IMAGE_PIXELS * sizeof(float));
-    if (!best || !samples || !batch) {
+    if (kept_epochs)
+        epoch_weights = malloc((size_t)kept_epochs * t.param_floats * sizeof(float));
+    if (!best || !samples || !batch || (kept_epochs && !epoch_weights)) {
         snprintf(err, errlen, "out of memory");
         goto done;
     }
@@ -306,15 +320,20 @@ static int run_variant(struct run_state *s, struct variant *v, char *err, size_t
                     er.image_loss, best_loss);
         text_append(&s->timing, "%s,%llu,%d,%.3f,%.1f\n", v->name, seed, epoch + 1, er.seconds,
                     er.seconds > 0 ? (double)er.images / er.seconds : 0.0);
+        const float *sampled = t.ema ? t.ema : t.params;
+        if (epoch < kept_epochs)
+            memcpy(epoch_weights + (size_t)epoch * t.param_floats, sampled, t.param_floats * sizeof(float));
+        const float *guide = epochs > v->diffusion.guide_epoch ? guide_weights(v, epoch_weights, t.param_floats)
+                                                               : NULL;
         char name[32];
         snprintf(name, sizeof name, "epoch_%02d.png", epoch + 1);
-        trainer_sample(&t, t.ema ? t.ema : t.params, 0, batch);
+        trainer_sample(&t, sampled, guide, 0, batch);
         if (write_results(s, err, errlen) || write_grid(subdir, name, v, batch, SAMPLE_BATCH, err, errlen))
             goto done;
     }
     /* The samples scored: from the EMA of the weights when the variant keeps
      * one (as the Keras example samples), else from the best epoch's. */
-    draw_samples(&t, t.ema ? t.ema : best, scored, samples, batch);
+    draw_samples(&t, t.ema ? t.ema : best, guide_weights(v, epoch_weights, t.param_floats), scored, samples, batch);
     struct sample_scores scores;
     if (score_images(&s->scorer.classifier, &s->scorer.test_reference, samples, scored, &scores, err, errlen))
         goto done;
@@ -325,12 +344,14 @@ static int run_variant(struct run_state *s, struct variant *v, char *err, size_t
     fflush(stdout);
     const double counters[4] = { (double)t.step, epochs, best_epoch, best_loss };
     status = write_grid(subdir, "samples.png", v, samples, scored, err, errlen) ||
-                     save_run_checkpoint(subdir, s->e, &s->options->experiment, &t, best, counters, err, errlen) ||
+                     save_run_checkpoint(subdir, s->e, &s->options->experiment, &t, best, epoch_weights, kept_epochs,
+                                         counters, err, errlen) ||
                      write_results(s, err, errlen)
                  ? -1
                  : 0;
 done:
     free(best);
+    free(epoch_weights);
     free(samples);
     free(batch);
     trainer_free(&t);

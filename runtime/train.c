@@ -208,8 +208,13 @@ int trainer_create(struct trainer *t, struct variant *v, const struct kernels *k
     t->sample_params = aligned_alloc(64, bytes);
     t->ema = v->train.ema > 0 ? aligned_alloc(64, bytes) : NULL;
     t->batch_order = malloc((size_t)(image_count / v->train.batch_size + 1) * sizeof(long));
+    const int guided = v->diffusion.guidance != 1;
+    if (guided) {
+        t->guide_noise = malloc((size_t)sample_batch * PIXELS * sizeof(float));
+        t->guide_image = malloc((size_t)sample_batch * PIXELS * sizeof(float));
+    }
     if (!t->params || !t->grads || !t->adam_m || !t->adam_v || !t->sample_params || (v->train.ema > 0 && !t->ema) ||
-        !t->batch_order) {
+        !t->batch_order || (guided && (!t->guide_noise || !t->guide_image))) {
         snprintf(err, errlen, "out of memory for %zu parameters", t->param_floats);
         return -1;
     }
@@ -259,6 +264,8 @@ void trainer_free(struct trainer *t)
     free(t->adam_m);
     free(t->adam_v);
     free(t->sample_params);
+    free(t->guide_noise);
+    free(t->guide_image);
     free(t->ema);
     free(t->batch_order);
     free(t->trained);
@@ -403,21 +410,33 @@ int trainer_epoch(struct trainer *t, int epoch, struct progress *progress, struc
  * mistakes. With diffusion.clip_denoised each predicted image is clipped
  * to the pixels' range and the predicted noise re-derived from it
  * (clip_denoised in diffusion.h), so an early step's overshoot (ink
- * brighter than white) is not carried on. */
-void trainer_sample(struct trainer *t, const float *params, uint64_t noise_set, float *out)
+ * brighter than white) is not carried on. With a guide (autoguidance,
+ * Karras et al. 2024, "Guiding a diffusion model with a bad version of
+ * itself") each step runs the network twice, with the guide's weights and
+ * with params, and moves both predictions from the guide's past the
+ * model's: guide + guidance (model - guide). Both are linear in the
+ * network's output at a given noisy image, so extrapolating both is
+ * extrapolating the output. */
+void trainer_sample(struct trainer *t, const float *params, const float *guide, uint64_t noise_set, float *out)
 {
     const struct plan *p = &t->sample_plan;
     const struct diffusion_config *d = &t->variant->diffusion;
     const int steps = d->steps, batch = t->sample_batch;
-    const size_t count = (size_t)batch * PIXELS;
+    const size_t count = (size_t)batch * PIXELS, bytes = t->param_floats * sizeof(float);
+    const int guided = guide && d->guidance != 1 && t->guide_noise;
+    const float guidance = (float)d->guidance;
     float *x = plan_buffer(p, t->noisy), *level = plan_buffer(p, t->level);
     float *noise_rate = plan_buffer(p, t->noise_rate);
     float *inv_signal = t->inv_signal >= 0 ? plan_buffer(p, t->inv_signal) : NULL;
     float *signal = t->signal >= 0 ? plan_buffer(p, t->signal) : NULL;
     const float *pred_noise = plan_buffer(p, t->pred_noise), *pred_image = plan_buffer(p, t->pred_image);
+    /* What each step moves on from: the model's predictions, or with a
+     * guide the guided ones (written over the guide's). */
+    const float *step_image = guided ? t->guide_image : pred_image;
     /* The pixels' range [0, 1], standardised, for diffusion.clip_denoised. */
     const float low = standardise(t->data, 0.0f), high = standardise(t->data, 1.0f);
-    memcpy(t->sample_params, params, t->param_floats * sizeof(float));
+    if (!guided)
+        memcpy(t->sample_params, params, bytes);
     for (size_t i = 0; i < count; i++)
         x[i] = rng_normal(t->variant->train.seed, RNG_SAMPLE, noise_set, i);
     float time = 1.0f;
@@ -431,11 +450,24 @@ void trainer_sample(struct trainer *t, const float *params, uint64_t noise_set, 
             if (signal)
                 signal[b] = now.signal;
         }
+        if (guided) {
+            memcpy(t->sample_params, guide, bytes);
+            plan_run(p);
+            memcpy(t->guide_noise, pred_noise, count * sizeof(float));
+            memcpy(t->guide_image, pred_image, count * sizeof(float));
+            memcpy(t->sample_params, params, bytes);
+        }
         plan_run(p);
+        if (guided)
+            for (size_t i = 0; i < count; i++) {
+                t->guide_noise[i] += guidance * (pred_noise[i] - t->guide_noise[i]);
+                t->guide_image[i] += guidance * (pred_image[i] - t->guide_image[i]);
+            }
+        const float *step_noise = guided ? t->guide_noise : pred_noise;
         time -= 1.0f / (float)steps;
         const struct ddim_step step = ddim_step(now, diffusion_rates(d, time), d->eta);
         for (size_t i = 0; i < count; i++) {
-            float image = pred_image[i], noise = pred_noise[i];
+            float image = step_image[i], noise = step_noise[i];
             if (d->clip_denoised)
                 clip_denoised(now, low, high, x[i], &image, &noise);
             x[i] = step.image * image + step.noise * noise +
@@ -445,5 +477,5 @@ void trainer_sample(struct trainer *t, const float *params, uint64_t noise_set, 
         }
     }
     for (size_t i = 0; i < count; i++)
-        out[i] = unstandardise(t->data, d->clip_denoised ? fminf(fmaxf(pred_image[i], low), high) : pred_image[i]);
+        out[i] = unstandardise(t->data, d->clip_denoised ? fminf(fmaxf(step_image[i], low), high) : step_image[i]);
 }

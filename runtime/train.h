@@ -51,6 +51,8 @@ struct trainer {
     float *params, *grads, *adam_m, *adam_v;
     float *ema;                    /* EMA of params, NULL when off */
     float *sample_params;          /* the weights sample_plan runs with */
+    float *guide_noise, *guide_image;  /* sample batch x 28 x 28 each: the guide's predictions, then the
+                                    * guided ones (diffusion.guidance != 1), else NULL */
     long step;                     /* optimizer steps taken */
     long *batch_order;             /* this epoch's order of the fixed batches */
     size_t (*trained)[2];          /* [offset, floats) runs of trained parameters: AdamW's, not the state's */
@@ -102,7 +104,9 @@ int trainer_epoch(struct trainer *t, int epoch, struct progress *progress, struc
  * checkpoint's) into out (sample_batch x 28 x 28): the last predicted
  * image, its standardisation undone, not yet clipped to [0, 1] (the grids
  * show it clipped and stretched). The initial noise depends on
- * (train.seed, noise_set) only. */
-void trainer_sample(struct trainer *t, const float *params, uint64_t noise_set, float *out);
+ * (train.seed, noise_set) only. guide: the guide's weights
+ * (diffusion.guide_epoch's), or NULL: unguided whatever
+ * diffusion.guidance says. */
+void trainer_sample(struct trainer *t, const float *params, const float *guide, uint64_t noise_set, float *out);
 
 #endif

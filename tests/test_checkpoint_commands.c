@@ -312,6 +312,57 @@ static void test_checkpoint_eval_with_fresh_noise_is_reproducible(void **state)
         fail_msg("eta 1 scored the same FID as eta 0:\n%s\n%s", plain, first);
 }
 
+/* A run sampled with a guide (diffusion.guide_epoch 1 of 2, guidance 2)
+ * keeps epoch 1's weights and not the last's; eval draws its samples again,
+ * guided, to the run's FID; --guidance 1 samples unguided; without the
+ * guide's weights, eval says which epoch it lacks. */
+static void test_checkpoint_of_a_guided_run(void **state)
+{
+    char args[2048], out[8192], want[1024], pattern[600], checkpoint[MATCH_PATH_SIZE], metrics[MATCH_PATH_SIZE];
+    char value[128], csv[8192], err[1024], stripped[256];
+    const struct scratch *scratch = *state;
+    snprintf(args, sizeof args, "experiments/skip_vs_noskip.lua --variant skip --seed 2 train.max_images=128 "
+             "train.dataset=test train.epochs=2 train.normalize=true train.ema=0.999 diffusion.schedule=cosine "
+             "diffusion.steps=2 diffusion.eta=1 diffusion.guide_epoch=1 diffusion.guidance=2 sample.metric_samples=64 "
+             "--classifier %s --out %s", test_classifier_file(), scratch->dir);
+    if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
+        fail_msg("ddim-lab %s failed:\n%s", args, out);
+    snprintf(pattern, sizeof pattern, "%s/skip_vs_noskip/*/skip/seed2/checkpoint.ddim", scratch->dir);
+    only_match(pattern, checkpoint);
+    snprintf(pattern, sizeof pattern, "%s/skip_vs_noskip/*/metrics.csv", scratch->dir);
+    only_match(pattern, metrics);
+    struct checkpoint c;
+    if (checkpoint_read(checkpoint, &c, err, sizeof err))
+        fail_msg("%s", err);
+    assert_non_null(checkpoint_find(&c, "params_epoch_1"));
+    assert_null(checkpoint_find(&c, "params_epoch_2"));
+    checkpoint_free(&c);
+
+    FILE *f = fopen(metrics, "r");
+    assert_non_null(f);
+    csv[fread(csv, 1, sizeof csv - 1, f)] = '\0';
+    fclose(f);
+    snprintf(args, sizeof args, "eval %s -n 64 --classifier %s", checkpoint, test_classifier_file());
+    if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
+        fail_msg("ddim-lab %s failed:\n%s", args, out);
+    assert_contains(out, "seed 2: 64 samples, 2 steps, eta 1, guidance 2 by epoch 1, ema weights\n");
+    csv_field(csv, "\nskip,2,64,2,", 6, value, sizeof value);
+    snprintf(want, sizeof want, "\nFID: %s\n", value);
+    assert_contains(out, want);
+    snprintf(args, sizeof args, "eval %s -n 64 --guidance 1 --classifier %s", checkpoint, test_classifier_file());
+    if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
+        fail_msg("ddim-lab %s failed:\n%s", args, out);
+    assert_contains(out, "seed 2: 64 samples, 2 steps, eta 1, ema weights\n");
+
+    scratch_path(stripped, state, "no_guide.ddim");
+    copy_checkpoint_without(checkpoint, stripped, (const char *const[]){ "params_epoch_1", NULL });
+    snprintf(args, sizeof args, "sample %s -n 1", stripped);
+    assert_int_equal(run_ddim_lab(NULL, NULL, args, out, sizeof out), 1);
+    assert_one_line(out, stripped);
+    assert_contains(out, ": no weights of epoch 1 to guide with (a run keeps every epoch's only when it has "
+                         "diffusion.guide_epoch)");
+}
+
 /* Refused before any file is read: exit status 2 and one line. */
 static void test_checkpoint_commands_bad_command_lines_are_usage_errors(void **state)
 {
@@ -326,6 +377,8 @@ static void test_checkpoint_commands_bad_command_lines_are_usage_errors(void **s
         { "eval c.ddim --steps 0", "--steps takes a whole number from 1 to 2147483647, got '0'" },
         { "eval c.ddim --eta 2", "--eta takes a number from 0 to 1, got '2'" },
         { "sample c.ddim --eta x", "--eta takes a number from 0 to 1, got 'x'" },
+        { "eval c.ddim --guidance 11", "--guidance takes a number from 0 to 10, got '11'" },
+        { "sample c.ddim --guide-epoch 0", "--guide-epoch takes a whole number from 1 to 2147483647, got '0'" },
         { "sample c.ddim -n", "option '-n' needs a value" },
         { "sample c.ddim d.ddim", "sample takes one checkpoint, got 'c.ddim' and 'd.ddim'" },
         { "eval c.ddim -o grid.png", "eval: unknown option '-o'" },
@@ -357,6 +410,7 @@ size_t checkpoint_command_tests(struct CMUnitTest *out)
         cmocka_unit_test_setup_teardown(test_checkpoint_damaged_is_refused, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(test_checkpoint_of_another_network_is_refused, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(test_checkpoint_older_needs_its_experiment, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(test_checkpoint_of_a_guided_run, make_scratch, remove_scratch),
         cmocka_unit_test(test_checkpoint_commands_bad_command_lines_are_usage_errors),
     };
     if (out)

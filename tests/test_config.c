@@ -232,6 +232,32 @@ static void test_config_velocity_needs_a_variance_preserving_schedule(void **sta
     assert_contains(err, "and diffusion.gradient_trick = false");
 }
 
+/* diffusion.guidance mixes in a guide, which is an earlier epoch's
+ * weights: it needs diffusion.guide_epoch, and that epoch must come before
+ * the last (skip_vs_noskip trains 3 epochs). */
+static void test_config_guidance_needs_an_earlier_guide_epoch(void **state)
+{
+    (void)state;
+    char *without_guide[] = { "diffusion.guidance=2" };
+    struct experiment_options options = { .overrides = without_guide, .override_count = 1 };
+    char err[1024];
+    load_fails(&options, err, sizeof err);
+    assert_contains(err, SEED_EXPERIMENT);
+    assert_contains(err, "diffusion.guidance (2) mixes in a guide: it needs diffusion.guide_epoch");
+    char *last_epoch[] = { "diffusion.guidance=2", "diffusion.guide_epoch=3" };
+    options = (struct experiment_options){ .overrides = last_epoch, .override_count = 2 };
+    load_fails(&options, err, sizeof err);
+    assert_contains(err, "diffusion.guide_epoch (3) must come before the last epoch (train.epochs = 3)");
+    char *guided[] = { "diffusion.guidance=2.5", "diffusion.guide_epoch=2" };
+    options = (struct experiment_options){ .overrides = guided, .override_count = 2 };
+    struct experiment e;
+    load_ok(&options, &e);
+    assert_true(e.variants[0].diffusion.guidance == 2.5 && e.variants[0].diffusion.guide_epoch == 2);
+    assert_contains(e.resolved, "guidance = 2.5");
+    assert_contains(e.resolved, "guide_epoch = 2");
+    experiment_free(&e);
+}
+
 static void test_config_quick(void **state)
 {
     (void)state;
@@ -606,6 +632,7 @@ size_t config_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_config_eta_needs_a_variance_preserving_schedule),
         cmocka_unit_test(test_config_p2_sampling_needs_a_gamma),
         cmocka_unit_test(test_config_velocity_needs_a_variance_preserving_schedule),
+        cmocka_unit_test(test_config_guidance_needs_an_earlier_guide_epoch),
         cmocka_unit_test(test_config_quick),
         cmocka_unit_test(test_config_variant_and_seed_options),
         cmocka_unit_test(test_config_typo_in_a_key),

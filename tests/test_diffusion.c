@@ -447,6 +447,68 @@ static void test_velocity_prediction_trains(void **state)
     assert_setting_trains_differently(options, "prediction = \"velocity\"", "the velocity prediction");
 }
 
+/* Autoguidance in trainer_sample, on the seed's skip network (cosine
+ * schedule, v, fresh noise) with two sets of weights, A (the model) and B
+ * (the guide): a guide equal to the model changes nothing, bit for bit;
+ * guidance 0 samples the guide alone, bit for bit; and one step at
+ * guidance 2 gives A's sample extrapolated past B's, 2 A - B (the
+ * sample is the predicted image, affine in the network's output). */
+static void test_guided_sampling(void **state)
+{
+    (void)state;
+    char *overrides[] = { "diffusion.prediction=velocity", "diffusion.gradient_trick=false",
+                          "diffusion.schedule=cosine", "diffusion.eta=1", "diffusion.steps=3",
+                          "diffusion.guide_epoch=1", "diffusion.guidance=2", "train.normalize=true" };
+    const struct experiment_options options = { .variant = "skip", .overrides = overrides, .override_count = 8 };
+    struct experiment e;
+    char err[1024];
+    if (experiment_load("experiments/skip_vs_noskip.lua", &options, &e, err, sizeof err))
+        fail_msg("%s", err);
+    const char *error;
+    const struct kernels *k = kernels_select(&error);
+    if (!k)
+        fail_msg("kernels_select: %s", error);
+    static unsigned char pixels[4 * MNIST_IMAGE_PIXELS];
+    for (size_t i = 0; i < sizeof pixels; i++)
+        pixels[i] = (unsigned char)(i * 37 % 256);
+    struct trainer t;
+    struct variant *v = &e.variants[0];
+    enum { BATCH = 2, COUNT = BATCH * MNIST_IMAGE_PIXELS };
+    if (trainer_create(&t, v, k, pixels, 4, BATCH, err, sizeof err))
+        fail_msg("%s", err);
+    float *model = malloc(t.param_floats * sizeof(float)), *guide = malloc(t.param_floats * sizeof(float));
+    static float plain[COUNT], guide_alone[COUNT], out[COUNT];
+    assert_non_null(model);
+    assert_non_null(guide);
+    init_parameters(&v->graph, 1, model);
+    init_parameters(&v->graph, 2, guide);
+
+    trainer_sample(&t, model, NULL, 0, plain);
+    trainer_sample(&t, model, model, 0, out);
+    assert_memory_equal(out, plain, sizeof out);
+    trainer_sample(&t, guide, NULL, 0, guide_alone);
+    if (memcmp(guide_alone, plain, sizeof plain) == 0)
+        fail_msg("the two sets of weights drew the same samples");
+    v->diffusion.guidance = 0;
+    trainer_sample(&t, model, guide, 0, out);
+    assert_memory_equal(out, guide_alone, sizeof out);
+
+    v->diffusion.guidance = 2;
+    v->diffusion.steps = 1;
+    trainer_sample(&t, model, NULL, 0, plain);
+    trainer_sample(&t, guide, NULL, 0, guide_alone);
+    trainer_sample(&t, model, guide, 0, out);
+    for (int i = 0; i < COUNT; i++) {
+        const double want = 2.0 * plain[i] - guide_alone[i];
+        if (fabs(out[i] - want) > 1e-4 * (1 + fabs(want)))
+            fail_msg("pixel %d: guided %g, want 2 x %g - %g = %g", i, out[i], plain[i], guide_alone[i], want);
+    }
+    free(model);
+    free(guide);
+    trainer_free(&t);
+    experiment_free(&e);
+}
+
 /* diffusion.clip_denoised reaches the sampler: the same tiny training with
  * and without it scores different samples (at t = 1 the seed's schedule's
  * predicted images lie far outside [0, 1]); the training losses are the
@@ -517,6 +579,7 @@ size_t diffusion_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_p2_sampling_changes_training),
         cmocka_unit_test(test_velocity_prediction_graph),
         cmocka_unit_test(test_velocity_prediction_trains),
+        cmocka_unit_test(test_guided_sampling),
         cmocka_unit_test(test_clip_denoised_changes_sampling),
         cmocka_unit_test(test_keras_settings_run),
     };
