@@ -47,7 +47,7 @@ endif
 CFLAGS += $(foreach isa,$(ISAS),-DDDIM_HAVE_$(isa))
 
 KERNEL_SRC := $(wildcard kernels/*.c) $(foreach isa,$(ISAS),$(wildcard kernels/$(isa)/*.c))
-RUNTIME_SRC := $(filter-out runtime/main.c,$(wildcard runtime/*.c))
+RUNTIME_SRC := $(filter-out runtime/cli/main.c,$(wildcard runtime/*/*.c))
 KERNEL_TEST_SRC := tests/test_main.c tests/test_util.c $(wildcard tests/test_kernels*.c)
 RUNTIME_TEST_SRC := $(filter-out $(KERNEL_TEST_SRC),$(wildcard tests/*.c))
 
@@ -59,7 +59,7 @@ obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 KERNEL_OBJ := $(call obj,$(KERNEL_SRC))
 RUNTIME_OBJ := $(call obj,$(RUNTIME_SRC))
 
-.PHONY: all quick deps deps-neon data test test-kernels test-neon test-sanitize check bench clean help
+.PHONY: all quick deps deps-neon data test test-kernels test-neon test-sanitize test-layers check bench clean help
 all: $(BUILD)/ddim-lab
 
 help:
@@ -70,7 +70,8 @@ help:
 	@echo "make test       all tests, every ISA this CPU runs"
 	@echo "make test-neon  the kernel tests cross-built for AArch64, run under qemu-aarch64"
 	@echo "make test-sanitize  the tests under AddressSanitizer + UBSan"
-	@echo "make check      test + test-neon + test-sanitize (what CI runs)"
+	@echo "make test-layers  every include in runtime/ from its own folder or one below (docs/architecture.md)"
+	@echo "make check      test-layers + test + test-neon + test-sanitize (what CI runs)"
 	@echo "make bench      kernel benchmarks against the measured FMA peak and OpenBLAS, then the training step's"
 
 # Installing packages is order-only: it never makes anything out of date.
@@ -92,16 +93,16 @@ $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(RUNTIME_CFLAGS) -DDDIM_VERSION='"$(VERSION)"' -c $< -o $@
 
-$(BUILD)/ddim-lab: $(call obj,runtime/main.c) $(RUNTIME_OBJ) $(KERNEL_OBJ)
+$(BUILD)/ddim-lab: $(call obj,runtime/cli/main.c) $(RUNTIME_OBJ) $(KERNEL_OBJ)
 	$(CC) $(LDFLAGS) $^ $(RUNTIME_LIBS) $(KERNEL_LIBS) -o $@
 
-# The MNIST digests live in runtime/mnist.sha256 (which scripts/fetch-mnist.sh
+# The MNIST digests live in runtime/base/mnist.sha256 (which scripts/fetch-mnist.sh
 # reads); C gets them as initializers { "name.gz", "digest" }.
-$(BUILD)/gen/mnist_digests.h: runtime/mnist.sha256
+$(BUILD)/gen/mnist_digests.h: runtime/base/mnist.sha256
 	@mkdir -p $(@D)
 	sed -nE 's/^([0-9a-f]{64}) +(.+)$$/{ "\2.gz", "\1" },/p' $< > $@
-$(BUILD)/runtime/mnist.o: $(BUILD)/gen/mnist_digests.h
-$(BUILD)/runtime/mnist.o: CFLAGS += -I$(BUILD)/gen
+$(BUILD)/runtime/base/mnist.o: $(BUILD)/gen/mnist_digests.h
+$(BUILD)/runtime/base/mnist.o: CFLAGS += -I$(BUILD)/gen
 # What a run's meta.json says built it: the commit (with -dirty for local
 # changes) and the flags. Rewritten only when that changes, so a build of
 # the same tree does not recompile.
@@ -110,12 +111,12 @@ $(BUILD)/gen/build_info.h: FORCE
 	@mkdir -p $(@D)
 	@printf '#define DDIM_GIT_COMMIT "%s"\n#define DDIM_CFLAGS "%s"\n' '$(GIT_COMMIT)' '$(CFLAGS)' > $@.tmp
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
-$(BUILD)/runtime/run_meta.o: $(BUILD)/gen/build_info.h
-$(BUILD)/runtime/run_meta.o: CFLAGS += -I$(BUILD)/gen
+$(BUILD)/runtime/report/run_meta.o: $(BUILD)/gen/build_info.h
+$(BUILD)/runtime/report/run_meta.o: CFLAGS += -I$(BUILD)/gen
 FORCE:
 # The U-Net layers' loops run over a block of channels whose count is known
 # only at run time; -O3's vectoriser takes such loops, -O2's does not.
-$(BUILD)/runtime/layers.o: CFLAGS += -O3
+$(BUILD)/runtime/graph/image_ops.o: CFLAGS += -O3
 # The CLI tests run the binary of this build.
 $(BUILD)/tests/test_program.o $(BUILD)/tests/test_diffusion.o \
 $(BUILD)/tests/test_classifier_file.o: \
@@ -149,7 +150,11 @@ test-sanitize: data
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize SANITIZE=1 $(BUILD)/sanitize/test-all $(BUILD)/sanitize/ddim-lab
 	$(BUILD)/sanitize/test-all
 
-check: test test-neon test-sanitize
+# The include layering of runtime/ (scripts/check-layers.sh says the order).
+test-layers:
+	scripts/check-layers.sh
+
+check: test-layers test test-neon test-sanitize
 
 # Medians of 5 repetitions: the machines are shared and noisy.
 BENCH_FLAGS ?= --benchmark_repetitions=5 --benchmark_report_aggregates_only=true --benchmark_min_time=0.2

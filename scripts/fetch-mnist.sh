@@ -5,13 +5,13 @@
 # Files come from $MNIST_DIR if set, else from ../shared/data/mnist (relative
 # to the repository root) when it exists, else from the public mirrors.
 # Each one is copied to a temporary file in DEST_DIR and checked against
-# runtime/mnist.sha256 (SHA-256 of the *uncompressed* content) before it is
+# runtime/base/mnist.sha256 (SHA-256 of the *uncompressed* content) before it is
 # renamed into place, so DEST_DIR never holds a file that has not been
 # verified. The first problem ends the script with one line naming the file.
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
-digests=$repo_root/runtime/mnist.sha256
+digests=$repo_root/runtime/base/mnist.sha256
 mirrors="https://ossci-datasets.s3.amazonaws.com/mnist https://storage.googleapis.com/cvdf-datasets/mnist"
 
 if [ $# -ne 1 ]; then

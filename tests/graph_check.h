@@ -5,8 +5,8 @@
 #define DDIM_TEST_GRAPH_CHECK_H
 
 #include <stdint.h>
-#include "runtime/executor.h"
-#include "runtime/graph.h"
+#include "runtime/graph/executor.h"
+#include "runtime/graph/graph.h"
 
 #define BATCH 2
 

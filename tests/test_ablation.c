@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "runtime/config.h"
+#include "runtime/config/config.h"
 #include "test_util.h"
 
 static const struct variant *find(const struct experiment *e, const char *name)

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "runtime/checkpoint.h"
-#include "runtime/image_grid.h"
-#include "runtime/mnist.h"
+#include "runtime/base/checkpoint.h"
+#include "runtime/report/image_grid.h"
+#include "runtime/base/mnist.h"
 #include "test_classifier_file.h"
 #include "test_util.h"
 #include "test_program.h"

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "runtime/checkpoint.h"
-#include "runtime/classifier.h"
-#include "runtime/mnist.h"
+#include "runtime/base/checkpoint.h"
+#include "runtime/scoring/classifier.h"
+#include "runtime/base/mnist.h"
 #include "test_util.h"
 #include "test_program.h"
 

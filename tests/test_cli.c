@@ -9,7 +9,7 @@
 #include "test_util.h"
 #include "test_program.h"
 #include "kernels/kernels.h"
-#include "runtime/checkpoint.h"
+#include "runtime/base/checkpoint.h"
 
 /* A data directory that does not exist, so that `info` does not spend time
  * verifying the real files in tests that are not about them. */

@@ -12,7 +12,7 @@
 #include <lualib.h>
 #include "test_util.h"
 #include "test_program.h"
-#include "runtime/config.h"
+#include "runtime/config/config.h"
 
 #define SEED_EXPERIMENT "experiments/skip_vs_noskip.lua"
 

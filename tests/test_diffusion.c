@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "runtime/diffusion.h"
-#include "runtime/files.h"
-#include "runtime/mnist.h"
-#include "runtime/standardise.h"
-#include "runtime/train.h"
+#include "runtime/diffusion/diffusion.h"
+#include "runtime/base/files.h"
+#include "runtime/base/mnist.h"
+#include "runtime/base/standardise.h"
+#include "runtime/diffusion/train.h"
 #include "test_classifier_file.h"
 #include "test_program.h"
 #include "test_util.h"

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "runtime/autograd.h"
-#include "runtime/graph.h"
+#include "runtime/graph/autograd.h"
+#include "runtime/graph/graph.h"
 #include "graph_check.h"
 #include "test_util.h"
 

@@ -10,7 +10,7 @@
 #include <omp.h>
 #endif
 #include "test_util.h"
-#include "runtime/layers.h"
+#include "runtime/graph/image_ops.h"
 
 /* sum a[i] b[i] (or sum |a[i] b[i]|) in double */
 static double dot(const float *a, const float *b, size_t n, int absolute)

@@ -7,9 +7,9 @@
 #include <string.h>
 #include "test_util.h"
 #include "test_program.h"
-#include "runtime/bitmap_font.h"
-#include "runtime/loss_plot.h"
-#include "runtime/png_image.h"
+#include "runtime/report/bitmap_font.h"
+#include "runtime/report/loss_plot.h"
+#include "runtime/base/png_image.h"
 
 /* How many files the scratch directory holds (a failed write leaves none). */
 static int scratch_file_count(void **state)

@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "test_util.h"
-#include "runtime/mnist.h"
+#include "runtime/base/mnist.h"
 
 #define IMAGES_MAGIC 0x00000803u
 #define LABELS_MAGIC 0x00000801u

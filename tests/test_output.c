@@ -14,10 +14,10 @@
 #include <unistd.h>
 #include "test_util.h"
 #include "test_program.h"
-#include "runtime/files.h"
-#include "runtime/image_grid.h"
-#include "runtime/png_image.h"
-#include "runtime/progress.h"
+#include "runtime/base/files.h"
+#include "runtime/report/image_grid.h"
+#include "runtime/base/png_image.h"
+#include "runtime/base/progress.h"
 
 /* ---- scratch directories ---------------------------------------------- */
 

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "runtime/report.h"
-#include "runtime/statistics.h"
+#include "runtime/report/report.h"
+#include "runtime/scoring/statistics.h"
 #include "test_util.h"
 #include "test_program.h"
 

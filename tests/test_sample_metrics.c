@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "runtime/classifier.h"
-#include "runtime/mnist.h"
-#include "runtime/sample_metrics.h"
+#include "runtime/scoring/classifier.h"
+#include "runtime/base/mnist.h"
+#include "runtime/scoring/sample_metrics.h"
 #include "test_classifier_file.h"
 #include "test_util.h"
 

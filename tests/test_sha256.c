@@ -1,7 +1,7 @@
 /* SHA-256 against the test vectors of FIPS 180-4's examples (NIST CSRC). */
 #include <string.h>
 #include "test_util.h"
-#include "runtime/sha256.h"
+#include "runtime/base/sha256.h"
 
 static void assert_digest(const char *message, const char *want_hex)
 {

@@ -1,0 +1,186 @@
+/* ddim-lab: the command-line entry point. It parses the global options,
+ * picks the kernel table, and hands over to a command. Adding a command is
+ * writing its function and adding a line to `commands`. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "runtime/scoring/classifier.h"
+#include "runtime/cli/commands.h"
+#include "runtime/base/info.h"
+#include "kernels/kernels.h"
+
+#define EXIT_USAGE 2 /* bad command line or environment */
+
+typedef int command_fn(const struct context *context, int argc, char **argv);
+
+/* Prints "ddim-lab: <message> (see ddim-lab --help)" on stderr; returns the
+ * exit status for a usage error. */
+static int usage_error(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    fprintf(stderr, "ddim-lab: ");
+    vfprintf(stderr, format, args);
+    fprintf(stderr, " (see ddim-lab --help)\n");
+    va_end(args);
+    return EXIT_USAGE;
+}
+
+static int run_info(const struct context *context, int argc, char **argv)
+{
+    if (argc > 0)
+        return usage_error("'info' takes no arguments, got '%s'", argv[0]);
+    info_print(stdout, context->kernels, context->data_dir);
+    return EXIT_SUCCESS;
+}
+
+static const struct command {
+    const char *name;  /* FILE.lua: any argument ending in .lua */
+    const char *summary;
+    command_fn *run;
+    int own_options;   /* options main does not know are the command's */
+} commands[] = {
+    { "FILE.lua", "run an experiment: train its variants, write runs/<experiment>/<time>/ with a report",
+      run_experiment, 1 },
+    { "report", "RUN_DIR: rebuild a run's report.md and loss_curves.png from its saved results", run_report, 0 },
+    { "sample", "CHECKPOINT: draw digits from a run's checkpoint into a PNG grid", run_sample, 1 },
+    { "eval", "CHECKPOINT: score a run's checkpoint's samples as the run does (FID, KID, recognisable, classes)",
+      run_eval, 1 },
+    { "info", "CPU features, kernel ISAs, library versions, and whether the MNIST files are verified", run_info, 0 },
+    { "bench", "FILE.lua: time each variant's training step and sampler, with a per-op profile", run_bench, 1 },
+    { "classifier", "train the MNIST classifier that scores samples; write models/mnist_classifier_v2.ddim",
+      run_classifier, 1 },
+};
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+static void print_help(FILE *out)
+{
+    fprintf(out, "usage: ddim-lab [options] command [arguments]\n\ncommands:\n");
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out,
+            "\noptions (anywhere on the line; -- ends them):\n"
+            "  --data DIR   directory of the MNIST .gz files (default: $DDIM_DATA, else data/mnist)\n"
+            "  --help, -h   print this help\n"
+            "  --version    print the version\n"
+            "\nexperiment options (after FILE.lua):\n"
+            "  --quick          a small subset and few steps: the whole experiment in about a minute\n"
+            "  --out DIR        where run directories go (default: runs)\n"
+            "  --seed N         the training seed of every variant (one run each)\n"
+            "  --seeds N,M,...  run every variant once per seed (replaces the file's seeds)\n"
+            "  --classifier FILE  the classifier scoring the samples (default " CLASSIFIER_DEFAULT_PATH ")\n"
+            "  --variant NAME   run only this variant\n"
+            "  --threads N      threads to use (default: every core)\n"
+            "  key.path=value   override a config field, e.g. train.epochs=1\n"
+            "\nsample options (after CHECKPOINT, a run's <variant>/seed<N>/checkpoint.ddim):\n"
+            "  -n N             samples to draw (default 64, at most 4096)\n"
+            "  -o FILE          the PNG grid, ceil(sqrt(N)) samples a row (default samples.png)\n"
+            "  --steps N        sampling steps (default: the variant's diffusion.steps)\n"
+            "  --eta X          the sampler's fresh noise, 0 (deterministic DDIM) to 1 (DDPM-like)\n"
+            "                   (default: the variant's diffusion.eta)\n"
+            "  --guidance W     autoguidance: guide + W (model - guide), 1 unguided (default: the\n"
+            "                   variant's diffusion.guidance); needs a run with diffusion.guide_epoch\n"
+            "  --guide-epoch K  the guide: the weights of epoch K (default: diffusion.guide_epoch)\n"
+            "  --weights W      ema, best (the best epoch's) or last (default: ema when the run kept one, else\n"
+            "                   best: what the run sampled)\n"
+            "  --experiment FILE.lua  rebuild the variant from this file, not the one the checkpoint names\n"
+            "                   (needed for checkpoints older than this command)\n"
+            "\neval options (after CHECKPOINT): --steps, --eta, --guidance, --guide-epoch, --weights,\n"
+            "  --experiment as for sample, and\n"
+            "  -n N             samples to score (default 2000; a run's sample.metric_samples gives its metrics)\n"
+            "  --classifier FILE  the classifier scoring them (default " CLASSIFIER_DEFAULT_PATH ")\n"
+            "\nclassifier options:\n"
+            "  --epochs N       training epochs (default 4)\n"
+            "  --out FILE       where the classifier goes (default models/mnist_classifier_v2.ddim)\n"
+            "  --max-images N   train on the first N training digits (default all 60,000)\n"
+            "  --test-images N  measure on the first N test digits (default all 10,000)\n"
+            "  --threads N      threads to use (default: every core)\n"
+            "\nenvironment:\n"
+            "  DDIM_ISA     use this kernel ISA (ref, avx2, avx512, neon) instead of the best one\n"
+            "  DDIM_DATA    default for --data\n");
+}
+
+static int is_lua_file(const char *arg)
+{
+    size_t n = strlen(arg);
+    return n > 4 && strcmp(arg + n - 4, ".lua") == 0;
+}
+
+/* The command an argument names, or NULL. */
+static const struct command *find_command(const char *arg)
+{
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        if (strcmp(commands[i].name, arg) == 0 || (commands[i].name[0] == 'F' && is_lua_file(arg)))
+            return &commands[i];
+    return NULL;
+}
+
+/* Whether the command (the first argument that is neither an option nor
+ * --data's value) takes options of its own, which main then passes on. */
+static int command_has_own_options(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--data") == 0)
+            i++;
+        else if (argv[i][0] != '-')
+            return find_command(argv[i]) && find_command(argv[i])->own_options;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct context context = { .data_dir = getenv("DDIM_DATA") };
+    if (!context.data_dir || !*context.data_dir)
+        context.data_dir = "data/mnist";
+
+    /* Options are consumed; the other arguments are moved to the front of
+     * argv + 1, in order: the command, then its arguments. */
+    const int own_options = command_has_own_options(argc, argv);
+    int positional = 0, options_ended = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (options_ended || arg[0] != '-' || strcmp(arg, "-") == 0) {
+            argv[1 + positional++] = argv[i];
+        } else if (strcmp(arg, "--") == 0) {
+            options_ended = 1;
+        } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            print_help(stdout);
+            return EXIT_SUCCESS;
+        } else if (strcmp(arg, "--version") == 0) {
+            printf("ddim-lab %s\n", DDIM_VERSION);
+            return EXIT_SUCCESS;
+        } else if (strcmp(arg, "--data") == 0) {
+            if (i + 1 == argc)
+                return usage_error("option '--data' needs a directory");
+            context.data_dir = argv[++i];
+        } else if (strncmp(arg, "--data=", 7) == 0) {
+            context.data_dir = arg + 7;
+        } else if (own_options) {
+            argv[1 + positional++] = argv[i]; /* the command's own option */
+        } else {
+            return usage_error("unknown option '%s'", arg);
+        }
+    }
+    if (positional == 0) {
+        print_help(stderr);
+        return EXIT_USAGE;
+    }
+
+    const struct command *command = find_command(argv[1]);
+    if (!command)
+        return usage_error("unknown command '%s'", argv[1]);
+
+    const char *isa_error = NULL;
+    context.kernels = kernels_select(&isa_error);
+    if (!context.kernels) {
+        fprintf(stderr, "ddim-lab: DDIM_ISA=%s: %s\n", getenv("DDIM_ISA"), isa_error);
+        return EXIT_USAGE;
+    }
+    /* An experiment's file is its first argument; a named command's
+     * arguments follow its name. */
+    if (is_lua_file(argv[1]))
+        return command->run(&context, positional, argv + 1);
+    return command->run(&context, positional - 1, argv + 2);
+}

@@ -1,0 +1,64 @@
+/* config_fields.h: the settings of a variant (train.*, diffusion.*,
+ * sample.*) as a table of fields: their names, types, defaults, accepted
+ * values, and where they live in struct variant. The Lua loader and the
+ * command-line overrides both set fields through it, so a value is checked
+ * the same way wherever it comes from. No Lua here. */
+#ifndef DDIM_CONFIG_FIELDS_H
+#define DDIM_CONFIG_FIELDS_H
+
+#include <stddef.h>
+#include "runtime/config/config.h"
+
+struct config_field;
+
+/* A value as the file or the command line wrote it, before it is checked
+ * against a field. */
+struct setting_value {
+    enum { VALUE_INTEGER, VALUE_FLOAT, VALUE_BOOLEAN, VALUE_STRING, VALUE_OTHER } kind;
+    long long integer;          /* VALUE_INTEGER */
+    double number;              /* VALUE_INTEGER and VALUE_FLOAT */
+    int boolean;                /* VALUE_BOOLEAN */
+    const char *text;           /* VALUE_STRING: the string; VALUE_OTHER: its type's name */
+};
+
+/* The section names in order, NULL-terminated: "train", "diffusion", "sample". */
+extern const char *const config_sections[];
+
+/* Lookup by section and name, or by "section.name"; NULL when unknown. */
+const struct config_field *config_field_find(const char *section, const char *name);
+const struct config_field *config_field_find_path(const char *path);
+
+/* "train.epochs" */
+void config_field_path(const struct config_field *f, char *out, size_t size);
+
+/* The field names of a section, or every path ("train.epochs", ...) when
+ * section is NULL, as a list "a, b, c" for error messages. */
+void config_field_list(const char *section, char *out, size_t size);
+
+/* Of names (NULL-terminated), the one a typo most likely meant, or NULL. */
+const char *config_closest_name(const char *typo, const char *const *names);
+/* The field of section (or, when section is NULL, the path) a typo most likely meant, or NULL. */
+const struct config_field *config_closest_field(const char *section, const char *typo);
+
+/* The seed's settings. */
+void config_defaults(struct variant *v);
+
+/* Sets f in v from value; on a value f does not accept, returns -1 with
+ * "train.epochs must be an integer >= 1, got string 'three'" in err. */
+int config_field_set(const struct config_field *f, const struct setting_value *value, struct variant *v,
+                     char *err, size_t errlen);
+/* The same from command-line text, parsed as f's type ("3", "1e-3", "true", "mse"). */
+int config_field_set_text(const struct config_field *f, const char *text, struct variant *v, char *err,
+                          size_t errlen);
+
+/* Checks that involve more than one field; -1 with the reason in err. */
+int config_check_variant(const struct variant *v, char *err, size_t errlen);
+
+/* f's value in v as Lua source: 3, 0.001, "mae", true. */
+void config_field_format(const struct config_field *f, const struct variant *v, char *out, size_t size);
+
+/* Iteration over the fields of a section in order: i = 0, 1, ... until NULL. */
+const struct config_field *config_field_at(const char *section, int i);
+const char *config_field_name(const struct config_field *f);
+
+#endif

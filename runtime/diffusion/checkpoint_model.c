@@ -1,0 +1,256 @@
+/* A run's checkpoint, written by the runner and read back into a model that
+ * samples as the run did (checkpoint_model.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "runtime/diffusion/checkpoint_model.h"
+#include "runtime/config/config_fields.h"
+#include "runtime/base/files.h"
+#include "runtime/base/text.h"
+
+int save_run_checkpoint(const char *dir, const struct experiment *e, const struct experiment_options *o,
+                        const struct trainer *t, const float *best, const float *epoch_weights, int kept_epochs,
+                        const double counters[4], char *err, size_t errlen)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/checkpoint.ddim", dir);
+    struct text options = { 0 };
+    if (o->quick)
+        text_append(&options, "--quick\n");
+    for (int i = 0; i < o->override_count; i++)
+        text_append(&options, "%s\n", o->overrides[i]);
+    const size_t bytes = t->param_floats * sizeof(float);
+    const uint64_t seed = t->variant->train.seed;
+    struct checkpoint_section *sections = calloc(11 + (size_t)kept_epochs, sizeof *sections);
+    if (!sections)
+        return path_error(err, errlen, path, "out of memory");
+    const struct checkpoint_section fixed[11] = {
+        { "config", e->resolved, strlen(e->resolved) },
+        { "variant", t->variant->name, strlen(t->variant->name) },
+        { "experiment", e->path, strlen(e->path) },
+        { "options", options.text ? options.text : "", options.length },
+        { "seed", &seed, sizeof seed },
+        { "params_best", best, bytes },
+        { "params", t->params, bytes },
+        { "adam_m", t->adam_m, bytes },
+        { "adam_v", t->adam_v, bytes },
+        { "counters", counters, 4 * sizeof *counters },
+        { "params_ema", t->ema, bytes },
+    };
+    const int count = t->ema ? 11 : 10;
+    memcpy(sections, fixed, (size_t)count * sizeof *sections);
+    for (int epoch = 1; epoch <= kept_epochs; epoch++) {
+        struct checkpoint_section *s = &sections[count + epoch - 1];
+        snprintf(s->name, sizeof s->name, "params_epoch_%d", epoch);
+        s->data = epoch_weights + (size_t)(epoch - 1) * t->param_floats;
+        s->size = bytes;
+    }
+    int status = options.failed ? path_error(err, errlen, path, "out of memory")
+                                : checkpoint_write(path, sections, count + kept_epochs, err, errlen);
+    text_free(&options);
+    free(sections);
+    return status;
+}
+
+void draw_samples(struct trainer *t, const float *weights, const float *guide, long count, float *out, float *batch)
+{
+    for (long first = 0, set = 0; first < count; first += SAMPLE_BATCH, set++) {
+        const long n = count - first < SAMPLE_BATCH ? count - first : SAMPLE_BATCH;
+        trainer_sample(t, weights, guide, (uint64_t)set, batch);
+        memcpy(out + (size_t)first * MNIST_IMAGE_PIXELS, batch, (size_t)n * MNIST_IMAGE_PIXELS * sizeof *out);
+    }
+}
+
+/* The text of section name into out (size bytes with the NUL). Returns 0,
+ * or -1 when there is no such section or it does not fit. */
+static int section_text(const struct checkpoint *c, const char *name, char *out, size_t size)
+{
+    const struct checkpoint_section *s = checkpoint_find(c, name);
+    if (!s || s->size >= size)
+        return -1;
+    memcpy(out, s->data, (size_t)s->size);
+    out[s->size] = '\0';
+    return 0;
+}
+
+/* Loads the experiment file at experiment with the options the checkpoint
+ * saved, keeping only variant, at seed (when not NULL). */
+static int load_experiment(struct checkpoint_model *m, const char *path, const char *experiment, const char *variant,
+                           const uint64_t *seed, char *err, size_t errlen)
+{
+    const struct checkpoint_section *saved = checkpoint_find(&m->file, "options");
+    const size_t size = saved ? (size_t)saved->size : 0;
+    char *lines = malloc(size + 1);
+    char **overrides = malloc((size + 1) * sizeof *overrides); /* at most one per byte */
+    if (!lines || !overrides) {
+        free(lines);
+        free(overrides);
+        return path_error(err, errlen, path, "out of memory for its options");
+    }
+    if (size)
+        memcpy(lines, saved->data, size);
+    lines[size] = '\0';
+    struct experiment_options options = { .variant = variant, .overrides = overrides };
+    if (seed) {
+        options.seed_count = 1;
+        options.seeds[0] = *seed;
+    }
+    for (char *line = lines; *line;) {
+        char *end = strchr(line, '\n');
+        if (end)
+            *end = '\0';
+        if (strcmp(line, "--quick") == 0)
+            options.quick = 1;
+        else if (*line)
+            overrides[options.override_count++] = line;
+        line = end ? end + 1 : line + strlen(line);
+    }
+    char problem[1024];
+    int status = experiment_load(experiment, &options, &m->experiment, problem, sizeof problem);
+    if (status)
+        path_error(err, errlen, path, "rebuilding variant '%s': %s", variant, problem);
+    free(lines);
+    free(overrides);
+    return status;
+}
+
+/* The section of the weights wanted ("ema", "best", "last"; NULL: ema when
+ * the checkpoint has it, else best), or NULL with a line in err. */
+static const struct checkpoint_section *choose_weights(struct checkpoint_model *m, const char *path,
+                                                       const char *wanted, char *err, size_t errlen)
+{
+    static const struct { const char *name, *section; } kinds[] = {
+        { "ema", "params_ema" }, { "best", "params_best" }, { "last", "params" },
+    };
+    const char *name = wanted ? wanted : checkpoint_find(&m->file, "params_ema") ? "ema" : "best";
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (strcmp(name, kinds[i].name) != 0)
+            continue;
+        const struct checkpoint_section *s = checkpoint_find(&m->file, kinds[i].section);
+        if (!s && i == 0)
+            path_error(err, errlen, path, "no EMA weights: variant '%s' trained without train.ema; use --weights "
+                       "best or last", m->experiment.variants[0].name);
+        else if (!s)
+            path_error(err, errlen, path, "not a run's checkpoint: it has no '%s' section", kinds[i].section);
+        m->weights_name = kinds[i].name;
+        return s;
+    }
+    path_error(err, errlen, path, "unknown weights '%s' (ema, best or last)", name);
+    return NULL;
+}
+
+/* The guide's weights (bytes of them): the section of epoch
+ * diffusion.guide_epoch, into m->guide. */
+static int load_guide(struct checkpoint_model *m, const char *path, size_t bytes, char *err, size_t errlen)
+{
+    char name[CHECKPOINT_NAME_SIZE];
+    snprintf(name, sizeof name, "params_epoch_%d", m->experiment.variants[0].diffusion.guide_epoch);
+    const struct checkpoint_section *s = checkpoint_find(&m->file, name);
+    if (!s)
+        return path_error(err, errlen, path, "no weights of epoch %d to guide with (a run keeps every epoch's "
+                          "only when it has diffusion.guide_epoch)", m->experiment.variants[0].diffusion.guide_epoch);
+    if (s->size != bytes)
+        return path_error(err, errlen, path, "not a run's checkpoint: its %s section is %llu bytes, its params %zu",
+                          name, (unsigned long long)s->size, bytes);
+    m->guide = malloc(bytes);
+    if (!m->guide)
+        return path_error(err, errlen, path, "out of memory for the guide's weights");
+    memcpy(m->guide, s->data, bytes);
+    return 0;
+}
+
+static int rebuild(struct checkpoint_model *m, const char *path, const struct checkpoint_model_options *o,
+                   const struct kernels *k, const char *data_dir, char *err, size_t errlen)
+{
+    char variant[sizeof m->experiment.variants->name], saved_experiment[sizeof m->experiment.path];
+    const char *experiment = o->experiment ? o->experiment : saved_experiment;
+    if (checkpoint_read(path, &m->file, err, errlen))
+        return -1;
+    if (section_text(&m->file, "variant", variant, sizeof variant))
+        return path_error(err, errlen, path, "not a run's checkpoint: it names no variant");
+    if (!o->experiment) {
+        if (section_text(&m->file, "experiment", saved_experiment, sizeof saved_experiment))
+            return path_error(err, errlen, path, "the checkpoint does not name its experiment file (a run before "
+                              "`ddim-lab sample` saved it): pass --experiment FILE.lua");
+        if (access(saved_experiment, R_OK) != 0)
+            return path_error(err, errlen, path, "its experiment file %s: %s; run from the directory the run "
+                              "started in, or pass --experiment FILE.lua", saved_experiment, strerror(errno));
+    }
+    const struct checkpoint_section *saved_seed = checkpoint_find(&m->file, "seed");
+    uint64_t seed;
+    if (saved_seed && saved_seed->size != sizeof seed)
+        return path_error(err, errlen, path, "not a run's checkpoint: its seed has %llu bytes, not 8",
+                          (unsigned long long)saved_seed->size);
+    if (saved_seed)
+        memcpy(&seed, saved_seed->data, sizeof seed);
+    if (load_experiment(m, path, experiment, variant, saved_seed ? &seed : NULL, err, errlen))
+        return -1;
+    struct variant *v = &m->experiment.variants[0];
+    if (saved_seed)
+        v->train.seed = seed; /* as the runner sets it, seed by seed */
+    if (o->steps > 0)
+        v->diffusion.steps = o->steps;
+    if (o->eta >= 0)
+        v->diffusion.eta = o->eta;
+    if (o->guidance >= 0)
+        v->diffusion.guidance = o->guidance;
+    if (o->guide_epoch > 0)
+        v->diffusion.guide_epoch = o->guide_epoch;
+    char problem[512];
+    if (config_check_variant(v, problem, sizeof problem))
+        return path_error(err, errlen, path, "%s", problem);
+
+    const struct checkpoint_section *params = checkpoint_find(&m->file, "params");
+    const size_t bytes = v->graph.param_floats * sizeof(float);
+    if (!params)
+        return path_error(err, errlen, path, "not a run's checkpoint: it has no 'params' section");
+    if (params->size != bytes)
+        return path_error(err, errlen, path, "%s no longer builds the network variant '%s' was trained with: it "
+                          "has %zu parameters, the checkpoint %llu", experiment, variant, v->graph.param_floats,
+                          (unsigned long long)(params->size / sizeof(float)));
+    const struct checkpoint_section *weights = choose_weights(m, path, o->weights, err, errlen);
+    if (!weights)
+        return -1;
+    if (weights->size != bytes)
+        return path_error(err, errlen, path, "not a run's checkpoint: its %s weights are %llu bytes, its params %zu",
+                          m->weights_name, (unsigned long long)weights->size, bytes);
+
+    /* Sampling reads no training images: only the standardisation
+     * (train.normalize) is fitted on them, so they are loaded only then. */
+    struct mnist_dataset training = { 0 };
+    if (v->train.normalize) {
+        if (mnist_load_dataset(data_dir, "all", &m->all, err, errlen))
+            return -1;
+        training = variant_training_set(v, &m->all);
+    }
+    if (trainer_create(&m->trainer, v, k, training.pixels, (long)training.count, SAMPLE_BATCH, err, errlen))
+        return -1;
+    m->weights = malloc(bytes); /* a copy: sections lie unaligned in the file's bytes */
+    if (!m->weights)
+        return path_error(err, errlen, path, "out of memory for %zu parameters", v->graph.param_floats);
+    memcpy(m->weights, weights->data, bytes);
+    return v->diffusion.guidance != 1 ? load_guide(m, path, bytes, err, errlen) : 0;
+}
+
+int checkpoint_model_load(struct checkpoint_model *m, const char *path, const struct checkpoint_model_options *o,
+                          const struct kernels *k, const char *data_dir, char *err, size_t errlen)
+{
+    memset(m, 0, sizeof *m);
+    if (rebuild(m, path, o, k, data_dir, err, errlen) == 0)
+        return 0;
+    checkpoint_model_free(m);
+    return -1;
+}
+
+void checkpoint_model_free(struct checkpoint_model *m)
+{
+    trainer_free(&m->trainer);
+    experiment_free(&m->experiment);
+    mnist_free_dataset(&m->all);
+    checkpoint_free(&m->file);
+    free(m->weights);
+    free(m->guide);
+    memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,80 @@
+/* checkpoint_model.h: the checkpoint a run saves for each variant and seed
+ * (OUT/<experiment>/<time>/<variant>/seed<N>/checkpoint.ddim, a checkpoint.h
+ * file), and the model rebuilt from one, which samples as the run did.
+ *
+ * Sections:
+ *   config        the run's resolved config (Lua source)
+ *   variant       the variant's name
+ *   experiment    the experiment file's path, as the run was given it
+ *   options       what changed the config, one per line: "--quick", "key.path=value"
+ *   seed          uint64: the variant's train.seed in that run
+ *   params_best   the weights of the epoch with the best noise loss (float32, the graph's layout)
+ *   params        the last epoch's weights
+ *   adam_m, adam_v  AdamW's moments
+ *   counters      4 doubles: optimizer steps, epochs, best epoch, best noise loss
+ *   params_ema    the EMA of the weights, what the run sampled (only with train.ema > 0)
+ *   params_epoch_N  the weights the run sampled at the end of epoch N, for N from 1 to
+ *                 train.epochs - 1 (only with diffusion.guide_epoch: the guide is one of them)
+ * Checkpoints saved before `ddim-lab sample` existed lack experiment,
+ * options and seed. */
+#ifndef DDIM_CHECKPOINT_MODEL_H
+#define DDIM_CHECKPOINT_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "runtime/base/checkpoint.h"
+#include "runtime/config/config.h"
+#include "runtime/base/mnist.h"
+#include "runtime/diffusion/train.h"
+
+#define SAMPLE_BATCH 64   /* images per trainer_sample: the samples' noise set b is batch b */
+
+/* Writes dir/checkpoint.ddim, the checkpoint of variant t->variant of
+ * experiment e, which the options o changed: t's state, best (the best
+ * epoch's weights), the first kept_epochs epochs' weights (epoch_weights,
+ * kept_epochs x t->param_floats) and counters (see above). Returns 0, or -1
+ * with ONE line in err. */
+int save_run_checkpoint(const char *dir, const struct experiment *e, const struct experiment_options *o,
+                        const struct trainer *t, const float *best, const float *epoch_weights, int kept_epochs,
+                        const double counters[4], char *err, size_t errlen);
+
+/* Draws count samples [count, 28, 28] with weights (guided by guide, when
+ * not NULL: trainer_sample) into out, SAMPLE_BATCH
+ * at a time through batch (room for SAMPLE_BATCH images; t samples
+ * SAMPLE_BATCH at once): noise set b is batch b, a last partial batch keeps
+ * its first images. So a run and `ddim-lab eval` that draw as many get the
+ * same samples. */
+void draw_samples(struct trainer *t, const float *weights, const float *guide, long count, float *out, float *batch);
+
+struct checkpoint_model_options {
+    const char *experiment;   /* the experiment file to rebuild with, or NULL: the one the checkpoint names */
+    const char *weights;      /* "ema", "best" or "last", or NULL: ema when the checkpoint has it, else best */
+    int steps;                /* sampling steps, or 0: the variant's diffusion.steps */
+    double eta;               /* the sampler's eta, or < 0: the variant's diffusion.eta */
+    double guidance;          /* diffusion.guidance, or < 0: the variant's */
+    int guide_epoch;          /* diffusion.guide_epoch, or 0: the variant's */
+};
+
+struct checkpoint_model {
+    struct checkpoint file;
+    struct experiment experiment;  /* of the checkpoint's variant alone: variants[0] */
+    struct mnist_dataset all;      /* loaded only when the variant standardises its images */
+    struct trainer trainer;        /* samples SAMPLE_BATCH images at once */
+    const char *weights_name;      /* "ema", "best" or "last" */
+    float *weights;                /* the chosen weights, trainer.param_floats of them */
+    float *guide;                  /* the guide's (params_epoch_N, N = diffusion.guide_epoch) when
+                                    * diffusion.guidance != 1, else NULL */
+};
+
+/* Rebuilds the variant the checkpoint at path was trained as: its
+ * experiment file loaded with the run's options, variant and seed (and
+ * o's sampler settings), its network checked against the checkpoint's weights, a
+ * trainer created on kernels k (standardising with the variant's training
+ * images from data_dir when it did), and the weights o asks for chosen.
+ * Returns 0, or -1 with ONE line in err naming the file at fault (the
+ * checkpoint, the experiment file, the MNIST data); m is then empty. */
+int checkpoint_model_load(struct checkpoint_model *m, const char *path, const struct checkpoint_model_options *o,
+                          const struct kernels *k, const char *data_dir, char *err, size_t errlen);
+void checkpoint_model_free(struct checkpoint_model *m);
+
+#endif

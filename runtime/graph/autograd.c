@@ -1,0 +1,236 @@
+/* Reverse-mode automatic differentiation as graph construction (symbolic,
+ * as graph-mode TensorFlow and JAX do): the gradient of a node is a new
+ * node of the same graph, built from the same primitive ops, so gradients
+ * can themselves be differentiated.
+ *
+ * Walk the nodes from the output down in reverse creation order (a reverse
+ * topological order); each node with a cotangent adds, for every input that
+ * leads to a wanted variable, that input's vector-Jacobian product, summing
+ * contributions with OP_ADD. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "runtime/graph/autograd.h"
+#include "runtime/graph/graph_build.h"
+
+struct backward {
+    struct graph *g;
+    int *cotangent;     /* per node id, -1 while none */
+    char *needed;       /* per node: leads to a wanted variable */
+};
+
+static int accumulate(struct backward *b, int node, int contribution)
+{
+    if (contribution < 0)
+        return -1;
+    int *slot = &b->cotangent[node];
+    *slot = *slot < 0 ? contribution : graph_op(b->g, OP_ADD, *slot, contribution, -1);
+    return *slot < 0 ? -1 : 0;
+}
+
+/* Adds the contribution `expr` to node's cotangent, building it only when
+ * node leads to a wanted variable; evaluates to 0, or -1 on an error. */
+#define ADD_GRAD(node, expr) (b->needed[node] ? accumulate(b, node, (expr)) : 0)
+
+/* The cotangent shaped as node's own output (matmul views flatten). */
+static int shaped_like(struct backward *b, int node, int grad)
+{
+    if (grad < 0)
+        return grad;
+    return graph_reshape_to(b->g, grad, &b->g->nodes[node].shape);
+}
+
+/* 1 - 2 y, for the derivative of y (1 - y). */
+static int one_minus_twice(struct graph *g, int y)
+{
+    int ones = graph_ones(g, &g->nodes[y].shape);
+    int twice = graph_scale(g, y, -2.0f);
+    return ones < 0 || twice < 0 ? -1 : graph_op(g, OP_ADD, ones, twice, -1);
+}
+
+/* f''(x) of swish f(x) = x s, s = sigmoid(x): s (1 - s) (2 + x (1 - 2 s)),
+ * built as sigmoid_grad(s, 2 + x (1 - 2 s)). */
+static int swish_second_derivative(struct graph *g, int x)
+{
+    int s = graph_op(g, OP_SIGMOID, x, -1, -1);
+    int ones = s < 0 ? -1 : graph_ones(g, &g->nodes[x].shape);
+    int two = ones < 0 ? -1 : graph_scale(g, ones, 2.0f);
+    int slope = two < 0 ? -1 : one_minus_twice(g, s);
+    int x_slope = slope < 0 ? -1 : graph_op(g, OP_MUL, x, slope, -1);
+    int factor = x_slope < 0 ? -1 : graph_op(g, OP_ADD, two, x_slope, -1);
+    return factor < 0 ? -1 : graph_op(g, OP_SIGMOID_GRAD, s, factor, -1);
+}
+
+/* Adds the vector-Jacobian products of node id (cotangent u) to its inputs. */
+static int backward_node(struct backward *b, int id, int u)
+{
+    struct graph *g = b->g;
+    const struct node n = g->nodes[id]; /* a copy: graph_* calls may move the array */
+    const int x = n.inputs[0], y = n.inputs[1];
+    switch (n.op) {
+    case OP_INPUT: case OP_PARAM: case OP_ONES:
+        return 0;
+    case OP_MATMUL:
+        /* C = op(A) op(B); with A = x and B = y:
+         *   NN: dA = U B^T (NT),  dB = A^T U (TN)
+         *   NT: dA = U B   (NN),  dB = U^T A (TN)
+         *   TN: dA = B U^T (NT),  dB = A U   (NN) */
+        if (n.layout == GEMM_NN)
+            return ADD_GRAD(x, shaped_like(b, x, graph_matmul(g, GEMM_NT, u, y))) ||
+                   ADD_GRAD(y, shaped_like(b, y, graph_matmul(g, GEMM_TN, x, u)));
+        if (n.layout == GEMM_NT)
+            return ADD_GRAD(x, shaped_like(b, x, graph_matmul(g, GEMM_NN, u, y))) ||
+                   ADD_GRAD(y, shaped_like(b, y, graph_matmul(g, GEMM_TN, u, x)));
+        return ADD_GRAD(x, shaped_like(b, x, graph_matmul(g, GEMM_NT, y, u))) ||
+               ADD_GRAD(y, shaped_like(b, y, graph_matmul(g, GEMM_NN, x, u)));
+    case OP_CONV_TRANSPOSE:        /* (x, w) -> y */
+        return ADD_GRAD(x, graph_conv_transpose_op(g, OP_CONV_TRANSPOSE_DATA, u, y, n.stride)) ||
+               ADD_GRAD(y, graph_conv_transpose_op(g, OP_CONV_TRANSPOSE_WEIGHTS, x, u, n.stride));
+    case OP_CONV_TRANSPOSE_DATA:   /* (dy, w) -> dx, linear in each: the adjoint of the adjoint */
+        return ADD_GRAD(x, graph_conv_transpose_op(g, OP_CONV_TRANSPOSE, u, y, n.stride)) ||
+               ADD_GRAD(y, graph_conv_transpose_op(g, OP_CONV_TRANSPOSE_WEIGHTS, u, x, n.stride));
+    case OP_CONV_TRANSPOSE_WEIGHTS: /* (x, dy) -> dw */
+        return ADD_GRAD(x, graph_conv_transpose_op(g, OP_CONV_TRANSPOSE_DATA, y, u, n.stride)) ||
+               ADD_GRAD(y, graph_conv_transpose_op(g, OP_CONV_TRANSPOSE, x, u, n.stride));
+    case OP_CONV2D:                /* (x, w) -> y, as the transposed convolution's three */
+        return ADD_GRAD(x, graph_conv2d_op(g, OP_CONV2D_DATA, u, y, n.kernel)) ||
+               ADD_GRAD(y, graph_conv2d_op(g, OP_CONV2D_WEIGHTS, x, u, n.kernel));
+    case OP_CONV2D_DATA:           /* (dy, w) -> dx */
+        return ADD_GRAD(x, graph_conv2d_op(g, OP_CONV2D, u, y, n.kernel)) ||
+               ADD_GRAD(y, graph_conv2d_op(g, OP_CONV2D_WEIGHTS, u, x, n.kernel));
+    case OP_CONV2D_WEIGHTS:        /* (x, dy) -> dw */
+        return ADD_GRAD(x, graph_conv2d_op(g, OP_CONV2D_DATA, y, u, n.kernel)) ||
+               ADD_GRAD(y, graph_conv2d_op(g, OP_CONV2D, x, u, n.kernel));
+    case OP_CONCAT: {
+        const int ca = g->nodes[x].shape.dims[2], cb = g->nodes[y].shape.dims[2];
+        return ADD_GRAD(x, graph_movement_op(g, OP_SLICE, u, 0, ca)) ||
+               ADD_GRAD(y, graph_movement_op(g, OP_SLICE, u, ca, cb));
+    }
+    case OP_SLICE:
+        return ADD_GRAD(x, graph_movement_op(g, OP_UNSLICE, u, n.offset, g->nodes[x].shape.dims[2]));
+    case OP_UNSLICE:
+        return ADD_GRAD(x, graph_movement_op(g, OP_SLICE, u, n.offset, g->nodes[x].shape.dims[2]));
+    case OP_AVG_POOL:
+        return ADD_GRAD(x, graph_movement_op(g, OP_AVG_POOL_ADJOINT, u, 0, 0));
+    case OP_AVG_POOL_ADJOINT:
+        return ADD_GRAD(x, graph_movement_op(g, OP_AVG_POOL, u, 0, 0));
+    case OP_UPSAMPLE:
+        return ADD_GRAD(x, graph_movement_op(g, OP_UPSAMPLE_ADJOINT, u, 0, 0));
+    case OP_UPSAMPLE_ADJOINT:
+        return ADD_GRAD(x, graph_movement_op(g, OP_UPSAMPLE, u, 0, 0));
+    case OP_PIXEL_BROADCAST:
+        return ADD_GRAD(x, graph_movement_op(g, OP_PIXEL_SUM, u, 0, 0));
+    case OP_PIXEL_SUM:
+        return ADD_GRAD(x, graph_pixel_broadcast(g, u, g->nodes[x].shape.dims[0], g->nodes[x].shape.dims[1]));
+    case OP_SINUSOIDAL:
+        /* Its input is the noise level, a given of each step: nothing is
+         * differentiated with respect to it. */
+        snprintf(g->error, sizeof g->error, "the sinusoidal embedding has no gradient with respect to its input");
+        return -1;
+    case OP_BATCH_NORM: {          /* the moving statistics are state: no gradient */
+        struct shape shape = g->nodes[x].shape;
+        return ADD_GRAD(x, add_node(g, OP_BATCH_NORM_GRAD, id, u, -1, &shape));
+    }
+    case OP_BATCH_NORM_GRAD:
+        snprintf(g->error, sizeof g->error, "cannot differentiate batch normalization twice");
+        return -1;
+    case OP_BIAS_ADD:
+        return ADD_GRAD(x, u) || ADD_GRAD(y, graph_op(g, OP_CHANNEL_SUM, u, -1, -1));
+    case OP_CHANNEL_SUM:           /* dx = u broadcast over every position */
+        return ADD_GRAD(x, graph_op(g, OP_BIAS_ADD, graph_scale(g, graph_ones(g, &g->nodes[x].shape), 0.0f), u, -1));
+    case OP_ADD:
+        return ADD_GRAD(x, u) || ADD_GRAD(y, u);
+    case OP_SUB:
+        return ADD_GRAD(x, u) || ADD_GRAD(y, graph_scale(g, u, -1.0f));
+    case OP_MUL:
+        return ADD_GRAD(x, graph_op(g, OP_MUL, u, y, -1)) || ADD_GRAD(y, graph_op(g, OP_MUL, u, x, -1));
+    case OP_SCALE:
+        return ADD_GRAD(x, graph_scale(g, u, n.alpha));
+    case OP_SAMPLE_BROADCAST_ADD:
+        return ADD_GRAD(x, u) || ADD_GRAD(y, graph_op(g, OP_SAMPLE_SUM, u, -1, -1));
+    case OP_SAMPLE_MUL:            /* x s: d/dx = u s, d/ds = the per-sample sum of u x */
+        return ADD_GRAD(x, graph_op(g, OP_SAMPLE_MUL, u, y, -1)) ||
+               ADD_GRAD(y, graph_op(g, OP_SAMPLE_SUM, graph_op(g, OP_MUL, u, x, -1), -1, -1));
+    case OP_SAMPLE_SUM:
+        return ADD_GRAD(x, graph_sample_broadcast(g, u, &g->nodes[x].shape));
+    case OP_SAMPLE_BROADCAST:
+        return ADD_GRAD(x, graph_op(g, OP_SAMPLE_SUM, u, -1, -1));
+    case OP_RELU:
+        return ADD_GRAD(x, graph_op(g, OP_RELU_GRAD, x, u, -1));
+    case OP_RELU_GRAD:             /* (x, dy): linear in dy, piecewise constant in x */
+        return ADD_GRAD(y, graph_op(g, OP_RELU_GRAD, x, u, -1));
+    case OP_SIGMOID:               /* the saved output is this node itself */
+        return ADD_GRAD(x, graph_op(g, OP_SIGMOID_GRAD, id, u, -1));
+    case OP_SIGMOID_GRAD: {        /* (s, dy) -> dy s (1 - s): d/ddy = s (1 - s), d/ds = dy (1 - 2 s) */
+        return ADD_GRAD(y, graph_op(g, OP_SIGMOID_GRAD, x, u, -1)) ||
+               ADD_GRAD(x, graph_op(g, OP_MUL, graph_op(g, OP_MUL, u, y, -1), one_minus_twice(g, x), -1));
+    }
+    case OP_SWISH:
+        return ADD_GRAD(x, graph_op(g, OP_SWISH_GRAD, x, u, -1));
+    case OP_SWISH_GRAD:            /* (x, dy) -> dy f'(x): d/ddy = f'(x), d/dx = dy f''(x) */
+        return ADD_GRAD(y, graph_op(g, OP_SWISH_GRAD, x, u, -1)) ||
+               ADD_GRAD(x, graph_op(g, OP_MUL, graph_op(g, OP_MUL, u, y, -1), swish_second_derivative(g, x), -1));
+    case OP_RESHAPE:
+        return ADD_GRAD(x, graph_reshape_to(g, u, &g->nodes[x].shape));
+    case OP_MAE: case OP_MSE: {
+        enum op grad_op = n.op == OP_MAE ? OP_MAE_GRAD : OP_MSE_GRAD;
+        return ADD_GRAD(x, graph_op(g, grad_op, x, y, u)) ||
+               ADD_GRAD(y, graph_scale(g, graph_op(g, grad_op, x, y, u), -1.0f));
+    }
+    case OP_SOFTMAX_CROSS_ENTROPY:
+        /* The labels are data, given: the loss is differentiated in its logits only. */
+        if (b->needed[y]) {
+            snprintf(g->error, sizeof g->error, "the softmax cross-entropy has no gradient with respect to its labels");
+            return -1;
+        }
+        return ADD_GRAD(x, graph_op(g, OP_SOFTMAX_CROSS_ENTROPY_GRAD, x, y, u));
+    case OP_MAE_GRAD: case OP_MSE_GRAD: case OP_SOFTMAX_CROSS_ENTROPY_GRAD:
+        /* Loss gradients are where differentiation starts, never what it
+         * goes through; a second derivative of a loss is not supported. */
+        snprintf(g->error, sizeof g->error, "cannot differentiate the gradient of a loss");
+        return -1;
+    case OP_COUNT_:
+        break;
+    }
+    snprintf(g->error, sizeof g->error, "no gradient for op %d", (int)n.op);
+    return -1;
+}
+
+int graph_gradients(struct graph *g, int output, int seed, int count, const int *wrt, int *gradients)
+{
+    int size = g->count;   /* nodes added from here on are the gradient's own */
+    struct backward b = { g, malloc((size_t)size * sizeof(int)), calloc((size_t)size, 1) };
+    int status = -1;
+    if (!b.cotangent || !b.needed) {
+        snprintf(g->error, sizeof g->error, "out of memory differentiating the graph");
+        goto done;
+    }
+    for (int i = 0; i < size; i++)
+        b.cotangent[i] = -1;
+    for (int i = 0; i < count; i++)
+        b.needed[wrt[i]] = 1;
+    for (int i = 0; i < size; i++)
+        for (int j = 0; j < 3; j++)
+            if (g->nodes[i].inputs[j] >= 0 && b.needed[g->nodes[i].inputs[j]])
+                b.needed[i] = 1;
+
+    if (seed < 0)
+        seed = graph_ones(g, &g->nodes[output].shape);
+    b.cotangent[output] = seed;
+    for (int id = output; id >= 0 && seed >= 0; id--)
+        if (b.cotangent[id] >= 0 && b.needed[id] && backward_node(&b, id, b.cotangent[id]))
+            goto done;
+    for (int i = 0; i < count; i++) {
+        /* A variable the output does not depend on has a zero gradient. */
+        gradients[i] = b.cotangent[wrt[i]] >= 0
+                           ? b.cotangent[wrt[i]]
+                           : graph_scale(g, graph_ones(g, &g->nodes[wrt[i]].shape), 0.0f);
+        if (gradients[i] < 0)
+            goto done;
+    }
+    status = seed < 0 ? -1 : 0;
+done:
+    free(b.cotangent);
+    free(b.needed);
+    return status;
+}

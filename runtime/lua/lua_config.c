@@ -1,0 +1,254 @@
+/* lua_config.c: experiment_load and classifier_network_build, the one
+ * place a Lua state lives.
+ *
+ * Each load gets a fresh state with a reduced standard library (no io, no
+ * os, no C modules: an experiment describes a run, it does not perform
+ * one, and it cannot depend on the clock or the environment), a `ddim`
+ * module (lua_graph.c and lua_experiment.c), and package.path set to the
+ * experiment's directory so that `require "lib.seed_nets"` finds
+ * experiments/lib/seed_nets.lua.
+ *
+ * All the Lua work runs inside one lua_pcall (load_protected), so that any
+ * error, ours or the script's, unwinds to a single place with its message.
+ * What survives the state is then copied into the C structs by code that
+ * cannot raise: the variants, the resolved text, and the graphs, moved out
+ * of their models just before lua_close.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include "runtime/config/config.h"
+#include "runtime/lua/lua_experiment.h"
+#include "runtime/lua/lua_graph.h"
+
+/* What load_protected gets (as a light userdata) and fills. */
+struct load {
+    const char *path;
+    const struct experiment_options *options;
+    char name[sizeof ((struct experiment *)0)->name];
+    int seed_count;
+    uint64_t seeds[EXPERIMENT_MAX_SEEDS];
+};
+
+/* require "ddim" */
+static int open_ddim(lua_State *L)
+{
+    lua_newtable(L);                                    /* module */
+    ddim_graph_register(L);
+    ddim_experiment_register(L);
+    return 1;
+}
+
+/* The standard libraries an experiment may use, and ddim, which is also a global. */
+static void open_libraries(lua_State *L)
+{
+    static const luaL_Reg libraries[] = {
+        { LUA_GNAME, luaopen_base },
+        { LUA_LOADLIBNAME, luaopen_package },
+        { LUA_COLIBNAME, luaopen_coroutine },
+        { LUA_TABLIBNAME, luaopen_table },
+        { LUA_STRLIBNAME, luaopen_string },
+        { LUA_MATHLIBNAME, luaopen_math },
+        { LUA_UTF8LIBNAME, luaopen_utf8 },
+        { "ddim", open_ddim },
+        { NULL, NULL },
+    };
+    for (const luaL_Reg *lib = libraries; lib->func; lib++) {
+        luaL_requiref(L, lib->name, lib->func, 1);      /* lib */
+        lua_pop(L, 1);                                  /* */
+    }
+    /* Base functions that read files by name outside require's path. */
+    lua_pushnil(L);
+    lua_setglobal(L, "dofile");
+    lua_pushnil(L);
+    lua_setglobal(L, "loadfile");
+}
+
+/* package.path = "DIR/?.lua;DIR/?/init.lua" for the experiment's DIR; no
+ * C modules (package.cpath, loadlib and the C searchers go). */
+static void set_package_path(lua_State *L, const char *experiment_path)
+{
+    const char *slash = strrchr(experiment_path, '/');
+    int dir_length = slash ? (int)(slash - experiment_path) : 1;
+    const char *dir = slash ? experiment_path : ".";
+    if (slash == experiment_path)
+        dir_length = 1; /* "/x.lua": the root */
+    for (int i = 0; i < dir_length; i++)
+        if (dir[i] == ';' || dir[i] == '?')
+            luaL_error(L, "%s: the experiment's directory name must not contain ';' or '?' (Lua's path "
+                       "separators)", experiment_path);
+    lua_getglobal(L, LUA_LOADLIBNAME);                  /* package */
+    lua_pushlstring(L, dir, (size_t)dir_length);        /* package dir */
+    lua_pushfstring(L, "%s/?.lua;%s/?/init.lua", lua_tostring(L, -1), lua_tostring(L, -1)); /* package dir path */
+    lua_setfield(L, -3, "path");                        /* package dir */
+    lua_pop(L, 1);                                      /* package */
+    lua_pushliteral(L, "");
+    lua_setfield(L, -2, "cpath");
+    lua_pushnil(L);
+    lua_setfield(L, -2, "loadlib");
+    /* Keep the first two searchers (package.preload, Lua files); drop the C ones. */
+    lua_getfield(L, -1, "searchers");                   /* package searchers */
+    for (lua_Integer i = (lua_Integer)lua_rawlen(L, -1); i > 2; i--) {
+        lua_pushnil(L);
+        lua_rawseti(L, -2, i);
+    }
+    lua_pop(L, 2);                                      /* */
+}
+
+/* Runs the experiment file and resolves it. Argument: struct load. Results:
+ * the variants userdata, the list of their models, the resolved text
+ * (see ddim_experiment_resolve). */
+static int load_protected(lua_State *L)
+{
+    struct load *load = lua_touserdata(L, 1);
+    lua_settop(L, 0);
+    open_libraries(L);
+    set_package_path(L, load->path);
+    /* A syntax error reads "file.lua:LINE: ...", a missing file "cannot open file.lua". */
+    if (luaL_loadfile(L, load->path) != LUA_OK)         /* chunk | message */
+        return lua_error(L);
+    lua_call(L, 0, 1);                                  /* experiment */
+    ddim_experiment_resolve(L, 1, load->path, load->options, load->name, sizeof load->name, load->seeds,
+                            &load->seed_count);
+    return 3;                                           /* experiment variants models resolved */
+}
+
+/* Copies message to err as one line: require's "module not found"
+ * message, for one, lists the places it looked on lines of their own. */
+static void copy_one_line(char *err, size_t errlen, const char *message)
+{
+    size_t used = 0;
+    for (; *message && used + 1 < errlen; message++) {
+        if (*message == '\n') {
+            while (message[1] == '\t' || message[1] == '\n')
+                message++;
+            if (used + 3 >= errlen)
+                break;
+            if (used > 0 && err[used - 1] != ':')
+                err[used++] = ';';
+            err[used++] = ' ';
+        } else {
+            err[used++] = *message;
+        }
+    }
+    err[used] = '\0';
+}
+
+/* err = the message the failed lua_pcall left on the stack, as one line. */
+static void copy_lua_error(lua_State *L, const char *path, char *err, size_t errlen)
+{
+    const char *message = lua_tostring(L, -1);
+    if (message)
+        copy_one_line(err, errlen, message);
+    else
+        snprintf(err, errlen, "%s: the script raised a %s, not an error message", path, luaL_typename(L, -1));
+}
+
+int experiment_load(const char *path, const struct experiment_options *options, struct experiment *out,
+                    char *err, size_t errlen)
+{
+    static const struct experiment_options no_options;
+    struct load load = { .path = path, .options = options ? options : &no_options };
+    memset(out, 0, sizeof *out);
+    if (strlen(path) >= sizeof out->path) {
+        snprintf(err, errlen, "%s: the path is too long (at most %zu characters)", path, sizeof out->path - 1);
+        return -1;
+    }
+    lua_State *L = luaL_newstate();
+    if (!L) {
+        snprintf(err, errlen, "%s: not enough memory for a Lua state", path);
+        return -1;
+    }
+    lua_pushcfunction(L, load_protected);
+    lua_pushlightuserdata(L, &load);
+    if (lua_pcall(L, 1, 3, 0) != LUA_OK) {              /* message */
+        copy_lua_error(L, path, err, errlen);
+        lua_close(L);
+        return -1;
+    }
+    /* variants models resolved: from here on nothing may raise. */
+    size_t count = lua_rawlen(L, 1) / sizeof(struct variant);
+    const char *resolved = lua_tostring(L, 3);
+    out->variants = calloc(count, sizeof *out->variants);
+    out->resolved = malloc(strlen(resolved) + 1);
+    if (!out->variants || !out->resolved) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        lua_close(L);
+        experiment_free(out);
+        return -1;
+    }
+    strcpy(out->resolved, resolved);
+    memcpy(out->variants, lua_touserdata(L, 1), count * sizeof *out->variants);
+    out->variant_count = (int)count;
+    for (size_t i = 0; i < count; i++) {
+        lua_rawgeti(L, 2, (lua_Integer)i + 1);          /* variants models resolved model */
+        ddim_model_move(L, -1, &out->variants[i]);
+        lua_pop(L, 1);                                  /* variants models resolved */
+    }
+    snprintf(out->name, sizeof out->name, "%s", load.name);
+    out->seed_count = load.seed_count;
+    memcpy(out->seeds, load.seeds, sizeof out->seeds);
+    snprintf(out->path, sizeof out->path, "%s", path);
+    lua_close(L);
+    return 0;
+}
+
+void experiment_free(struct experiment *e)
+{
+    for (int i = 0; i < e->variant_count; i++)
+        graph_free(&e->variants[i].graph);
+    free(e->variants);
+    free(e->resolved);
+    memset(e, 0, sizeof *e);
+}
+
+/* What build_classifier_protected gets (as a light userdata). */
+struct classifier_source {
+    const char *name, *source;
+    size_t size;
+};
+
+/* Runs the classifier's module and its network(). Result: the classifier. */
+static int build_classifier_protected(lua_State *L)
+{
+    const struct classifier_source *module = lua_touserdata(L, 1);
+    lua_settop(L, 0);
+    open_libraries(L);
+    set_package_path(L, module->name);
+    const char *chunk_name = lua_pushfstring(L, "@%s", module->name); /* chunk_name */
+    if (luaL_loadbuffer(L, module->source, module->size, chunk_name) != LUA_OK) /* chunk_name chunk | message */
+        return lua_error(L);
+    lua_call(L, 0, 1);                                  /* chunk_name module */
+    if (!lua_istable(L, 2) || lua_getfield(L, 2, "network") != LUA_TFUNCTION) /* chunk_name module network? */
+        luaL_error(L, "%s: the module must return a table whose network() returns ddim.classifier{...}",
+                   module->name);
+    lua_call(L, 0, 1);                                  /* chunk_name module classifier */
+    if (!ddim_is_classifier(L, 3))
+        luaL_error(L, "%s: network() must return ddim.classifier{...}, got %s", module->name, luaL_typename(L, 3));
+    return 1;
+}
+
+int classifier_network_build(const char *name, const char *source, size_t size, struct classifier_network *out,
+                             char *err, size_t errlen)
+{
+    struct classifier_source module = { name, source, size };
+    memset(out, 0, sizeof *out);
+    lua_State *L = luaL_newstate();
+    if (!L) {
+        snprintf(err, errlen, "%s: not enough memory for a Lua state", name);
+        return -1;
+    }
+    lua_pushcfunction(L, build_classifier_protected);
+    lua_pushlightuserdata(L, &module);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {              /* message */
+        copy_lua_error(L, name, err, errlen);
+        lua_close(L);
+        return -1;
+    }
+    ddim_classifier_move(L, -1, out);                   /* classifier */
+    lua_close(L);
+    return 0;
+}

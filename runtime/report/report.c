@@ -1,0 +1,316 @@
+/* report.md and loss_curves.png from a run's saved results (see report.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "runtime/base/files.h"
+#include "runtime/report/loss_plot.h"
+#include "runtime/report/report.h"
+#include "runtime/scoring/statistics.h"
+#include "runtime/base/text.h"
+
+/* The figures the tables summarise over seeds, in their order. */
+enum figure { NOISE_LOSS, FID, KID, RECOGNISABLE, ENTROPY, SECONDS, IMAGES_PER_SECOND, FIGURES };
+static const char *const figure_names[FIGURES] = {
+    "noise loss (last epoch)", "FID", "KID", "recognisable %", "class entropy (bits)", "training s", "images/s",
+};
+/* Decimals each figure is printed with. */
+static const int figure_decimals[FIGURES] = { 4, 2, 3, 1, 2, 0, 0 };
+
+/* Figure f of run r, or NAN when the run does not have it. */
+static double figure_of(const struct report_run *r, enum figure f)
+{
+    switch (f) {
+    case NOISE_LOSS:        return r->epochs ? r->noise_loss[(r->epochs < 64 ? r->epochs : 64) - 1] : NAN;
+    case FID:               return r->scored ? r->scores.fid : NAN;
+    case KID:               return r->scored ? r->scores.kid : NAN;
+    case RECOGNISABLE:      return r->scored ? 100 * r->scores.recognisable : NAN;
+    case ENTROPY:           return r->scored ? r->scores.class_entropy : NAN;
+    case SECONDS:           return r->epochs ? r->seconds : NAN;
+    case IMAGES_PER_SECOND: return r->epochs ? r->images_per_second : NAN;
+    default:                return NAN;
+    }
+}
+
+/* The summary of figure f over the runs of variant (-1: the floor). */
+static struct summary summarise_figure(const struct report_data *d, int variant, enum figure f)
+{
+    double values[d->run_count > 0 ? d->run_count : 1];
+    int count = 0;
+    for (int i = 0; i < d->run_count; i++)
+        if (d->runs[i].variant == variant && !isnan(figure_of(&d->runs[i], f)))
+            values[count++] = figure_of(&d->runs[i], f);
+    return count ? summarise(values, count) : (struct summary){ 0 };
+}
+
+/* The paired differences variant - reference of figure f over the seeds
+ * both have. */
+static struct summary summarise_difference(const struct report_data *d, int variant, int reference, enum figure f)
+{
+    double values[d->run_count > 0 ? d->run_count : 1];
+    int count = 0;
+    for (int i = 0; i < d->run_count; i++)
+        for (int j = 0; j < d->run_count; j++)
+            if (d->runs[i].variant == variant && d->runs[j].variant == reference && d->runs[i].seed == d->runs[j].seed &&
+                !isnan(figure_of(&d->runs[i], f)) && !isnan(figure_of(&d->runs[j], f)))
+                values[count++] = figure_of(&d->runs[i], f) - figure_of(&d->runs[j], f);
+    return count ? summarise(values, count) : (struct summary){ 0 };
+}
+
+/* "mean ± sd [low, high]", or "mean" for one seed, or "" for none. */
+static void format_summary(struct text *out, const struct summary *s, int decimals)
+{
+    if (s->count == 0)
+        text_append(out, " |");
+    else if (s->count == 1)
+        text_append(out, " %.*f |", decimals, s->mean);
+    else
+        text_append(out, " %.*f ± %.*f [%.*f, %.*f] |", decimals, s->mean, decimals, s->sd, decimals,
+                    s->mean - s->half_width, decimals, s->mean + s->half_width);
+}
+
+static int variant_index(const struct report_data *d, const char *name)
+{
+    for (int i = 0; i < d->variant_count; i++)
+        if (strcmp(d->variants[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+/* The seeds of the runs of variant, as "1, 2, 3"; their count. */
+static int seeds_of(const struct report_data *d, int variant, char *out, size_t size)
+{
+    int count = 0;
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < d->run_count; i++)
+        if (d->runs[i].variant == variant && used < size) {
+            int n = snprintf(out + used, size - used, "%s%llu", count ? ", " : "",
+                             (unsigned long long)d->runs[i].seed);
+            used += n > 0 ? (size_t)n : 0;
+            count++;
+        }
+    return count;
+}
+
+static void write_table(struct text *out, const struct report_data *d)
+{
+    text_append(out, "| variant | what changed | parameters | seeds |");
+    for (int f = 0; f < FIGURES; f++)
+        text_append(out, " %s |", figure_names[f]);
+    text_append(out, "\n|---|---|---|---|");
+    for (int f = 0; f < FIGURES; f++)
+        text_append(out, "---|");
+    text_append(out, "\n");
+    for (int v = -1; v < d->variant_count; v++) {
+        char seeds[256];
+        if (seeds_of(d, v, seeds, sizeof seeds) == 0)
+            continue;
+        if (v < 0)
+            text_append(out, "| *data floor* | training digits, not samples | | %s |", seeds);
+        else
+            text_append(out, "| %s | %s | %ld | %s |", d->variants[v].name, d->variants[v].changes,
+                        d->variants[v].parameters, seeds);
+        for (int f = 0; f < FIGURES; f++) {
+            const struct summary s = summarise_figure(d, v, f);
+            format_summary(out, &s, figure_decimals[f]);
+        }
+        text_append(out, "\n");
+    }
+}
+
+/* The mean share of each class, in %: mode collapse shows here. */
+static void write_class_table(struct text *out, const struct report_data *d)
+{
+    text_append(out, "| variant | 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (int v = -1; v < d->variant_count; v++) {
+        double share[METRIC_CLASSES] = { 0 };
+        int count = 0;
+        for (int i = 0; i < d->run_count; i++)
+            if (d->runs[i].variant == v && d->runs[i].scored) {
+                for (int k = 0; k < METRIC_CLASSES; k++)
+                    share[k] += d->runs[i].scores.class_share[k];
+                count++;
+            }
+        if (!count)
+            continue;
+        text_append(out, "| %s |", v < 0 ? "*data floor*" : d->variants[v].name);
+        for (int k = 0; k < METRIC_CLASSES; k++)
+            text_append(out, " %.1f |", 100 * share[k] / count);
+        text_append(out, "\n");
+    }
+}
+
+/* The differences each ablation makes to its reference; returns how many
+ * variants have a reference. */
+static int write_differences(struct text *out, const struct report_data *d)
+{
+    static const enum figure compared[] = { NOISE_LOSS, FID, KID, RECOGNISABLE, ENTROPY };
+    int rows = 0;
+    for (int v = 0; v < d->variant_count; v++) {
+        const int reference = variant_index(d, d->variants[v].reference);
+        if (reference < 0)
+            continue;
+        if (rows++ == 0) {
+            text_append(out, "| variant | minus its reference |");
+            for (size_t f = 0; f < sizeof compared / sizeof compared[0]; f++)
+                text_append(out, " Δ %s |", figure_names[compared[f]]);
+            text_append(out, "\n|---|---|---|---|---|---|---|\n");
+        }
+        text_append(out, "| %s | %s |", d->variants[v].name, d->variants[reference].name);
+        for (size_t f = 0; f < sizeof compared / sizeof compared[0]; f++) {
+            const struct summary s = summarise_difference(d, v, reference, compared[f]);
+            const int decimals = figure_decimals[compared[f]];
+            if (s.count < 2)
+                text_append(out, s.count ? " %+.*f |" : " |", decimals, s.mean);
+            else
+                text_append(out, " %s%+.*f [%+.*f, %+.*f]%s |", excludes_zero(&s) ? "**" : "", decimals, s.mean,
+                            decimals, s.mean - s.half_width, decimals, s.mean + s.half_width,
+                            excludes_zero(&s) ? "**" : "");
+        }
+        text_append(out, "\n");
+    }
+    return rows;
+}
+
+/* The generated summary: for each ablation, which of FID and
+ * recognisability it changed significantly, and which way. */
+static void write_summary(struct text *out, const struct report_data *d)
+{
+    int said = 0;
+    for (int v = 0; v < d->variant_count; v++) {
+        const int reference = variant_index(d, d->variants[v].reference);
+        if (reference < 0)
+            continue;
+        const struct summary fid = summarise_difference(d, v, reference, FID);
+        const struct summary recognisable = summarise_difference(d, v, reference, RECOGNISABLE);
+        const int fid_moved = excludes_zero(&fid), recognisable_moved = excludes_zero(&recognisable);
+        const char *what = d->variants[v].changes[0] ? d->variants[v].changes : d->variants[v].name;
+        if (!fid_moved && !recognisable_moved) {
+            text_append(out, "- %s (`%s` against `%s`): no significant change in FID or recognisability "
+                             "(n = %d seeds).\n", what, d->variants[v].name, d->variants[reference].name, fid.count);
+        } else {
+            text_append(out, "- %s (`%s` against `%s`):", what, d->variants[v].name, d->variants[reference].name);
+            if (fid_moved)
+                text_append(out, " FID %s by %.2f [%.2f, %.2f] (%s)", fid.mean > 0 ? "up" : "down", fabs(fid.mean),
+                            fabs(fid.mean) - fid.half_width, fabs(fid.mean) + fid.half_width,
+                            fid.mean > 0 ? "worse" : "better");
+            if (recognisable_moved)
+                text_append(out, "%s recognisable %s by %.1f [%.1f, %.1f] points (%s)", fid_moved ? ";" : "",
+                            recognisable.mean > 0 ? "up" : "down", fabs(recognisable.mean),
+                            fabs(recognisable.mean) - recognisable.half_width,
+                            fabs(recognisable.mean) + recognisable.half_width,
+                            recognisable.mean > 0 ? "better" : "worse");
+            text_append(out, ".\n");
+        }
+        said++;
+    }
+    if (!said)
+        text_append(out, "No variant names a reference, so there are no differences to summarise.\n");
+}
+
+/* loss_curves.png: each variant's noise loss per epoch, the mean over its seeds. */
+static int write_loss_curves(const char *dir, const struct report_data *d, char *err, size_t errlen)
+{
+    struct plot_series *series = calloc((size_t)d->variant_count + 1, sizeof *series);
+    double *values = calloc((size_t)d->variant_count * 2 * 64 + 1, sizeof *values);
+    int count = 0, status = -1;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/loss_curves.png", dir);
+    if (!series || !values) {
+        path_error(err, errlen, path, "out of memory");
+        goto done;
+    }
+    for (int v = 0; v < d->variant_count; v++) {
+        double *x = values + (size_t)v * 128, *y = x + 64;
+        int epochs = 0;
+        for (int e = 0; e < 64; e++) {
+            double sum = 0;
+            int runs = 0;
+            for (int i = 0; i < d->run_count; i++)
+                if (d->runs[i].variant == v && d->runs[i].epochs > e) {
+                    sum += d->runs[i].noise_loss[e];
+                    runs++;
+                }
+            if (!runs)
+                break;
+            x[e] = e + 1;
+            y[e] = sum / runs;
+            epochs = e + 1;
+        }
+        if (epochs)
+            series[count++] = (struct plot_series){ d->variants[v].name, epochs, x, y };
+    }
+    status = count ? write_line_plot_png(path, "Noise loss per epoch (mean over seeds)", "epoch", "noise loss",
+                                         series, count, 1, 1200, 700, err, errlen)
+                   : 0;
+done:
+    free(series);
+    free(values);
+    return status;
+}
+
+int report_write(const char *dir, const struct report_data *d, char *err, size_t errlen)
+{
+    struct text out = { 0 };
+    int samples = 0, steps = 0;
+    for (int i = 0; i < d->run_count; i++)
+        if (d->runs[i].scored && d->runs[i].variant >= 0) {
+            samples = d->runs[i].samples;
+            steps = d->runs[i].sampling_steps;
+            break;
+        }
+    text_append(&out, "# %s\n\nRun directory `%s`: resolved config [config.lua](config.lua), per-epoch losses "
+                      "[results.csv](results.csv), times [timing.csv](timing.csv), sample metrics "
+                      "[metrics.csv](metrics.csv), and what built and ran it (commit, compiler and flags, ISA, "
+                      "libraries, CPU, threads, config hash, seeds, wall time) [meta.json](meta.json). "
+                      "Rerunning the experiment with the same seeds, kernel ISA and thread count gives the same "
+                      "results.csv and metrics.csv to the last digit; `ddim-lab report %s` rebuilds this page "
+                      "from them.\n\n",
+                d->experiment, dir, dir);
+    text_append(&out, "Figures are the mean ± standard deviation [95%% confidence interval, Student's t] over "
+                      "the seeds listed. Sample metrics score %d samples per variant and seed (%d DDIM steps) "
+                      "with the classifier `%s` (SHA-256 %.16s...), in its 128 penultimate-layer features "
+                      "against the 10,000 MNIST test digits: FID; KID (cubic polynomial kernel, unbiased "
+                      "MMD²); recognisable: the share whose top class probability is at least %.1f; class "
+                      "entropy: of the predicted classes' histogram, log2 10 = 3.32 bits when all ten are "
+                      "equal, 0 when all samples are one class. The data floor scores a same-size draw of "
+                      "training digits the same way.\n\n",
+                samples, steps, d->classifier, d->classifier_sha256, RECOGNISABLE_PROBABILITY);
+    write_table(&out, d);
+    text_append(&out, "\n## What each change does\n\nEach variant against its reference, paired by seed "
+                      "(variant minus reference, mean [95%% CI]); **bold** where the interval excludes zero.\n\n");
+    if (write_differences(&out, d)) {
+        text_append(&out, "\nIn words (FID and recognisability; lower FID and higher recognisability are "
+                          "better):\n\n");
+        write_summary(&out, d);
+    } else {
+        text_append(&out, "No variant names a reference.\n");
+    }
+    text_append(&out, "\n## Classes\n\nThe share (%%) of samples the classifier assigns to each digit, mean over "
+                      "seeds:\n\n");
+    write_class_table(&out, d);
+    text_append(&out, "\n## Loss curves\n\n![noise loss per epoch](loss_curves.png)\n\n## Samples\n\n");
+    for (int v = 0; v < d->variant_count; v++) {
+        uint64_t first_seed = 0;
+        int found = 0;
+        for (int i = 0; i < d->run_count && !found; i++)
+            if (d->runs[i].variant == v) {
+                first_seed = d->runs[i].seed;
+                found = 1;
+            }
+        if (found)
+            text_append(&out, "### %s\n\nSeed %llu, from %s (left: clipped to [0, 1]; right: each image "
+                              "scaled to its own min..max):\n\n![%s samples](%s/seed%llu/samples.png)\n\n",
+                        d->variants[v].name, (unsigned long long)first_seed,
+                        strcmp(d->variants[v].samples_from, "ema") == 0 ? "the EMA of the weights"
+                                                                       : "the best epoch's weights",
+                        d->variants[v].name, d->variants[v].name, (unsigned long long)first_seed);
+    }
+    char path[1024];
+    snprintf(path, sizeof path, "%s/report.md", dir);
+    int status = out.failed ? path_error(err, errlen, path, "out of memory")
+                            : write_file_atomic(path, out.text, out.length, err, errlen);
+    text_free(&out);
+    return status ? -1 : write_loss_curves(dir, d, err, errlen);
+}

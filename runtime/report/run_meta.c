@@ -1,0 +1,90 @@
+/* meta.json (run_meta.h), written by hand: a flat object of strings and
+ * numbers and one array of {variant, seed}. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "build_info.h"
+#include "runtime/base/files.h"
+#include "runtime/base/info.h"
+#include "runtime/report/run_meta.h"
+#include "runtime/base/sha256.h"
+
+/* s as a JSON string: quotes, backslashes and control characters escaped. */
+static void put_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static void put_field(FILE *f, const char *key, const char *value)
+{
+    fprintf(f, "  ");
+    put_string(f, key);
+    fprintf(f, ": ");
+    put_string(f, value);
+    fprintf(f, ",\n");
+}
+
+int write_run_meta(const char *dir, const struct experiment *e, const struct kernels *k, const struct run_meta *m,
+                   char *err, size_t errlen)
+{
+    char *json = NULL, path[1024], libraries[256], cpu[256], features[256], started[32];
+    char config_hash[SHA256_HEX_SIZE];
+    unsigned char digest[SHA256_DIGEST_SIZE];
+    size_t length = 0;
+    struct sha256 hash;
+    sha256_init(&hash);
+    sha256_update(&hash, e->resolved, strlen(e->resolved));
+    sha256_final(&hash, digest);
+    sha256_hex(digest, config_hash);
+    info_libraries(libraries, sizeof libraries);
+    info_cpu_model(cpu, sizeof cpu);
+    kernels_cpu_features(features, sizeof features);
+    strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&m->started));
+
+    FILE *f = open_memstream(&json, &length);
+    if (!f) {
+        snprintf(err, errlen, "%s/meta.json: out of memory", dir);
+        return -1;
+    }
+    fprintf(f, "{\n");
+    put_field(f, "command_line", m->command_line);
+    put_field(f, "experiment", e->path);
+    put_field(f, "data_dir", m->data_dir);
+    put_field(f, "ddim_lab_version", DDIM_VERSION);
+    put_field(f, "git_commit", DDIM_GIT_COMMIT);
+    put_field(f, "compiler", info_compiler());
+    put_field(f, "cflags", DDIM_CFLAGS);
+    put_field(f, "kernels", k->isa);
+    put_field(f, "libraries", libraries);
+    put_field(f, "cpu", cpu);
+    put_field(f, "cpu_features", features);
+    put_field(f, "config_sha256", config_hash);
+    put_field(f, "classifier", m->classifier);
+    put_field(f, "classifier_sha256", m->classifier_sha256);
+    put_field(f, "started_utc", started);
+    fprintf(f, "  \"threads\": %d,\n  \"wall_seconds\": %.1f,\n  \"runs_done\": %d,\n  \"runs_total\": %d,\n"
+               "  \"seeds\": [", m->threads, m->wall_seconds, m->runs_done, m->runs_total);
+    for (int i = 0; i < e->seed_count; i++)
+        fprintf(f, "%s%llu", i ? ", " : "", (unsigned long long)e->seeds[i]);
+    for (int i = 0; !e->seed_count && i < e->variant_count; i++) { /* no seeds list: each variant's own */
+        fprintf(f, "%s\n    {\"variant\": ", i ? "," : "");
+        put_string(f, e->variants[i].name);
+        fprintf(f, ", \"seed\": %llu}", (unsigned long long)e->variants[i].train.seed);
+    }
+    fprintf(f, "%s]\n}\n", e->seed_count ? "" : "\n  "); /* a list of numbers stays on one line */
+    fclose(f);
+    snprintf(path, sizeof path, "%s/meta.json", dir);
+    int status = write_file_atomic(path, json, length, err, errlen);
+    free(json);
+    return status;
+}

@@ -1,0 +1,29 @@
+/* run_meta.h: a run directory's meta.json, what it takes to rerun the run
+ * and to know what produced it: the command line, the git commit, the
+ * compiler and its flags, the kernel ISA, the libraries, the CPU, the
+ * thread count, the SHA-256 of the resolved config (config.lua), each
+ * variant's seed, and when and how long it ran. */
+#ifndef DDIM_RUN_META_H
+#define DDIM_RUN_META_H
+
+#include <stddef.h>
+#include <time.h>
+#include "runtime/config/config.h"
+#include "kernels/kernels.h"
+
+struct run_meta {
+    const char *command_line;   /* the command's arguments, e.g. "ddim-lab experiments/seed_extras.lua --quick" */
+    const char *data_dir;       /* where the MNIST files were read (--data, $DDIM_DATA or data/mnist) */
+    int threads;
+    time_t started;
+    double wall_seconds;
+    int runs_done, runs_total;  /* (variant, seed) runs finished, of all */
+    const char *classifier;     /* the file that scored the samples, and its SHA-256 */
+    const char *classifier_sha256;
+};
+
+/* Writes dir/meta.json (atomically). Returns 0, or -1 with one line in err. */
+int write_run_meta(const char *dir, const struct experiment *e, const struct kernels *k, const struct run_meta *m,
+                   char *err, size_t errlen);
+
+#endif
