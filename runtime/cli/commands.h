@@ -1,5 +1,5 @@
-/* commands.h: what the CLI's commands share, and the commands that live
- * outside main.c. */
+/* commands.h: what the CLI's commands share, and the commands main.c
+ * dispatches to, one file each: runtime/cli/command_<name>.c. */
 #ifndef DDIM_COMMANDS_H
 #define DDIM_COMMANDS_H
 
@@ -15,6 +15,10 @@ struct context {
  * file. Returns the exit status (2 for a bad command line or config). */
 int run_experiment(const struct context *ctx, int argc, char **argv);
 
+/* `ddim-lab info`: CPU features, kernel ISAs, library versions, and whether
+ * the MNIST files are verified (command_info.c). */
+int run_info(const struct context *ctx, int argc, char **argv);
+
 /* `ddim-lab report RUN_DIR`: rebuilds RUN_DIR/report.md and
  * loss_curves.png from its CSV files, without training. */
 int run_report(const struct context *ctx, int argc, char **argv);
@@ -25,7 +29,7 @@ int run_report(const struct context *ctx, int argc, char **argv);
 int run_bench(const struct context *ctx, int argc, char **argv);
 
 /* `ddim-lab classifier [--epochs N] [--out FILE] [--threads N] [--max-images N] [--test-images N]`:
- * trains the MNIST classifier that scores samples (classifier_train.c).
+ * trains the MNIST classifier that scores samples (command_classifier.c).
  * argv[0] is the first argument after "classifier". */
 int run_classifier(const struct context *ctx, int argc, char **argv);
 

@@ -7,7 +7,6 @@
 #include <string.h>
 #include "runtime/scoring/classifier.h"
 #include "runtime/cli/commands.h"
-#include "runtime/base/info.h"
 #include "kernels/kernels.h"
 
 #define EXIT_USAGE 2 /* bad command line or environment */
@@ -25,14 +24,6 @@ static int usage_error(const char *format, ...)
     fprintf(stderr, " (see ddim-lab --help)\n");
     va_end(args);
     return EXIT_USAGE;
-}
-
-static int run_info(const struct context *context, int argc, char **argv)
-{
-    if (argc > 0)
-        return usage_error("'info' takes no arguments, got '%s'", argv[0]);
-    info_print(stdout, context->kernels, context->data_dir);
-    return EXIT_SUCCESS;
 }
 
 static const struct command {
