@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "runtime/report/loss_plot.h"
+#include "runtime/report/plot_axis.h"
 #include "runtime/base/png_image.h"
 
-#define AXIS_MARGIN 0.05      /* of the data's range, added on each side of an axis */
 #define MIN_AREA_SIDE 32      /* pixels: a plot area smaller than this is refused */
 
 static const struct rgb_colour palette[PLOT_PALETTE_SIZE] = {
@@ -152,156 +152,6 @@ static void draw_marker(struct rgb_image *image, const struct pen *pen, double c
     }
 }
 
-/* ---- axes ------------------------------------------------------------- */
-
-/* Where value lies on the axis, as a fraction from low (0) to high (1). */
-static double axis_fraction(const struct plot_axis *axis, double value)
-{
-    if (axis->log_scale)
-        return (log10(value) - log10(axis->low)) / (log10(axis->high) - log10(axis->low));
-    return (value - axis->low) / (axis->high - axis->low);
-}
-
-/* Sets the axis' range to that of the data, low..high, plus AXIS_MARGIN
- * of it on each side (in log10 on a log axis). A single value v gets
- * v +- 10% (+- 0.5 for 0; +- 0.1 decades on a log axis). Returns -1 when
- * the range does not fit in a double. */
-static int set_axis_range(struct plot_axis *axis, double low, double high)
-{
-    double from = axis->log_scale ? log10(low) : low, to = axis->log_scale ? log10(high) : high;
-    double span = to - from;
-    double widening = span * AXIS_MARGIN;
-    if (span == 0)
-        widening = axis->log_scale ? 0.1 : from != 0 ? fabs(from) * 0.1 : 0.5;
-    from -= widening;
-    to += widening;
-    if (!isfinite(from) || !isfinite(to) || !isfinite(to - from))
-        return -1;
-    axis->low = axis->log_scale ? pow(10, from) : from;
-    axis->high = axis->log_scale ? pow(10, to) : to;
-    /* On a log axis, 10^from can underflow to 0 and 10^to overflow. */
-    return !axis->log_scale || (axis->low > 0 && isfinite(axis->high)) ? 0 : -1;
-}
-
-/* Ticks at multiples of step, the smallest of 1, 2 or 5 x 10^k that gives
- * at most max_ticks of them from low to high, labelled with the decimals
- * that step needs ("0.40", "0.45"), or in exponent form with the digits it
- * needs when the values are too large or the step too fine for that. */
-static void set_linear_ticks(struct plot_axis *axis, int max_ticks)
-{
-    double rough = (axis->high - axis->low) / (max_ticks - 1);
-    double magnitude = pow(10, floor(log10(rough)));
-    double step = 10 * magnitude;
-    static const double mantissas[] = { 1, 2, 5 };
-    for (int m = 0; m < 3; m++) {
-        if (mantissas[m] * magnitude >= rough) {
-            step = mantissas[m] * magnitude;
-            break;
-        }
-    }
-    if (axis->integer_values && step < 1)
-        step = 1;
-    axis->tick_count = 0;
-    /* The count < max_ticks test also ends the loop where k + 1 == k. */
-    for (double k = ceil(axis->low / step); k * step <= axis->high && axis->tick_count < max_ticks;
-         k++)
-        axis->ticks[axis->tick_count++] = k * step + 0.0; /* + 0.0: no "-0" label */
-    int step_exponent = (int)floor(log10(step));
-    int largest_exponent = (int)floor(log10(fmax(fabs(axis->low), fabs(axis->high))));
-    int fixed = largest_exponent < 6 && step_exponent > -6;
-    int digits = largest_exponent - step_exponent + 1;
-    digits = digits < 1 ? 1 : digits > 17 ? 17 : digits;
-    for (int i = 0; i < axis->tick_count; i++) {
-        if (fixed)
-            snprintf(axis->labels[i], sizeof axis->labels[i], "%.*f",
-                     step_exponent < 0 ? -step_exponent : 0, axis->ticks[i]);
-        else
-            snprintf(axis->labels[i], sizeof axis->labels[i], "%.*g", digits, axis->ticks[i]);
-    }
-}
-
-/* The ticks m x 10^k within the axis' range for m in mantissas and every
- * k that is a multiple of exponent_stride, written to ticks (unless NULL)
- * up to max_ticks of them; returns how many there are. */
-static int log_ticks(const struct plot_axis *axis, const double *mantissas, int mantissa_count,
-                     int exponent_stride, int max_ticks, double *ticks)
-{
-    int first = (int)floor(log10(axis->low)), last = (int)ceil(log10(axis->high));
-    int count = 0;
-    for (int k = first; k <= last; k++) {
-        if (k % exponent_stride != 0)
-            continue;
-        for (int m = 0; m < mantissa_count; m++) {
-            double value = mantissas[m] * pow(10, k);
-            if (value < axis->low || value > axis->high)
-                continue;
-            if (ticks && count < max_ticks)
-                ticks[count] = value;
-            count++;
-        }
-    }
-    return count;
-}
-
-/* A log axis' ticks (the choice is in loss_plot.h), labelled by %g. */
-static void set_log_ticks(struct plot_axis *axis, int max_ticks)
-{
-    static const double decade[] = { 1 }, one_two_five[] = { 1, 2, 5 };
-    int powers = log_ticks(axis, decade, 1, 1, 0, NULL);
-    if (powers >= 3) {
-        /* The smallest stride whose powers fit: from powers / max_ticks
-         * rounded up, as a stride's multiples in the range can number one
-         * more than powers / stride. */
-        int stride = (powers + max_ticks - 1) / max_ticks;
-        while (log_ticks(axis, decade, 1, stride, 0, NULL) > max_ticks)
-            stride++;
-        axis->tick_count = log_ticks(axis, decade, 1, stride, max_ticks, axis->ticks);
-    } else {
-        int count = log_ticks(axis, one_two_five, 3, 1, 0, NULL);
-        if (count >= 3 && count <= max_ticks) {
-            axis->tick_count = log_ticks(axis, one_two_five, 3, 1, max_ticks, axis->ticks);
-        } else if (powers >= 2) {
-            axis->tick_count = log_ticks(axis, decade, 1, 1, max_ticks, axis->ticks);
-        } else {
-            set_linear_ticks(axis, max_ticks);
-            return;
-        }
-    }
-    for (int i = 0; i < axis->tick_count; i++)
-        snprintf(axis->labels[i], sizeof axis->labels[i], "%g", axis->ticks[i]);
-}
-
-/* Whether every two neighbouring tick labels, placed along length pixels,
- * are apart by at least two labels' height (y) or three characters (x). */
-static int tick_labels_fit(const struct plot_axis *axis, int length, int scale, int horizontal)
-{
-    for (int i = 1; i < axis->tick_count; i++) {
-        double apart = (axis_fraction(axis, axis->ticks[i]) -
-                        axis_fraction(axis, axis->ticks[i - 1])) * length;
-        double needed = horizontal ? (text_length(axis->labels[i], scale) +
-                                      text_length(axis->labels[i - 1], scale)) / 2.0 +
-                                         3 * FONT_ADVANCE * scale
-                                   : 3 * FONT_HEIGHT * scale;
-        if (apart < needed)
-            return 0;
-    }
-    return 1;
-}
-
-/* The most ticks, two or more, whose labels fit along length pixels; when
- * none do (a tiny plot), those for max_ticks = 2. */
-static void choose_ticks(struct plot_axis *axis, int length, int scale, int horizontal)
-{
-    for (int max_ticks = PLOT_MAX_TICKS; max_ticks >= 2; max_ticks--) {
-        if (axis->log_scale)
-            set_log_ticks(axis, max_ticks);
-        else
-            set_linear_ticks(axis, max_ticks);
-        if (axis->tick_count >= 2 && tick_labels_fit(axis, length, scale, horizontal))
-            return;
-    }
-}
-
 /* ---- the plot --------------------------------------------------------- */
 
 static int point_plotted(const struct plot_series *series, int i, int log_y)
@@ -410,9 +260,9 @@ static void point_position(const struct line_plot *plot, const struct plot_serie
                            double *x, double *y)
 {
     *x = plot->area_left +
-         axis_fraction(&plot->x_axis, series->x[i]) * (plot->area_right - plot->area_left);
+         plot_axis_fraction(&plot->x_axis, series->x[i]) * (plot->area_right - plot->area_left);
     *y = plot->area_bottom -
-         axis_fraction(&plot->y_axis, series->y[i]) * (plot->area_bottom - plot->area_top);
+         plot_axis_fraction(&plot->y_axis, series->y[i]) * (plot->area_bottom - plot->area_top);
 }
 
 /* The series' line through its plotted points, then its markers over it. */
@@ -450,7 +300,7 @@ static void draw_axes(struct rgb_image *image, const struct line_plot *plot, int
     int width = plot->area_right - plot->area_left, height = plot->area_bottom - plot->area_top;
     for (int i = 0; i < plot->x_axis.tick_count; i++) {
         int x = plot->area_left +
-                (int)lround(axis_fraction(&plot->x_axis, plot->x_axis.ticks[i]) * width);
+                (int)lround(plot_axis_fraction(&plot->x_axis, plot->x_axis.ticks[i]) * width);
         fill_rect(image, x, plot->area_top + 1, x, plot->area_bottom - 1, grid_colour);
         fill_rect(image, x, plot->area_bottom + 1, x, plot->area_bottom + tick_length, black);
         const char *label = plot->x_axis.labels[i];
@@ -459,7 +309,7 @@ static void draw_axes(struct rgb_image *image, const struct line_plot *plot, int
     }
     for (int i = 0; i < plot->y_axis.tick_count; i++) {
         int y = plot->area_bottom -
-                (int)lround(axis_fraction(&plot->y_axis, plot->y_axis.ticks[i]) * height);
+                (int)lround(plot_axis_fraction(&plot->y_axis, plot->y_axis.ticks[i]) * height);
         fill_rect(image, plot->area_left + 1, y, plot->area_right - 1, y, grid_colour);
         fill_rect(image, plot->area_left - tick_length, y, plot->area_left - 1, y, black);
         const char *label = plot->y_axis.labels[i];
@@ -468,14 +318,11 @@ static void draw_axes(struct rgb_image *image, const struct line_plot *plot, int
     }
 }
 
-int compose_line_plot(const char *title, const char *x_label, const char *y_label,
-                      const struct plot_series *series, int series_count, int log_y, int width,
-                      int height, struct line_plot *out, char *err, size_t errlen)
+/* Refuses a plot that cannot be drawn: a size out of range, no series, a
+ * series without its values. Returns 0, or -1 with ONE line in err. */
+static int check_plot_request(const struct plot_series *series, int series_count, int width, int height,
+                              char *err, size_t errlen)
 {
-    memset(out, 0, sizeof *out);
-    title = text_or_empty(title);
-    x_label = text_or_empty(x_label);
-    y_label = text_or_empty(y_label);
     if (width <= 0 || height <= 0 || width > PLOT_MAX_SIDE || height > PLOT_MAX_SIDE) {
         snprintf(err, errlen, "cannot draw a %d x %d plot (at most %d pixels on a side)", width,
                  height, PLOT_MAX_SIDE);
@@ -493,6 +340,47 @@ int compose_line_plot(const char *title, const char *x_label, const char *y_labe
             return -1;
         }
     }
+    return 0;
+}
+
+/* Paints the composed plot out (its layout done, its pixels allocated):
+ * background, grid and ticks, the series, the frame, the texts and the
+ * legend, in that order, so that the frame and the legend stay on top. */
+static void draw_plot(struct line_plot *out, const struct legend *legend, const char *title, const char *x_label,
+                      const char *y_label, const struct plot_series *series, int series_count, int log_y,
+                      int scale, int margin)
+{
+    const int width = out->image.width, height = out->image.height, text_height = FONT_HEIGHT * scale;
+    struct rgb_image *image = &out->image;
+    fill_rect(image, 0, 0, width - 1, height - 1, white);
+    draw_axes(image, out, scale);
+    for (int s = 0; s < series_count; s++)
+        draw_series(image, out, &series[s], s, log_y, scale);
+    draw_frame(image, (struct box){ out->area_left, out->area_top, out->area_right,
+                                    out->area_bottom }, black);
+    int area_centre_x = (out->area_left + out->area_right) / 2;
+    if (title[0])
+        draw_centred_text(image, area_centre_x, margin, width - 1 - margin, 2 * margin, title,
+                          scale + 1, TEXT_RIGHTWARD);
+    if (x_label[0])
+        draw_centred_text(image, area_centre_x, margin, width - 1 - margin,
+                          height - margin - text_height, x_label, scale, TEXT_RIGHTWARD);
+    if (y_label[0])
+        draw_centred_text(image, (out->area_top + out->area_bottom) / 2, margin,
+                          height - 1 - margin, margin, y_label, scale, TEXT_UPWARD);
+    draw_legend(image, legend, series, series_count, scale);
+}
+
+int compose_line_plot(const char *title, const char *x_label, const char *y_label,
+                      const struct plot_series *series, int series_count, int log_y, int width,
+                      int height, struct line_plot *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    title = text_or_empty(title);
+    x_label = text_or_empty(x_label);
+    y_label = text_or_empty(y_label);
+    if (check_plot_request(series, series_count, width, height, err, errlen) != 0)
+        return -1;
     struct data_range range = range_of(series, series_count, log_y);
     if (range.points == 0) {
         snprintf(err, errlen, "no points to plot: none of the %d series has one with finite x "
@@ -503,8 +391,8 @@ int compose_line_plot(const char *title, const char *x_label, const char *y_labe
     out->x_axis.integer_values = range.integer_x;
     out->y_axis.log_scale = log_y != 0;
     out->y_axis.integer_values = range.integer_y;
-    if (set_axis_range(&out->x_axis, range.x_low, range.x_high) != 0 ||
-        set_axis_range(&out->y_axis, range.y_low, range.y_high) != 0) {
+    if (plot_axis_set_range(&out->x_axis, range.x_low, range.x_high) != 0 ||
+        plot_axis_set_range(&out->y_axis, range.y_low, range.y_high) != 0) {
         snprintf(err, errlen, "the values span too wide a range to plot (x %g .. %g, y %g .. %g)",
                  range.x_low, range.x_high, range.y_low, range.y_high);
         return -1;
@@ -525,7 +413,7 @@ int compose_line_plot(const char *title, const char *x_label, const char *y_labe
                  "area's height (at least %d needed)", width, height, area_height, MIN_AREA_SIDE);
         return -1;
     }
-    choose_ticks(&out->y_axis, area_height, scale, 0);
+    plot_axis_choose_ticks(&out->y_axis, area_height, scale, 0);
 
     /* Horizontal: margin, y label, gap, tick labels, ticks, plot area,
      * gap, legend, margin. */
@@ -547,7 +435,7 @@ int compose_line_plot(const char *title, const char *x_label, const char *y_labe
         return -1;
     }
     out->area_right = legend.frame.left - 3 * margin;
-    choose_ticks(&out->x_axis, out->area_right - out->area_left, scale, 1);
+    plot_axis_choose_ticks(&out->x_axis, out->area_right - out->area_left, scale, 1);
 
     out->image.width = width;
     out->image.height = height;
@@ -557,24 +445,7 @@ int compose_line_plot(const char *title, const char *x_label, const char *y_labe
         memset(out, 0, sizeof *out);
         return -1;
     }
-    struct rgb_image *image = &out->image;
-    fill_rect(image, 0, 0, width - 1, height - 1, white);
-    draw_axes(image, out, scale);
-    for (int s = 0; s < series_count; s++)
-        draw_series(image, out, &series[s], s, log_y, scale);
-    draw_frame(image, (struct box){ out->area_left, out->area_top, out->area_right,
-                                    out->area_bottom }, black);
-    int area_centre_x = (out->area_left + out->area_right) / 2;
-    if (title[0])
-        draw_centred_text(image, area_centre_x, margin, width - 1 - margin, 2 * margin, title,
-                          scale + 1, TEXT_RIGHTWARD);
-    if (x_label[0])
-        draw_centred_text(image, area_centre_x, margin, width - 1 - margin,
-                          height - margin - text_height, x_label, scale, TEXT_RIGHTWARD);
-    if (y_label[0])
-        draw_centred_text(image, (out->area_top + out->area_bottom) / 2, margin,
-                          height - 1 - margin, margin, y_label, scale, TEXT_UPWARD);
-    draw_legend(image, &legend, series, series_count, scale);
+    draw_plot(out, &legend, title, x_label, y_label, series, series_count, log_y, scale, margin);
     return 0;
 }
 

@@ -41,27 +41,15 @@
 
 #include <stddef.h>
 #include "runtime/report/bitmap_font.h"
+#include "runtime/report/plot_axis.h"
 
 #define PLOT_PALETTE_SIZE 8
-#define PLOT_MAX_TICKS 10
-#define PLOT_TICK_LABEL_SIZE 32
 #define PLOT_MAX_SIDE 8192     /* pixels: a plot of at most 8192 x 8192 x 3 bytes = 192 MiB */
 
 struct plot_series {
     const char *name;      /* legend text */
     int count;             /* points */
     const double *x, *y;   /* count values each */
-};
-
-/* An axis as drawn: its range and its ticks, which are labelled. */
-struct plot_axis {
-    double low, high;                  /* the values at the frame's two ends */
-    int log_scale;                     /* positions are proportional to log10 of values */
-    int integer_values;                /* every value plotted is an integer (epochs): so are
-                                          the ticks at linear steps */
-    int tick_count;
-    double ticks[PLOT_MAX_TICKS];      /* ascending, within low..high */
-    char labels[PLOT_MAX_TICKS][PLOT_TICK_LABEL_SIZE];
 };
 
 /* A composed plot. The plot area's frame runs along pixel columns
