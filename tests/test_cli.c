@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <glob.h>
+#include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "test_classifier_file.h"
 #include "test_util.h"
@@ -83,7 +85,8 @@ static void test_cli_info_honours_ddim_isa(void **state)
 }
 
 /* A data directory (from DDIM_DATA, then overridden by --data) holding one
- * damaged file: info names it and the problem, and says the rest are missing. */
+ * damaged file: info names it and the problem, says the rest are missing,
+ * and exits 1; missing files alone are not a failure. */
 static void test_cli_info_reports_the_state_of_the_data(void **state)
 {
     (void)state;
@@ -99,11 +102,12 @@ static void test_cli_info_reports_the_state_of_the_data(void **state)
     int status = run_ddim_lab(NULL, env, "info", out, sizeof out);
     unlink(path);
     rmdir(dir);
-    assert_int_equal(status, 0);
+    assert_int_equal(status, 1);
     char want[256];
     snprintf(want, sizeof want, "  t10k-labels-idx1-ubyte.gz   FAILED: %s: not a gzip file\n", path);
     assert_contains(out, want);
     assert_contains(out, "  train-labels-idx1-ubyte.gz  missing");
+    assert_contains(out, ": 1 MNIST file(s) FAILED their check");
 
     snprintf(args, sizeof args, "info --data %s", "/nonexistent/elsewhere");
     assert_int_equal(run_ddim_lab(NULL, env, args, out, sizeof out), 0);
@@ -154,6 +158,25 @@ static void assert_same_file(const char *pattern_a, const char *pattern_b)
     free(data[1]);
 }
 
+/* Makes dir/1/skip_vs_noskip/<UTC time> for every second of the next
+ * minute, as if other runs had started then: a run into dir/1 must take
+ * another name, not write into one of these. */
+static void take_the_next_run_directories(const char *dir)
+{
+    char path[600], stamp[32];
+    snprintf(path, sizeof path, "%s/1", dir);
+    assert_int_equal(mkdir(path, 0777), 0);
+    snprintf(path, sizeof path, "%s/1/skip_vs_noskip", dir);
+    assert_int_equal(mkdir(path, 0777), 0);
+    const time_t now = time(NULL);
+    for (int second = 0; second < 60; second++) {
+        const time_t then = now + second;
+        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", gmtime(&then));
+        snprintf(path, sizeof path, "%s/1/skip_vs_noskip/%s", dir, stamp);
+        assert_int_equal(mkdir(path, 0777), 0);
+    }
+}
+
 /* Same config and seed: identical results.csv, on 1 thread and on 2; and
  * every output the run promises is there, meta.json with what reruns it. */
 static void test_experiment_runs_are_reproducible(void **state)
@@ -163,6 +186,8 @@ static void test_experiment_runs_are_reproducible(void **state)
     char results[3][4096], metrics[3][4096];
     assert_non_null(mkdtemp(dir));
     for (int run = 0; run < 3; run++) {
+        if (run == 1)
+            take_the_next_run_directories(dir);
         snprintf(args, sizeof args, TINY_RUN " --classifier %s --out %s/%d --threads %d", test_classifier_file(), dir,
                  run, run == 2 ? 2 : 1);
         if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
@@ -180,6 +205,18 @@ static void test_experiment_runs_are_reproducible(void **state)
         assert_string_equal(results[0], results[run]);
         assert_string_equal(metrics[0], metrics[run]);
     }
+    /* Run 1 found its directory name taken (as by another run started in
+     * the same second): it took the next suffix and left the other alone. */
+    char taken_run[600];
+    snprintf(pattern, sizeof pattern, "%s/1/skip_vs_noskip/*/results.csv", dir);
+    only_match(pattern, taken_run);
+    assert_non_null(strstr(taken_run, "-2/results.csv"));
+    snprintf(pattern, sizeof pattern, "%s/1/skip_vs_noskip/*/*", dir);
+    glob_t written;
+    assert_int_equal(glob(pattern, 0, NULL, &written), 0);
+    for (size_t i = 0; i < written.gl_pathc; i++)
+        assert_non_null(strstr(written.gl_pathv[i], "-2/"));
+    globfree(&written);
     char first[600];
     snprintf(first, sizeof first, "%s/0/skip_vs_noskip/*/skip/seed1/checkpoint.ddim", dir);
     for (int run = 1; run < 3; run++) {

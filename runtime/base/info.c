@@ -16,8 +16,10 @@
 #define COMPILER __VERSION__
 #endif
 
-static void print_data(FILE *out, const char *data_dir)
+/* Returns how many files failed their check (missing ones do not count). */
+static int print_data(FILE *out, const char *data_dir)
 {
+    int failed = 0;
     fprintf(out, "data:         %s\n", data_dir);
     for (int i = 0; i < MNIST_FILE_COUNT; i++) {
         char path[4096], err[512];
@@ -27,9 +29,12 @@ static void print_data(FILE *out, const char *data_dir)
             fprintf(out, "  %-27s missing (make data fetches it)\n", name);
         else if (mnist_verify_file(path, mnist_files[i].sha256, err, sizeof err) == 0)
             fprintf(out, "  %-27s verified (SHA-256 of the content matches)\n", name);
-        else
+        else {
             fprintf(out, "  %-27s FAILED: %s\n", name, err);
+            failed++;
+        }
     }
+    return failed;
 }
 
 const char *info_compiler(void)
@@ -60,7 +65,7 @@ void info_cpu_model(char *buf, size_t size)
         fclose(f);
 }
 
-void info_print(FILE *out, const struct kernels *chosen, const char *data_dir)
+int info_print(FILE *out, const struct kernels *chosen, const char *data_dir)
 {
     char features[256];
     kernels_cpu_features(features, sizeof features);
@@ -81,5 +86,5 @@ void info_print(FILE *out, const struct kernels *chosen, const char *data_dir)
     char libraries[256];
     info_libraries(libraries, sizeof libraries);
     fprintf(out, "libraries:    %s\n", libraries);
-    print_data(out, data_dir);
+    return print_data(out, data_dir);
 }

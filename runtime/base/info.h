@@ -7,8 +7,9 @@
 
 /* Prints the compiler, the CPU features, the kernel ISAs available and the
  * chosen one, the library versions, and for each MNIST file in data_dir
- * whether it is present and verified. */
-void info_print(FILE *out, const struct kernels *chosen, const char *data_dir);
+ * whether it is present and verified. Returns the number of files present
+ * whose content is not the canonical one (a missing file does not count). */
+int info_print(FILE *out, const struct kernels *chosen, const char *data_dir);
 
 /* Pieces of it, for a run's meta.json: the compiler ("gcc 12.2.0"), the
  * libraries ("Lua 5.4.4, libpng 1.6.39, zlib 1.2.13, SLEEF 3.5.1") and the

@@ -122,22 +122,35 @@ static int parse_options(int argc, char **argv, struct run_options *o, char *err
     return 0;
 }
 
-/* OUT/<name>/<UTC time>, with -2, -3... if two runs start in one second. */
+/* OUT/<name>/<UTC time>, with -2, -3... if two runs start in one second.
+ * The run's own directory is made by one mkdir(), which fails with EEXIST
+ * when another run took the name first (checking with stat() and then
+ * creating would let two runs share a directory). */
 static int make_run_directory(const char *out, const char *name, char *dir, size_t size, char *err, size_t errlen)
 {
     char stamp[32];
     time_t now = time(NULL);
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", gmtime(&now));
+    int length = snprintf(dir, size, "%s/%s", out, name);
+    if (length < 0 || (size_t)length >= size) {
+        snprintf(err, errlen, "%s: the run directory's path is too long", out);
+        return -1;
+    }
+    if (make_directories(dir, err, errlen))
+        return -1;
     for (int attempt = 1; attempt < 100; attempt++) {
-        int length = attempt == 1 ? snprintf(dir, size, "%s/%s/%s", out, name, stamp)
-                                  : snprintf(dir, size, "%s/%s/%s-%d", out, name, stamp, attempt);
+        length = attempt == 1 ? snprintf(dir, size, "%s/%s/%s", out, name, stamp)
+                              : snprintf(dir, size, "%s/%s/%s-%d", out, name, stamp, attempt);
         if (length < 0 || (size_t)length >= size) {
             snprintf(err, errlen, "%s: the run directory's path is too long", out);
             return -1;
         }
-        struct stat st;
-        if (stat(dir, &st) != 0)
-            return make_directories(dir, err, errlen);
+        if (mkdir(dir, 0777) == 0)
+            return 0;
+        if (errno != EEXIST) {
+            snprintf(err, errlen, "%s: cannot create the run directory: %s", dir, strerror(errno));
+            return -1;
+        }
     }
     snprintf(err, errlen, "%s/%s: too many runs started in one second", out, name);
     return -1;

@@ -12,6 +12,10 @@ int run_info(const struct context *context, int argc, char **argv)
         fprintf(stderr, "ddim-lab: 'info' takes no arguments, got '%s' (see ddim-lab --help)\n", argv[0]);
         return 2;
     }
-    info_print(stdout, context->kernels, context->data_dir);
-    return EXIT_SUCCESS;
+    /* A damaged data file is an error a script should see, not only a line. */
+    const int failed = info_print(stdout, context->kernels, context->data_dir);
+    if (failed)
+        fprintf(stderr, "ddim-lab: %s: %d MNIST file(s) FAILED their check (see above; make data fetches them "
+                        "again)\n", context->data_dir, failed);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
