@@ -622,6 +622,26 @@ static void test_config_unet_options(void **state)
     experiment_free(&e);
 }
 
+/* docs/config.md is what `ddim-lab config --list` prints from the field
+ * table, so that the documentation of the fields cannot drift from them. */
+static void test_config_docs_are_the_field_table(void **state)
+{
+    (void)state;
+    static char listed[65536], committed[65536];
+    assert_int_equal(run_ddim_lab(NULL, NULL, "config --list", listed, sizeof listed), 0);
+    FILE *f = fopen("docs/config.md", "r");
+    assert_non_null(f);
+    committed[fread(committed, 1, sizeof committed - 1, f)] = '\0';
+    fclose(f);
+    if (strcmp(listed, committed) != 0)
+        fail_msg("docs/config.md is not what `ddim-lab config --list` prints; rewrite it with "
+                 "build/ddim-lab config --list > docs/config.md");
+    assert_contains(listed, "| `diffusion.guide_epoch` | integer | `0` | an integer >= 0 (0 = no guide) | ");
+    char out[1024];
+    assert_int_equal(run_ddim_lab(NULL, NULL, "config", out, sizeof out), 2);
+    assert_contains(out, "config takes --list");
+}
+
 size_t config_tests(struct CMUnitTest *out)
 {
     const struct CMUnitTest tests[] = {
@@ -644,6 +664,7 @@ size_t config_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_config_unet_options),
         cmocka_unit_test(test_config_script_errors),
         cmocka_unit_test(test_config_defaults_and_variant_settings),
+        cmocka_unit_test(test_config_docs_are_the_field_table),
     };
     if (out)
         memcpy(out, tests, sizeof tests);

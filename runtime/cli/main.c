@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "runtime/scoring/classifier.h"
+#include "runtime/cli/command_config.h"
 #include "runtime/cli/commands.h"
 #include "runtime/base/info.h"
 #include "kernels/kernels.h"
@@ -51,6 +52,8 @@ static const struct command {
     { "bench", "FILE.lua: time each variant's training step and sampler, with a per-op profile", run_bench, 1 },
     { "classifier", "train the MNIST classifier that scores samples; write models/mnist_classifier_v2.ddim",
       run_classifier, 1 },
+    { "config", "--list: every config field, its type, default, accepted values and meaning (markdown)",
+      run_config, 1 },
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
