@@ -29,8 +29,6 @@ struct load {
     const char *path;
     const struct experiment_options *options;
     char name[sizeof ((struct experiment *)0)->name];
-    int seed_count;
-    uint64_t seeds[EXPERIMENT_MAX_SEEDS];
 };
 
 /* require "ddim" */
@@ -98,22 +96,40 @@ static void set_package_path(lua_State *L, const char *experiment_path)
     lua_pop(L, 2);                                      /* */
 }
 
-/* Runs the experiment file and resolves it. Argument: struct load. Results:
- * the variants userdata, the list of their models, the resolved text
- * (see ddim_experiment_resolve). */
+/* The experiment's name into out: its `name`, else the file's name without .lua. */
+static void experiment_name(const struct resolution *r, const char *path, char *out, size_t size)
+{
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    size_t length = strlen(base);
+    if (length > 4 && strcmp(base + length - 4, ".lua") == 0)
+        length -= 4;
+    if (r->name[0])
+        snprintf(out, size, "%s", r->name);
+    else
+        snprintf(out, size, "%.*s", (int)length, base);
+}
+
+/* Runs the experiment file, which resolves itself for the options as it
+ * calls ddim.experiment. Argument: struct load. Results: the resolution
+ * (struct resolution), the list of its variants' models, the resolved text. */
 static int load_protected(lua_State *L)
 {
     struct load *load = lua_touserdata(L, 1);
     lua_settop(L, 0);
     open_libraries(L);
     set_package_path(L, load->path);
+    const struct experiment_request request = { load->path, load->options };
+    ddim_experiment_set_request(L, &request);
     /* A syntax error reads "file.lua:LINE: ...", a missing file "cannot open file.lua". */
     if (luaL_loadfile(L, load->path) != LUA_OK)         /* chunk | message */
         return lua_error(L);
     lua_call(L, 0, 1);                                  /* experiment */
-    ddim_experiment_resolve(L, 1, load->path, load->options, load->name, sizeof load->name, load->seeds,
-                            &load->seed_count);
-    return 3;                                           /* experiment variants models resolved */
+    const struct resolution *r = ddim_experiment_resolution(L, 1, load->path); /* experiment models */
+    experiment_name(r, load->path, load->name, sizeof load->name);
+    luaL_getmetafield(L, 1, "resolution");              /* experiment models resolution */
+    lua_replace(L, 1);                                  /* resolution models */
+    ddim_push_resolved_source(L, r, 2, load->name, load->path, load->options); /* resolution models resolved */
+    return 3;
 }
 
 /* Copies message to err as one line: require's "module not found"
@@ -169,10 +185,10 @@ int experiment_load(const char *path, const struct experiment_options *options, 
         lua_close(L);
         return -1;
     }
-    /* variants models resolved: from here on nothing may raise. */
-    size_t count = lua_rawlen(L, 1) / sizeof(struct variant);
+    /* resolution models resolved: from here on nothing may raise. */
+    const struct resolution *r = lua_touserdata(L, 1);
     const char *resolved = lua_tostring(L, 3);
-    out->variants = calloc(count, sizeof *out->variants);
+    out->variants = calloc((size_t)r->kept_count, sizeof *out->variants);
     out->resolved = malloc(strlen(resolved) + 1);
     if (!out->variants || !out->resolved) {
         snprintf(err, errlen, "%s: out of memory", path);
@@ -181,16 +197,16 @@ int experiment_load(const char *path, const struct experiment_options *options, 
         return -1;
     }
     strcpy(out->resolved, resolved);
-    memcpy(out->variants, lua_touserdata(L, 1), count * sizeof *out->variants);
-    out->variant_count = (int)count;
-    for (size_t i = 0; i < count; i++) {
-        lua_rawgeti(L, 2, (lua_Integer)i + 1);          /* variants models resolved model */
+    out->variant_count = r->kept_count;
+    for (int i = 0; i < r->kept_count; i++) {
+        out->variants[i] = r->variants[r->first_kept + i];
+        lua_rawgeti(L, 2, r->first_kept + i + 1);       /* resolution models resolved model */
         ddim_model_move(L, -1, &out->variants[i]);
-        lua_pop(L, 1);                                  /* variants models resolved */
+        lua_pop(L, 1);                                  /* resolution models resolved */
     }
     snprintf(out->name, sizeof out->name, "%s", load.name);
-    out->seed_count = load.seed_count;
-    memcpy(out->seeds, load.seeds, sizeof out->seeds);
+    out->seed_count = r->seed_count;
+    memcpy(out->seeds, r->seeds, sizeof out->seeds);
     snprintf(out->path, sizeof out->path, "%s", path);
     lua_close(L);
     return 0;
