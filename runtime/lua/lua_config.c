@@ -26,7 +26,9 @@
 
 /* What load_protected gets (as a light userdata) and fills. */
 struct load {
-    const char *path;
+    const char *path;           /* the file, or the name of text in messages */
+    const char *text;           /* the experiment's source, or NULL: read the file at path */
+    size_t size;
     const struct experiment_options *options;
     char name[sizeof ((struct experiment *)0)->name];
 };
@@ -37,6 +39,7 @@ static int open_ddim(lua_State *L)
     lua_newtable(L);                                    /* module */
     ddim_graph_register(L);
     ddim_experiment_register(L);
+    ddim_model_of_register(L);
     return 1;
 }
 
@@ -67,7 +70,7 @@ static void open_libraries(lua_State *L)
 
 /* package.path = "DIR/?.lua;DIR/?/init.lua" for the experiment's DIR; no
  * C modules (package.cpath, loadlib and the C searchers go). */
-static void set_package_path(lua_State *L, const char *experiment_path)
+void ddim_set_package_path(lua_State *L, const char *experiment_path)
 {
     const char *slash = strrchr(experiment_path, '/');
     int dir_length = slash ? (int)(slash - experiment_path) : 1;
@@ -117,13 +120,17 @@ static int load_protected(lua_State *L)
     struct load *load = lua_touserdata(L, 1);
     lua_settop(L, 0);
     open_libraries(L);
-    set_package_path(L, load->path);
+    ddim_set_package_path(L, load->path);
     const struct experiment_request request = { load->path, load->options };
     ddim_experiment_set_request(L, &request);
     /* A syntax error reads "file.lua:LINE: ...", a missing file "cannot open file.lua". */
-    if (luaL_loadfile(L, load->path) != LUA_OK)         /* chunk | message */
+    const int status = load->text ? luaL_loadbuffer(L, load->text, load->size, lua_pushfstring(L, "=%s", load->path))
+                                  : luaL_loadfile(L, load->path); /* [chunk_name] chunk | message */
+    if (status != LUA_OK)
         return lua_error(L);
-    lua_call(L, 0, 1);                                  /* experiment */
+    lua_call(L, 0, 1);                                  /* [chunk_name] experiment */
+    lua_insert(L, 1);                                   /* experiment [chunk_name] */
+    lua_settop(L, 1);                                   /* experiment */
     const struct resolution *r = ddim_experiment_resolution(L, 1, load->path); /* experiment models */
     experiment_name(r, load->path, load->name, sizeof load->name);
     luaL_getmetafield(L, 1, "resolution");              /* experiment models resolution */
@@ -163,11 +170,13 @@ static void copy_lua_error(lua_State *L, const char *path, char *err, size_t err
         snprintf(err, errlen, "%s: the script raised a %s, not an error message", path, luaL_typename(L, -1));
 }
 
-int experiment_load(const char *path, const struct experiment_options *options, struct experiment *out,
-                    char *err, size_t errlen)
+/* experiment_load and experiment_load_text. */
+static int load_experiment(struct load load, struct experiment *out, char *err, size_t errlen)
 {
     static const struct experiment_options no_options;
-    struct load load = { .path = path, .options = options ? options : &no_options };
+    const char *path = load.path;
+    if (!load.options)
+        load.options = &no_options;
     memset(out, 0, sizeof *out);
     if (strlen(path) >= sizeof out->path) {
         snprintf(err, errlen, "%s: the path is too long (at most %zu characters)", path, sizeof out->path - 1);
@@ -212,6 +221,19 @@ int experiment_load(const char *path, const struct experiment_options *options, 
     return 0;
 }
 
+int experiment_load(const char *path, const struct experiment_options *options, struct experiment *out,
+                    char *err, size_t errlen)
+{
+    return load_experiment((struct load){ .path = path, .options = options }, out, err, errlen);
+}
+
+int experiment_load_text(const char *name, const char *text, size_t size, const struct experiment_options *options,
+                         struct experiment *out, char *err, size_t errlen)
+{
+    return load_experiment((struct load){ .path = name, .text = text, .size = size, .options = options }, out, err,
+                           errlen);
+}
+
 void experiment_free(struct experiment *e)
 {
     for (int i = 0; i < e->variant_count; i++)
@@ -233,7 +255,7 @@ static int build_classifier_protected(lua_State *L)
     const struct classifier_source *module = lua_touserdata(L, 1);
     lua_settop(L, 0);
     open_libraries(L);
-    set_package_path(L, module->name);
+    ddim_set_package_path(L, module->name);
     const char *chunk_name = lua_pushfstring(L, "@%s", module->name); /* chunk_name */
     if (luaL_loadbuffer(L, module->source, module->size, chunk_name) != LUA_OK) /* chunk_name chunk | message */
         return lua_error(L);

@@ -49,11 +49,17 @@ static void default_quick(struct variant *v)
     v->sample.metric_samples = 256;
 }
 
+const struct experiment_request *ddim_experiment_request(lua_State *L)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, REQUEST_KEY);    /* ... request */
+    const struct experiment_request *request = lua_touserdata(L, -1);
+    lua_pop(L, 1);                                      /* ... */
+    return request;
+}
+
 const struct experiment_request *ddim_experiment_set_request(lua_State *L, const struct experiment_request *request)
 {
-    lua_getfield(L, LUA_REGISTRYINDEX, REQUEST_KEY);    /* ... previous */
-    const struct experiment_request *previous = lua_touserdata(L, -1);
-    lua_pop(L, 1);                                      /* ... */
+    const struct experiment_request *previous = ddim_experiment_request(L);
     if (request)
         lua_pushlightuserdata(L, (void *)request);
     else
@@ -244,25 +250,24 @@ static int ddim_experiment(lua_State *L)
     lua_settop(L, 1);                                   /* experiment */
     struct reader r;
     settings_reader_at_caller(&r, L);
-    lua_getfield(L, LUA_REGISTRYINDEX, REQUEST_KEY);    /* experiment request */
-    const struct experiment_request *request = lua_touserdata(L, -1);
+    const struct experiment_request *request = ddim_experiment_request(L);
     struct variant base;
     config_defaults(&base);
     settings_apply(&r, 1, "the experiment", &base, experiment_keys);
-    const char *name = settings_optional_string(&r, 1, "name"); /* experiment request name */
+    const char *name = settings_optional_string(&r, 1, "name"); /* experiment name */
     if (name && !settings_plain_name(name))
         settings_error(&r, "name must be a name of letters, digits, '_', '-' or '.' (under 64 characters), got '%s'",
                        name);
     int quick = 0;
-    if (lua_getfield(L, 1, "quick") != LUA_TNIL) {      /* experiment request name quick */
+    if (lua_getfield(L, 1, "quick") != LUA_TNIL) {      /* experiment name quick */
         quick = lua_gettop(L);
         if (!lua_istable(L, quick))
             settings_error(&r, "quick must be a table of settings such as { train = { epochs = 1 } }, got %s",
                            luaL_typename(L, quick));
     }
-    uint64_t seeds[EXPERIMENT_MAX_SEEDS];
+    uint64_t seeds[EXPERIMENT_MAX_SEEDS] = { 0 };
     const int seed_count = read_seeds(&r, 1, seeds);
-    lua_getfield(L, 1, "variants");                     /* experiment request name quick variants */
+    lua_getfield(L, 1, "variants");                     /* experiment name quick variants */
     const int variants = lua_gettop(L);
     if (!lua_istable(L, variants))
         settings_error(&r, "variants must be a list of { name = \"...\", model = ... }, got %s",

@@ -30,6 +30,9 @@ struct resolution {
 /* Adds `experiment` to the module table on top of the stack. */
 void ddim_experiment_register(lua_State *L);
 
+/* What ddim.experiment resolves for now, or NULL. */
+const struct experiment_request *ddim_experiment_request(lua_State *L);
+
 /* Sets (request not NULL) or clears what ddim.experiment resolves for, and
  * returns the previous request. Without one it resolves for no options:
  * so does ddim.model_of's experiment, whatever the command line. The
@@ -41,6 +44,20 @@ const struct experiment_request *ddim_experiment_set_request(lua_State *L, const
  * ddim_model_move), else raises "<path>: the script must return
  * ddim.experiment{...}, got <type>". */
 const struct resolution *ddim_experiment_resolution(lua_State *L, int index, const char *path);
+
+/* The longest file name ddim.model_of takes, with its NUL: as struct experiment's path. */
+#define DDIM_MODEL_FILE_SIZE sizeof ((struct experiment *)0)->path
+
+/* Adds `model_of` to the module table on top of the stack (lua_model_of.c). */
+void ddim_model_of_register(lua_State *L);
+
+/* Pushes the file and the variant whose model ddim.model_of handed out as
+ * the model at index; for any other model, file and variant themselves. */
+void ddim_push_model_source(lua_State *L, int model, const char *file, const char *variant);
+
+/* package.path set to find modules beside the file at path, and no C
+ * modules (lua_config.c). */
+void ddim_set_package_path(lua_State *L, const char *path);
 
 /* Pushes the resolved config of the kept variants of r (their models in
  * the list at index models, as ddim_experiment_resolution pushes it) as Lua
