@@ -546,7 +546,8 @@ static void test_config_script_errors(void **state)
                     "module 'lib.missing' not found: no field package.preload['lib.missing']; no file '/tmp/");
 }
 
-/* ddim.model_of names the variant or the file it cannot find, at its line. */
+/* ddim.model_of names the variant or the file it cannot find, at its
+ * line; a variant the command line does not keep needs neither. */
 static void test_config_model_of_errors(void **state)
 {
     (void)state;
@@ -555,9 +556,27 @@ static void test_config_model_of_errors(void **state)
                     "  variants = { { name = 'a', model = ddim.model_of('experiments/unet_full.lua', 'skip') } },\n"
                     "}\n",
                     3, "ddim.model_of: experiments/unet_full.lua has no variant 'skip'; its variants are unet");
-    assert_fails_at("local m = ddim.model_of('/nonexistent/x.lua', 'a')\n", 1,
+    assert_fails_at("return ddim.experiment {\n"
+                    "  variants = { { name = 'a', model = ddim.model_of('/nonexistent/x.lua', 'a') } },\n"
+                    "}\n",
+                    2,
                     "ddim.model_of: cannot open /nonexistent/x.lua: No such file or directory (a run's config.lua "
                     "runs from the directory the run started in)");
+    struct temp_file t;
+    temp_write(&t, TINY_MODEL
+               "return ddim.experiment {\n"
+               "  variants = { { name = 'a', model = tiny() },\n"
+               "               { name = 'b', model = ddim.model_of('/nonexistent/x.lua', 'b') } },\n"
+               "}\n");
+    struct experiment_options only_a = { .variant = "a" };
+    struct experiment e;
+    char err[1024];
+    int status = experiment_load(t.path, &only_a, &e, err, sizeof err);
+    temp_remove(&t);
+    if (status)
+        fail_msg("%s", err);
+    assert_int_equal(e.variant_count, 1);
+    experiment_free(&e);
 }
 
 static void test_config_defaults_and_variant_settings(void **state)

@@ -86,7 +86,7 @@ static void read_variant(struct reader *r, int index, int i, const struct varian
     snprintf(v->name, sizeof v->name, "%s", name);
     snprintf(r->context, sizeof r->context, "variants[%d] ('%s'): ", i, name);
     lua_getfield(L, index, "model");                    /* ... name model */
-    if (!ddim_is_model(L, -1))
+    if (!ddim_is_model(L, -1) && !ddim_is_model_ref(L, -1))
         settings_error(r, "model must be a model made by ddim.model{...}, got %s", luaL_typename(L, -1));
     lua_rawseti(L, models, i);                          /* ... name */
     const char *changes = settings_optional_string(r, index, "changes"); /* ... name changes */
@@ -110,24 +110,34 @@ static void read_variant(struct reader *r, int index, int i, const struct varian
     }
 }
 
-/* Raises unless the variants' names are unique, their models distinct
- * (the list at models) and each reference names another variant. */
-static void check_variant_names(struct reader *r, const struct resolution *res, int models)
+/* Raises unless the models of variants first to first + count - 1 (the
+ * list at models) are distinct. */
+static void check_models_distinct(struct reader *r, const struct resolution *res, int models, int first, int count)
 {
     lua_State *L = r->L;
-    for (int i = 0; i < res->count; i++) {
-        const struct variant *v = &res->variants[i];
-        snprintf(r->context, sizeof r->context, "variants[%d] ('%s'): ", i + 1, v->name);
-        for (int j = 0; j < i; j++) {
-            if (strcmp(res->variants[j].name, v->name) == 0)
-                settings_error(r, "another variant has the same name");
+    for (int i = first; i < first + count; i++)
+        for (int j = first; j < i; j++) {
             lua_rawgeti(L, models, i + 1);              /* ... model */
             lua_rawgeti(L, models, j + 1);              /* ... model earlier_model */
+            snprintf(r->context, sizeof r->context, "variants[%d] ('%s'): ", i + 1, res->variants[i].name);
             if (lua_rawequal(L, -1, -2))
                 settings_error(r, "it shares its model with variant '%s': call the network's function once per "
                                "variant (each variant trains its own weights)", res->variants[j].name);
             lua_pop(L, 2);                              /* ... */
         }
+    r->context[0] = '\0';
+}
+
+/* Raises unless the variants' names are unique and each reference names
+ * another variant. */
+static void check_variant_names(struct reader *r, const struct resolution *res)
+{
+    for (int i = 0; i < res->count; i++) {
+        const struct variant *v = &res->variants[i];
+        snprintf(r->context, sizeof r->context, "variants[%d] ('%s'): ", i + 1, v->name);
+        for (int j = 0; j < i; j++)
+            if (strcmp(res->variants[j].name, v->name) == 0)
+                settings_error(r, "another variant has the same name");
     }
     for (int i = 0; i < res->count; i++) {
         const struct variant *v = &res->variants[i];
@@ -152,7 +162,8 @@ static void read_variants(struct reader *r, int index, const struct variant *bas
         read_variant(r, lua_gettop(L), i, base, quick, use_quick, &res->variants[i - 1], models);
         lua_pop(L, 1);                                  /* ... */
     }
-    check_variant_names(r, res, models);
+    check_variant_names(r, res);
+    check_models_distinct(r, res, models, 0, res->count);
     /* Keys besides 1..count: a hole in the list, or a name = ... by mistake. */
     lua_pushnil(L);                                     /* ... nil */
     while (lua_next(L, index)) {                        /* ... key value */
@@ -187,9 +198,10 @@ static int read_seeds(struct reader *r, int index, uint64_t *seeds)
 }
 
 /* Keeps the variants the request's options ask for, and gives them the
- * command line's settings; raises "path: ..." on a mistake there. */
+ * command line's settings and their models (resolving ddim.model_of's in
+ * the list at models); raises "path: ..." on a mistake there. */
 static void apply_options(lua_State *L, const struct experiment_request *request, int has_quick,
-                          struct resolution *res)
+                          struct resolution *res, int models)
 {
     res->first_kept = 0;
     res->kept_count = res->count;
@@ -225,7 +237,12 @@ static void apply_options(lua_State *L, const struct experiment_request *request
             settings_apply_override(&r, o->overrides[k], v);
         snprintf(r.context, sizeof r.context, "variant '%s': ", v->name);
         settings_check_variant(&r, v);
+        lua_rawgeti(L, models, i + 1);                  /* ... model */
+        ddim_resolve_model(L, -1);
+        lua_rawseti(L, models, i + 1);                  /* ... */
     }
+    r.context[0] = '\0';
+    check_models_distinct(&r, res, models, res->first_kept, res->kept_count);
 }
 
 /* Pushes a new resolution of count variants, its models' list (empty) as
@@ -281,7 +298,7 @@ static int ddim_experiment(lua_State *L)
     memcpy(res->seeds, seeds, sizeof seeds);
     lua_getiuservalue(L, -1, 1);                        /* ... variants resolution models */
     read_variants(&r, variants, &base, quick, request && request->options->quick, res, lua_gettop(L));
-    apply_options(L, request, quick != 0, res);
+    apply_options(L, request, quick != 0, res, lua_gettop(L));
     lua_pop(L, 1);                                      /* ... variants resolution */
     lua_createtable(L, 0, 1);                           /* ... variants resolution meta */
     lua_insert(L, -2);                                  /* ... variants meta resolution */

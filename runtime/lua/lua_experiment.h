@@ -40,8 +40,8 @@ const struct experiment_request *ddim_experiment_request(lua_State *L);
 const struct experiment_request *ddim_experiment_set_request(lua_State *L, const struct experiment_request *request);
 
 /* The resolution of the value at index when ddim.experiment made it,
- * pushed with the list of the models of its variants (in order; then
- * ddim_model_move), else raises "<path>: the script must return
+ * pushed with the list of the models of its variants (in order; those of
+ * the kept variants resolved, for ddim_model_move), else raises "<path>: the script must return
  * ddim.experiment{...}, got <type>". */
 const struct resolution *ddim_experiment_resolution(lua_State *L, int index, const char *path);
 
@@ -50,6 +50,14 @@ const struct resolution *ddim_experiment_resolution(lua_State *L, int index, con
 
 /* Adds `model_of` to the module table on top of the stack (lua_model_of.c). */
 void ddim_model_of_register(lua_State *L);
+
+/* Whether the value at index is what ddim.model_of returns: a reference
+ * to a model, which ddim_resolve_model turns into the model. */
+int ddim_is_model_ref(lua_State *L, int index);
+/* Replaces the value at index, when it is a ddim.model_of reference, by
+ * the model it names (running its file on first use); raises "where the
+ * reference was made: ddim.model_of: ..." when there is none. */
+void ddim_resolve_model(lua_State *L, int index);
 
 /* Pushes the file and the variant whose model ddim.model_of handed out as
  * the model at index; for any other model, file and variant themselves. */
