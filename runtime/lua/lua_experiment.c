@@ -84,7 +84,7 @@ static void read_variant(struct reader *r, int index, int i, const struct varian
                        name ? name : "none");
     *v = *base;
     snprintf(v->name, sizeof v->name, "%s", name);
-    snprintf(r->context, sizeof r->context, "variants[%d] ('%s'): ", i, name);
+    snprintf(r->context, sizeof r->context, "variants[%d] ('%s'): ", i, v->name);
     lua_getfield(L, index, "model");                    /* ... name model */
     if (!ddim_is_model(L, -1) && !ddim_is_model_ref(L, -1))
         settings_error(r, "model must be a model made by ddim.model{...}, got %s", luaL_typename(L, -1));
@@ -94,7 +94,7 @@ static void read_variant(struct reader *r, int index, int i, const struct varian
         settings_error(r, "changes must be under %zu characters", sizeof v->changes);
     snprintf(v->changes, sizeof v->changes, "%s", changes ? changes : "");
     const char *reference = settings_optional_string(r, index, "reference"); /* ... name changes reference */
-    if (reference && (strlen(reference) >= sizeof v->reference || strcmp(reference, name) == 0))
+    if (reference && (strlen(reference) >= sizeof v->reference || strcmp(reference, v->name) == 0))
         settings_error(r, "reference must name another variant of the experiment, got '%s'", reference);
     snprintf(v->reference, sizeof v->reference, "%s", reference ? reference : "");
     lua_pop(L, 3);                                      /* ... */
@@ -102,7 +102,7 @@ static void read_variant(struct reader *r, int index, int i, const struct varian
     settings_check_variant(r, v);
     if (quick) {
         struct variant quick_variant = *v;
-        snprintf(r->context, sizeof r->context, "variants[%d] ('%s') with quick: ", i, name);
+        snprintf(r->context, sizeof r->context, "variants[%d] ('%s') with quick: ", i, v->name);
         settings_apply(r, quick, "quick", &quick_variant, no_keys);
         settings_check_variant(r, &quick_variant);
         if (use_quick)
