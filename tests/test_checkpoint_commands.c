@@ -239,8 +239,9 @@ static void test_checkpoint_damaged_is_refused(void **state)
     }
 }
 
-/* An experiment file without the variant, and one whose variant of that
- * name is another network (the seed's first, 2,517,441 parameters). */
+/* --experiment names the file whose network to take: one without the
+ * variant, and one whose variant of that name is another network (the
+ * seed's first, 2,517,441 parameters). */
 static void test_checkpoint_of_another_network_is_refused(void **state)
 {
     char path[256], args[1400], out[8192], cwd[512];
@@ -248,7 +249,8 @@ static void test_checkpoint_of_another_network_is_refused(void **state)
     snprintf(args, sizeof args, "sample %s --experiment experiments/unet_full.lua", checkpoint);
     assert_int_equal(run_ddim_lab(NULL, NULL, args, out, sizeof out), 1);
     assert_one_line(out, checkpoint);
-    assert_contains(out, ": rebuilding variant 'skip': experiments/unet_full.lua: --variant skip: no such variant");
+    assert_contains(out, ": rebuilding variant 'skip': config:");
+    assert_contains(out, ": ddim.model_of: experiments/unet_full.lua has no variant 'skip'; its variants are unet");
 
     scratch_path(path, state, "other.lua");
     FILE *f = fopen(path, "w");
@@ -269,19 +271,67 @@ static void test_checkpoint_of_another_network_is_refused(void **state)
     assert_contains(out, want);
 }
 
-/* A checkpoint from before these commands (no experiment, options or
- * seed) needs --experiment, and then samples at the variant's own seed. */
+/* Copies the checkpoint at from to to as a run before config.lua ran again
+ * would have saved it: its config a plain table, without the sections named
+ * in drop (NULL-terminated). */
+static void copy_checkpoint_as_older(const char *from, const char *to, const char *const *drop)
+{
+    static const char older_config[] = "-- experiments/skip_vs_noskip.lua, resolved by ddim-lab 0.1.0\n"
+                                       "return {\n  name = \"skip_vs_noskip\",\n  variants = {},\n}\n";
+    struct checkpoint c;
+    char err[1024];
+    copy_checkpoint_without(from, to, drop);
+    if (checkpoint_read(to, &c, err, sizeof err))
+        fail_msg("%s", err);
+    for (int i = 0; i < c.count; i++)
+        if (strcmp(c.sections[i].name, "config") == 0) {
+            c.sections[i].data = older_config;
+            c.sections[i].size = sizeof older_config - 1;
+        }
+    if (checkpoint_write(to, c.sections, c.count, err, sizeof err))
+        fail_msg("%s", err);
+    checkpoint_free(&c);
+}
+
+/* The variant comes back from the checkpoint's config alone: without the
+ * experiment and options sections, sample draws what the run drew. */
+static void test_checkpoint_variant_comes_from_its_config(void **state)
+{
+    char path[256], grid[256], args[1024], out[8192], want[1024];
+    scratch_path(path, state, "config_only.ddim");
+    copy_checkpoint_without(tiny_checkpoint(), path, (const char *const[]){ "experiment", "options", NULL });
+    scratch_path(grid, state, "grid.png");
+    snprintf(args, sizeof args, "sample %s -n 10 -o %s", path, grid);
+    if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
+        fail_msg("ddim-lab %s failed:\n%s", args, out);
+    snprintf(want, sizeof want, "wrote %s: 10 samples, 2 steps, ema weights, from %s (variant skip, seed 2)\n", grid,
+             path);
+    assert_string_equal(out, want);
+}
+
+/* A checkpoint from before config.lua ran again (its config a plain
+ * table) is rebuilt from its experiment file and options; one from before
+ * these commands (no experiment, options or seed either) needs
+ * --experiment, and then samples at the variant's own seed. */
 static void test_checkpoint_older_needs_its_experiment(void **state)
 {
     char path[256], grid[256], args[1024], out[8192];
+    scratch_path(path, state, "older.ddim");
+    scratch_path(grid, state, "grid.png");
+    copy_checkpoint_as_older(tiny_checkpoint(), path, (const char *const[]){ NULL });
+    snprintf(args, sizeof args, "sample %s -n 1 -o %s --steps 3", path, grid);
+    if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
+        fail_msg("ddim-lab %s failed:\n%s", args, out);
+    assert_contains(out, "1 sample, 3 steps, ema weights, ");
+    assert_contains(out, "(variant skip, seed 2)\n");
+
     scratch_path(path, state, "old.ddim");
-    copy_checkpoint_without(tiny_checkpoint(), path, (const char *const[]){ "experiment", "options", "seed", NULL });
+    copy_checkpoint_as_older(tiny_checkpoint(), path, (const char *const[]){ "experiment", "options", "seed", NULL });
     snprintf(args, sizeof args, "sample %s", path);
     assert_int_equal(run_ddim_lab(NULL, NULL, args, out, sizeof out), 1);
     assert_one_line(out, path);
     assert_contains(out, ": the checkpoint does not name its experiment file (a run before `ddim-lab sample` saved "
                          "it): pass --experiment FILE.lua");
-    scratch_path(grid, state, "grid.png");
     snprintf(args, sizeof args, "sample %s -n 1 -o %s --experiment experiments/skip_vs_noskip.lua", path, grid);
     if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
         fail_msg("ddim-lab %s failed:\n%s", args, out);
@@ -374,11 +424,13 @@ static void test_checkpoint_commands_bad_command_lines_are_usage_errors(void **s
         { "eval c.ddim -n 1", "-n takes a whole number from 2 to 1000000, got '1'" },
         { "sample c.ddim -n 64x", "-n takes a whole number from 1 to 4096, got '64x'" },
         { "sample c.ddim --weights foo", "--weights takes ema, best or last, got 'foo'" },
-        { "eval c.ddim --steps 0", "--steps takes a whole number from 1 to 2147483647, got '0'" },
-        { "eval c.ddim --eta 2", "--eta takes a number from 0 to 1, got '2'" },
-        { "sample c.ddim --eta x", "--eta takes a number from 0 to 1, got 'x'" },
-        { "eval c.ddim --guidance 11", "--guidance takes a number from 0 to 10, got '11'" },
-        { "sample c.ddim --guide-epoch 0", "--guide-epoch takes a whole number from 1 to 2147483647, got '0'" },
+        /* The sampler's flags are checked by their fields, as key.path=value would be. */
+        { "eval c.ddim --steps 0", "--steps: diffusion.steps must be an integer >= 1, got 0" },
+        { "eval c.ddim --eta 2", "--eta: diffusion.eta must be a number in [0, 1], got 2" },
+        { "sample c.ddim --eta x", "--eta: diffusion.eta must be a number in [0, 1], got string 'x'" },
+        { "eval c.ddim --guidance 11", "--guidance: diffusion.guidance must be a number in [0, 10], got 11" },
+        { "sample c.ddim --guide-epoch -1",
+          "--guide-epoch: diffusion.guide_epoch must be an integer >= 0 (0 = no guide), got -1" },
         { "sample c.ddim -n", "option '-n' needs a value" },
         { "sample c.ddim d.ddim", "sample takes one checkpoint, got 'c.ddim' and 'd.ddim'" },
         { "eval c.ddim -o grid.png", "eval: unknown option '-o'" },
@@ -409,6 +461,7 @@ size_t checkpoint_command_tests(struct CMUnitTest *out)
                                         remove_scratch),
         cmocka_unit_test_setup_teardown(test_checkpoint_damaged_is_refused, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(test_checkpoint_of_another_network_is_refused, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(test_checkpoint_variant_comes_from_its_config, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(test_checkpoint_older_needs_its_experiment, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(test_checkpoint_of_a_guided_run, make_scratch, remove_scratch),
         cmocka_unit_test(test_checkpoint_commands_bad_command_lines_are_usage_errors),

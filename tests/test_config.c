@@ -16,6 +16,9 @@
 
 #define SEED_EXPERIMENT "experiments/skip_vs_noskip.lua"
 
+/* The tests of the resolved config (test_config_resolved.c), run with these. */
+size_t config_resolved_tests(struct CMUnitTest *out);
+
 /* Parameters, by hand (kernel + bias of each layer; convolutions 3x3):
  *   dense 784 -> 3136               784 * 3136 + 3136 = 2,461,760
  *   conv_transpose2d 64 -> 64       9 * 64 * 64 + 64  =    36,928
@@ -93,31 +96,6 @@ static void test_config_seed_experiment(void **state)
     assert_int_equal(e.variants[1].graph.nodes[e.variants[1].output].op, OP_ADD);
     /* Nodes know the line of the layer that made them. */
     assert_contains(e.variants[1].graph.nodes[e.variants[1].output].location, "experiments/lib/seed_nets.lua:");
-    experiment_free(&e);
-}
-
-/* The resolved config is Lua that returns every setting of every variant. */
-static void test_config_resolved_is_lua(void **state)
-{
-    (void)state;
-    struct experiment e;
-    load_ok(NULL, &e);
-    assert_contains(e.resolved, "max_images = 0");
-    assert_contains(e.resolved, "gradient_trick = true");
-    assert_contains(e.resolved, "learning_rate = 0.001,");
-    assert_contains(e.resolved, "3132881 parameters");
-    assert_contains(e.resolved, "dense(784, linear)");
-    lua_State *L = luaL_newstate();
-    assert_non_null(L);
-    if (luaL_loadstring(L, e.resolved) != LUA_OK || lua_pcall(L, 0, 1, 0) != LUA_OK)
-        fail_msg("the resolved config is not Lua: %s\n%s", lua_tostring(L, -1), e.resolved);
-    assert_int_equal(lua_getfield(L, -1, "variants"), LUA_TTABLE);
-    assert_int_equal(lua_rawlen(L, -1), 2);
-    lua_rawgeti(L, -1, 2);
-    lua_getfield(L, -1, "train");
-    lua_getfield(L, -1, "weight_decay");
-    assert_true(lua_tonumber(L, -1) == 0.004);
-    lua_close(L);
     experiment_free(&e);
 }
 
@@ -517,6 +495,39 @@ static void test_config_script_errors(void **state)
                     "module 'lib.missing' not found: no field package.preload['lib.missing']; no file '/tmp/");
 }
 
+/* ddim.model_of names the variant or the file it cannot find, at its
+ * line; a variant the command line does not keep needs neither. */
+static void test_config_model_of_errors(void **state)
+{
+    (void)state;
+    assert_fails_at("local ddim = require 'ddim'\n"
+                    "return ddim.experiment {\n"
+                    "  variants = { { name = 'a', model = ddim.model_of('experiments/unet_full.lua', 'skip') } },\n"
+                    "}\n",
+                    3, "ddim.model_of: experiments/unet_full.lua has no variant 'skip'; its variants are unet");
+    assert_fails_at("return ddim.experiment {\n"
+                    "  variants = { { name = 'a', model = ddim.model_of('/nonexistent/x.lua', 'a') } },\n"
+                    "}\n",
+                    2,
+                    "ddim.model_of: cannot open /nonexistent/x.lua: No such file or directory (a run's config.lua "
+                    "runs from the directory the run started in)");
+    struct temp_file t;
+    temp_write(&t, TINY_MODEL
+               "return ddim.experiment {\n"
+               "  variants = { { name = 'a', model = tiny() },\n"
+               "               { name = 'b', model = ddim.model_of('/nonexistent/x.lua', 'b') } },\n"
+               "}\n");
+    struct experiment_options only_a = { .variant = "a" };
+    struct experiment e;
+    char err[1024];
+    int status = experiment_load(t.path, &only_a, &e, err, sizeof err);
+    temp_remove(&t);
+    if (status)
+        fail_msg("%s", err);
+    assert_int_equal(e.variant_count, 1);
+    experiment_free(&e);
+}
+
 static void test_config_defaults_and_variant_settings(void **state)
 {
     (void)state;
@@ -626,7 +637,6 @@ size_t config_tests(struct CMUnitTest *out)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_config_seed_experiment),
-        cmocka_unit_test(test_config_resolved_is_lua),
         cmocka_unit_test(test_config_overrides_are_typed),
         cmocka_unit_test(test_config_bad_overrides),
         cmocka_unit_test(test_config_eta_needs_a_variance_preserving_schedule),
@@ -644,8 +654,10 @@ size_t config_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_config_unet_options),
         cmocka_unit_test(test_config_script_errors),
         cmocka_unit_test(test_config_defaults_and_variant_settings),
+        cmocka_unit_test(test_config_model_of_errors),
     };
     if (out)
         memcpy(out, tests, sizeof tests);
-    return sizeof tests / sizeof tests[0];
+    const size_t count = sizeof tests / sizeof tests[0];
+    return count + config_resolved_tests(out ? out + count : NULL);
 }

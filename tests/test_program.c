@@ -53,6 +53,20 @@ void only_match(const char *pattern, char path[MATCH_PATH_SIZE])
     globfree(&found);
 }
 
+void read_only_match_file(const char *pattern, char *buf, size_t size)
+{
+    char path[MATCH_PATH_SIZE];
+    only_match(pattern, path);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    size_t used = fread(buf, 1, size, f);
+    fclose(f);
+    if (used == size)
+        fail_msg("%s does not fit in %zu bytes", path, size - 1);
+    buf[used] = '\0';
+}
+
 void read_png(const char *path, struct png_read_back *out)
 {
     FILE *file = fopen(path, "rb");

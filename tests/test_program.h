@@ -24,6 +24,10 @@ void assert_contains(const char *text, const char *part);
 #define MATCH_PATH_SIZE 600
 void only_match(const char *pattern, char path[MATCH_PATH_SIZE]);
 
+/* The whole of the one file matching pattern into buf (NUL-terminated);
+ * fails unless there is exactly one and it fits in size - 1 bytes. */
+void read_only_match_file(const char *pattern, char *buf, size_t size);
+
 /* A PNG read back as any viewer would. */
 struct png_read_back {
     png_uint_32 width, height;

@@ -4,7 +4,7 @@
  * (sample_metrics.h), and writes the run directory:
  *
  *   OUT/<experiment>/<UTC timestamp>/
- *     config.lua        the resolved config of every variant
+ *     config.lua        the resolved config of every variant, an experiment file that reruns the run
  *     variants.csv      variant, reference, what it changes, parameters
  *     results.csv       variant, seed, epoch, losses   } deterministic: same seeds,
  *     metrics.csv       variant, seed, FID, KID, ...   } same files

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "runtime/scoring/classifier.h"
+#include "runtime/cli/command_config.h"
 #include "runtime/cli/commands.h"
 #include "kernels/kernels.h"
 
@@ -42,6 +43,8 @@ static const struct command {
     { "bench", "FILE.lua: time each variant's training step and sampler, with a per-op profile", run_bench, 1 },
     { "classifier", "train the MNIST classifier that scores samples; write models/mnist_classifier_v2.ddim",
       run_classifier, 1 },
+    { "config", "--list: every config field, its type, default, accepted values and meaning (markdown)",
+      run_config, 1 },
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
@@ -75,8 +78,8 @@ static void print_help(FILE *out)
             "  --guide-epoch K  the guide: the weights of epoch K (default: diffusion.guide_epoch)\n"
             "  --weights W      ema, best (the best epoch's) or last (default: ema when the run kept one, else\n"
             "                   best: what the run sampled)\n"
-            "  --experiment FILE.lua  rebuild the variant from this file, not the one the checkpoint names\n"
-            "                   (needed for checkpoints older than this command)\n"
+            "  --experiment FILE.lua  take the network from this file, not the one the checkpoint's config\n"
+            "                   names (a checkpoint whose config does not run: rebuild the variant from it)\n"
             "\neval options (after CHECKPOINT): --steps, --eta, --guidance, --guide-epoch, --weights,\n"
             "  --experiment as for sample, and\n"
             "  -n N             samples to score (default 2000; a run's sample.metric_samples gives its metrics)\n"

@@ -95,6 +95,8 @@ struct experiment_options {
     uint64_t seeds[EXPERIMENT_MAX_SEEDS];
     int override_count;
     char **overrides;           /* "key.path=value" */
+    const char *model_file;     /* ddim.model_of takes its networks from this file, not the one it names
+                                 * (sample and eval's --experiment), or NULL */
 };
 
 /* Loads, resolves and checks an experiment. On error returns -1 with ONE
@@ -102,6 +104,11 @@ struct experiment_options {
  * and what was expected. */
 int experiment_load(const char *path, const struct experiment_options *options,
                     struct experiment *out, char *err, size_t errlen);
+/* The same for an experiment file's text (size bytes), such as a
+ * checkpoint's config: name stands for the file in messages ("name:LINE:"),
+ * and out->path is name. */
+int experiment_load_text(const char *name, const char *text, size_t size, const struct experiment_options *options,
+                         struct experiment *out, char *err, size_t errlen);
 void experiment_free(struct experiment *e);
 
 /* An MNIST classifier's network as its Lua module builds it

@@ -1,5 +1,7 @@
 /* The settings of a variant as a table of fields. Adding a setting is a
- * member in config.h, a line in `fields` and its default in config_defaults. */
+ * member in config.h and an entry in `fields`: its default, accepted range
+ * and description are there, and config_defaults, the error messages and
+ * `ddim-lab config --list` (docs/config.md) all come from it. */
 #include <errno.h>
 #include <float.h>
 #include <limits.h>
@@ -25,10 +27,13 @@ struct config_field {
     const char *section, *name;
     enum field_type type;
     size_t offset;                /* into struct variant */
-    double min, max;              /* numbers: the accepted range... */
-    int min_open, max_open;       /* ...without min, max themselves when set */
+    const char *default_text;     /* the default as command-line text: "3", "1e-3", "mae", "true" */
+    char min_bracket;             /* numbers: '[' when min is accepted, '(' when not... */
+    double min, max;              /* ...the accepted range (HUGE_VAL, INT_MAX, INTEGER_LIMIT: no upper bound)... */
+    char max_bracket;             /* ...']' when max is accepted, ')' when not */
     const char *const *choices;   /* names, in enum order, NULL-terminated */
-    const char *expected;         /* what the error messages say is accepted */
+    const char *zero_means;       /* what 0 switches off ("no EMA"), or NULL */
+    const char *description;      /* one line for docs/config.md */
 };
 
 static const char *const loss_names[] = { "mae", "mse", NULL };
@@ -41,62 +46,78 @@ const char *const config_sections[] = { "train", "diffusion", "sample", NULL };
 #define AT(member) offsetof(struct variant, member)
 /* 2^63: every integer setting fits a Lua integer. */
 #define INTEGER_LIMIT 9223372036854775807.0
+/* Fields without a range: booleans and names. */
+#define NO_RANGE 0, 0, 0, 0
+#define CHOICES(names) 0, 0, 0, 0, names, NULL
 static const struct config_field fields[] = {
-    { "train", "epochs", FIELD_INT, AT(train.epochs), 1, INT_MAX, 0, 0, NULL, "an integer >= 1" },
-    { "train", "batch_size", FIELD_INT, AT(train.batch_size), 1, INT_MAX, 0, 0, NULL, "an integer >= 1" },
-    { "train", "learning_rate", FIELD_NUMBER, AT(train.learning_rate), 0, HUGE_VAL, 1, 1, NULL, "a number > 0" },
-    { "train", "weight_decay", FIELD_NUMBER, AT(train.weight_decay), 0, HUGE_VAL, 0, 1, NULL, "a number >= 0" },
-    { "train", "loss", FIELD_LOSS, AT(train.loss), 0, 0, 0, 0, loss_names, "one of \"mae\", \"mse\"" },
-    { "train", "seed", FIELD_SEED, AT(train.seed), 0, INTEGER_LIMIT, 0, 1, NULL, "an integer >= 0" },
-    { "train", "dataset", FIELD_DATASET, AT(train.dataset), 0, 0, 0, 0, dataset_names,
-      "one of \"all\", \"train\", \"test\"" },
-    { "train", "ema", FIELD_NUMBER, AT(train.ema), 0, 1, 0, 1, NULL, "a number in [0, 1) (0 = no EMA)" },
-    { "train", "max_images", FIELD_LONG, AT(train.max_images), 0, INTEGER_LIMIT, 0, 1, NULL,
-      "an integer >= 0 (0 = all)" },
-    { "train", "normalize", FIELD_BOOLEAN, AT(train.normalize), 0, 0, 0, 0, NULL, "a boolean (true or false)" },
-    { "train", "ema_warmup", FIELD_BOOLEAN, AT(train.ema_warmup), 0, 0, 0, 0, NULL, "a boolean (true or false)" },
-    { "train", "image_loss", FIELD_BOOLEAN, AT(train.image_loss), 0, 0, 0, 0, NULL, "a boolean (true or false)" },
-    { "train", "cosine_decay", FIELD_BOOLEAN, AT(train.cosine_decay), 0, 0, 0, 0, NULL,
-      "a boolean (true or false)" },
-    { "train", "p2_gamma", FIELD_NUMBER, AT(train.p2_gamma), 0, 4, 0, 0, NULL, "a number in [0, 4]" },
-    { "train", "p2_sampling", FIELD_BOOLEAN, AT(train.p2_sampling), 0, 0, 0, 0, NULL, "a boolean (true or false)" },
-    { "diffusion", "steps", FIELD_INT, AT(diffusion.steps), 1, INT_MAX, 0, 0, NULL, "an integer >= 1" },
-    { "diffusion", "min_signal_rate", FIELD_NUMBER, AT(diffusion.min_signal_rate), 0, 1, 1, 1, NULL,
-      "a number in (0, 1)" },
-    { "diffusion", "max_signal_rate", FIELD_NUMBER, AT(diffusion.max_signal_rate), 0, 1, 1, 0, NULL,
-      "a number in (0, 1]" },
-    { "diffusion", "schedule", FIELD_SCHEDULE, AT(diffusion.schedule), 0, 0, 0, 0, schedule_names,
-      "one of \"none\", \"cosine\", \"linear\"" },
-    { "diffusion", "gradient_trick", FIELD_BOOLEAN, AT(diffusion.gradient_trick), 0, 0, 0, 0, NULL,
-      "a boolean (true or false)" },
-    { "diffusion", "eta", FIELD_NUMBER, AT(diffusion.eta), 0, 1, 0, 0, NULL, "a number in [0, 1]" },
-    { "diffusion", "clip_denoised", FIELD_BOOLEAN, AT(diffusion.clip_denoised), 0, 0, 0, 0, NULL,
-      "a boolean (true or false)" },
-    { "diffusion", "prediction", FIELD_PREDICTION, AT(diffusion.prediction), 0, 0, 0, 0, prediction_names,
-      "one of \"noise\", \"velocity\"" },
-    { "diffusion", "guidance", FIELD_NUMBER, AT(diffusion.guidance), 0, 10, 0, 0, NULL, "a number in [0, 10]" },
-    { "diffusion", "guide_epoch", FIELD_INT, AT(diffusion.guide_epoch), 0, INT_MAX, 0, 0, NULL,
-      "an integer >= 0 (0 = no guide)" },
-    { "sample", "grid", FIELD_INT, AT(sample.grid), 1, 64, 0, 0, NULL, "an integer in [1, 64]" },
-    { "sample", "scale", FIELD_INT, AT(sample.scale), 1, 32, 0, 0, NULL, "an integer in [1, 32]" },
-    { "sample", "metric_samples", FIELD_INT, AT(sample.metric_samples), 2, 1000000, 0, 0, NULL,
-      "an integer in [2, 1000000]" },
+    { "train", "epochs", FIELD_INT, AT(train.epochs), "3", '[', 1, INT_MAX, ']', NULL, NULL,
+      "passes over the training images" },
+    { "train", "batch_size", FIELD_INT, AT(train.batch_size), "64", '[', 1, INT_MAX, ']', NULL, NULL,
+      "images per optimizer step" },
+    { "train", "learning_rate", FIELD_NUMBER, AT(train.learning_rate), "1e-3", '(', 0, HUGE_VAL, ')', NULL, NULL,
+      "AdamW's learning rate (with train.cosine_decay, the rate it starts from)" },
+    { "train", "weight_decay", FIELD_NUMBER, AT(train.weight_decay), "0.004", '[', 0, HUGE_VAL, ')', NULL, NULL,
+      "AdamW's decoupled weight decay (the Keras default)" },
+    { "train", "loss", FIELD_LOSS, AT(train.loss), "mae", CHOICES(loss_names),
+      "the noise prediction's loss: mean absolute or mean squared error" },
+    { "train", "seed", FIELD_SEED, AT(train.seed), "1", '[', 0, INTEGER_LIMIT, ')', NULL, NULL,
+      "seeds the initial weights, the batches and the noise; the experiment's `seeds` set it run by run" },
+    { "train", "dataset", FIELD_DATASET, AT(train.dataset), "all", CHOICES(dataset_names),
+      "the images trained on: all 70,000 MNIST digits, the 60,000 training or the 10,000 test digits" },
+    { "train", "ema", FIELD_NUMBER, AT(train.ema), "0", '[', 0, 1, ')', NULL, "no EMA",
+      "decay of an exponential moving average of the weights; the samples then come from it" },
+    { "train", "max_images", FIELD_LONG, AT(train.max_images), "0", '[', 0, INTEGER_LIMIT, ')', NULL, "all",
+      "train on the first max_images images of the data set only" },
+    { "train", "normalize", FIELD_BOOLEAN, AT(train.normalize), "false", NO_RANGE, NULL, NULL,
+      "standardise the images by the training data's mean and variance, and invert it on the samples" },
+    { "train", "ema_warmup", FIELD_BOOLEAN, AT(train.ema_warmup), "false", NO_RANGE, NULL, NULL,
+      "the EMA decay at step n is min(ema, (1 + n) / (10 + n)), not ema from the first step" },
+    { "train", "image_loss", FIELD_BOOLEAN, AT(train.image_loss), "false", NO_RANGE, NULL, NULL,
+      "train on noise loss + image loss (through the gradient trick's second derivative when it is on)" },
+    { "train", "cosine_decay", FIELD_BOOLEAN, AT(train.cosine_decay), "false", NO_RANGE, NULL, NULL,
+      "the learning rate falls along half a cosine to 0 over the run's steps; off: constant" },
+    { "train", "p2_gamma", FIELD_NUMBER, AT(train.p2_gamma), "0", '[', 0, 4, ']', NULL, "every noise level alike",
+      "P2 weighting (Choi et al. 2022): each image's noise loss weighted by (1 + SNR)^-gamma" },
+    { "train", "p2_sampling", FIELD_BOOLEAN, AT(train.p2_sampling), "false", NO_RANGE, NULL, NULL,
+      "with train.p2_gamma: draw the diffusion times in proportion to the P2 weight, the loss unweighted" },
+    { "diffusion", "steps", FIELD_INT, AT(diffusion.steps), "20", '[', 1, INT_MAX, ']', NULL, NULL,
+      "sampling steps (sample and eval take --steps)" },
+    { "diffusion", "min_signal_rate", FIELD_NUMBER, AT(diffusion.min_signal_rate), "0.02", '(', 0, 1, ')', NULL,
+      NULL, "the signal rate at the noisiest time, t = 1 (below diffusion.max_signal_rate)" },
+    { "diffusion", "max_signal_rate", FIELD_NUMBER, AT(diffusion.max_signal_rate), "0.95", '(', 0, 1, ']', NULL,
+      NULL, "the signal rate at the cleanest time, t = 0" },
+    { "diffusion", "schedule", FIELD_SCHEDULE, AT(diffusion.schedule), "none", CHOICES(schedule_names),
+      "none: the seed's noisy = image + noise; cosine: the Keras example's offset cosine; linear: signal linear in t" },
+    { "diffusion", "gradient_trick", FIELD_BOOLEAN, AT(diffusion.gradient_trick), "true", NO_RANGE, NULL, NULL,
+      "the seed's pred_image = noisy - pred_noise - d(sum pred_noise)/d(noisy)" },
+    { "diffusion", "eta", FIELD_NUMBER, AT(diffusion.eta), "0", '[', 0, 1, ']', NULL, NULL,
+      "the sampler's fresh noise: 0 deterministic DDIM, 1 DDPM-like; above 0 needs cosine or linear (--eta)" },
+    { "diffusion", "clip_denoised", FIELD_BOOLEAN, AT(diffusion.clip_denoised), "false", NO_RANGE, NULL, NULL,
+      "each sampling step clips the predicted image to [0, 1] and re-derives the predicted noise from it" },
+    { "diffusion", "prediction", FIELD_PREDICTION, AT(diffusion.prediction), "noise", CHOICES(prediction_names),
+      "the network's output: the noise, or v = signal noise - noise_rate image (cosine or linear, no gradient trick)" },
+    { "diffusion", "guidance", FIELD_NUMBER, AT(diffusion.guidance), "1", '[', 0, 10, ']', NULL, NULL,
+      "autoguidance (Karras et al. 2024): predictions are guide + guidance (model - guide); 1: unguided (--guidance)" },
+    { "diffusion", "guide_epoch", FIELD_INT, AT(diffusion.guide_epoch), "0", '[', 0, INT_MAX, ']', NULL, "no guide",
+      "the guide: the weights of this epoch, before the last; the run keeps every earlier epoch's (--guide-epoch)" },
+    { "sample", "grid", FIELD_INT, AT(sample.grid), "8", '[', 1, 64, ']', NULL, NULL,
+      "samples per side of the sample grids (epoch_NN.png, samples.png; at most 64 samples)" },
+    { "sample", "scale", FIELD_INT, AT(sample.scale), "3", '[', 1, 32, ']', NULL, NULL,
+      "pixels per MNIST pixel in the PNGs" },
+    { "sample", "metric_samples", FIELD_INT, AT(sample.metric_samples), "2000", '[', 2, 1000000, ']', NULL, NULL,
+      "samples scored by the classifier (FID, KID, recognisable, classes) per variant and seed" },
 };
 #define FIELD_COUNT (int)(sizeof fields / sizeof fields[0])
 
 void config_defaults(struct variant *v)
 {
-    v->train = (struct train_config){
-        .epochs = 3, .batch_size = 64, .learning_rate = 1e-3, .weight_decay = 0.004,
-        .loss = LOSS_MAE, .seed = 1, .dataset = "all", .ema = 0, .max_images = 0, .normalize = 0,
-        .ema_warmup = 0, .image_loss = 0, .cosine_decay = 0, .p2_gamma = 0, .p2_sampling = 0,
-    };
-    v->diffusion = (struct diffusion_config){
-        .steps = 20, .min_signal_rate = 0.02, .max_signal_rate = 0.95,
-        .schedule = SCHEDULE_NONE, .gradient_trick = 1, .eta = 0, .clip_denoised = 0,
-        .prediction = PREDICT_NOISE, .guidance = 1, .guide_epoch = 0,
-    };
-    v->sample = (struct sample_config){ .grid = 8, .scale = 3, .metric_samples = 2000 };
+    v->train = (struct train_config){ 0 };
+    v->diffusion = (struct diffusion_config){ 0 };
+    v->sample = (struct sample_config){ 0 };
+    char err[256];
+    for (int f = 0; f < FIELD_COUNT; f++)
+        if (config_field_set_text(&fields[f], fields[f].default_text, v, err, sizeof err))
+            abort(); /* a default outside its own range: a mistake in the table, caught by any test */
 }
 
 const struct config_field *config_field_at(const char *section, int i)
@@ -222,18 +243,49 @@ static void describe_value(const struct setting_value *value, char *out, size_t 
     }
 }
 
+/* An integer range's upper bound that is no bound: the type's own limit. */
+static int unbounded(const struct config_field *f)
+{
+    return f->max == INT_MAX || f->max == INTEGER_LIMIT || f->max == HUGE_VAL;
+}
+
+void config_field_accepted(const struct config_field *f, char *out, size_t size)
+{
+    int used = 0;
+    const char *kind = f->type == FIELD_NUMBER ? "a number" : "an integer";
+    switch (f->type) {
+    case FIELD_INT: case FIELD_LONG: case FIELD_SEED: case FIELD_NUMBER:
+        if (unbounded(f))
+            used = snprintf(out, size, "%s %s %.17g", kind, f->min_bracket == '[' ? ">=" : ">", f->min);
+        else
+            used = snprintf(out, size, "%s in %c%.17g, %.17g%c", kind, f->min_bracket, f->min, f->max, f->max_bracket);
+        break;
+    case FIELD_BOOLEAN:
+        used = snprintf(out, size, "a boolean (true or false)");
+        break;
+    case FIELD_LOSS: case FIELD_SCHEDULE: case FIELD_PREDICTION: case FIELD_DATASET:
+        used = snprintf(out, size, "one of");
+        for (int i = 0; f->choices[i] && used >= 0 && (size_t)used < size; i++)
+            used += snprintf(out + used, size - (size_t)used, "%s \"%s\"", i ? "," : "", f->choices[i]);
+        break;
+    }
+    if (f->zero_means && used >= 0 && (size_t)used < size)
+        snprintf(out + used, size - (size_t)used, " (0 = %s)", f->zero_means);
+}
+
 static int reject(const struct config_field *f, const struct setting_value *value, char *err, size_t errlen)
 {
-    char got[96];
+    char got[96], accepted[160];
     describe_value(value, got, sizeof got);
-    snprintf(err, errlen, "%s.%s must be %s, %s", f->section, f->name, f->expected, got);
+    config_field_accepted(f, accepted, sizeof accepted);
+    snprintf(err, errlen, "%s.%s must be %s, %s", f->section, f->name, accepted, got);
     return -1;
 }
 
 static int in_range(const struct config_field *f, double x)
 {
-    return isfinite(x) && (x > f->min || (x == f->min && !f->min_open)) &&
-           (x < f->max || (x == f->max && !f->max_open));
+    return isfinite(x) && (x > f->min || (x == f->min && f->min_bracket == '[')) &&
+           (x < f->max || (x == f->max && f->max_bracket == ']'));
 }
 
 static int choice_index(const struct config_field *f, const struct setting_value *value)
@@ -370,5 +422,25 @@ void config_field_format(const struct config_field *f, const struct variant *v, 
     case FIELD_SCHEDULE: snprintf(out, size, "\"%s\"", f->choices[*(const enum schedule_kind *)at]); break;
     case FIELD_PREDICTION: snprintf(out, size, "\"%s\"", f->choices[*(const enum prediction_kind *)at]); break;
     case FIELD_DATASET:  snprintf(out, size, "\"%s\"", at); break;
+    }
+}
+
+const char *config_field_default(const struct config_field *f)
+{
+    return f->default_text;
+}
+
+const char *config_field_description(const struct config_field *f)
+{
+    return f->description;
+}
+
+const char *config_field_type_name(const struct config_field *f)
+{
+    switch (f->type) {
+    case FIELD_INT: case FIELD_LONG: case FIELD_SEED: return "integer";
+    case FIELD_NUMBER: return "number";
+    case FIELD_BOOLEAN: return "boolean";
+    default: return "string";
     }
 }

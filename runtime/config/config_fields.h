@@ -1,8 +1,9 @@
 /* config_fields.h: the settings of a variant (train.*, diffusion.*,
  * sample.*) as a table of fields: their names, types, defaults, accepted
- * values, and where they live in struct variant. The Lua loader and the
- * command-line overrides both set fields through it, so a value is checked
- * the same way wherever it comes from. No Lua here. */
+ * values, descriptions, and where they live in struct variant. Every
+ * setter (the Lua file's sections, key.path=value overrides, the flags of
+ * sample and eval) goes through config_field_set, so a value is checked the
+ * same way wherever it comes from. No Lua here. */
 #ifndef DDIM_CONFIG_FIELDS_H
 #define DDIM_CONFIG_FIELDS_H
 
@@ -40,7 +41,7 @@ const char *config_closest_name(const char *typo, const char *const *names);
 /* The field of section (or, when section is NULL, the path) a typo most likely meant, or NULL. */
 const struct config_field *config_closest_field(const char *section, const char *typo);
 
-/* The seed's settings. */
+/* The seed's settings: every field at its default (the table's). */
 void config_defaults(struct variant *v);
 
 /* Sets f in v from value; on a value f does not accept, returns -1 with
@@ -60,5 +61,15 @@ void config_field_format(const struct config_field *f, const struct variant *v, 
 /* Iteration over the fields of a section in order: i = 0, 1, ... until NULL. */
 const struct config_field *config_field_at(const char *section, int i);
 const char *config_field_name(const struct config_field *f);
+
+/* What the field accepts, as error messages and docs/config.md say it:
+ * "an integer >= 1", "a number in [0, 1) (0 = no EMA)", "one of \"mae\", \"mse\"". */
+void config_field_accepted(const struct config_field *f, char *out, size_t size);
+/* The default as command-line text ("1e-3", "mae", "true"). */
+const char *config_field_default(const struct config_field *f);
+/* One line saying what the field does. */
+const char *config_field_description(const struct config_field *f);
+/* "integer", "number", "boolean" or "string" (the named choices). */
+const char *config_field_type_name(const struct config_field *f);
 
 #endif

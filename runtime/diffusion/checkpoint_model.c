@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 #include "runtime/diffusion/checkpoint_model.h"
-#include "runtime/config/config_fields.h"
 #include "runtime/base/files.h"
 #include "runtime/base/text.h"
 
@@ -75,45 +74,81 @@ static int section_text(const struct checkpoint *c, const char *name, char *out,
     return 0;
 }
 
-/* Loads the experiment file at experiment with the options the checkpoint
- * saved, keeping only variant, at seed (when not NULL). */
-static int load_experiment(struct checkpoint_model *m, const char *path, const char *experiment, const char *variant,
-                           const uint64_t *seed, char *err, size_t errlen)
+/* The run's options as the checkpoint saved them ("--quick", "key.path=value"
+ * lines) into options, then o's settings: lines is their copy, room for as
+ * many overrides as it has bytes plus o's. */
+static void saved_options(const struct checkpoint_section *saved, char *lines, const struct checkpoint_model_options *o,
+                          struct experiment_options *options)
 {
-    const struct checkpoint_section *saved = checkpoint_find(&m->file, "options");
     const size_t size = saved ? (size_t)saved->size : 0;
-    char *lines = malloc(size + 1);
-    char **overrides = malloc((size + 1) * sizeof *overrides); /* at most one per byte */
-    if (!lines || !overrides) {
-        free(lines);
-        free(overrides);
-        return path_error(err, errlen, path, "out of memory for its options");
-    }
     if (size)
         memcpy(lines, saved->data, size);
     lines[size] = '\0';
-    struct experiment_options options = { .variant = variant, .overrides = overrides };
-    if (seed) {
-        options.seed_count = 1;
-        options.seeds[0] = *seed;
-    }
     for (char *line = lines; *line;) {
         char *end = strchr(line, '\n');
         if (end)
             *end = '\0';
         if (strcmp(line, "--quick") == 0)
-            options.quick = 1;
+            options->quick = 1;
         else if (*line)
-            overrides[options.override_count++] = line;
+            options->overrides[options->override_count++] = line;
         line = end ? end + 1 : line + strlen(line);
     }
+    for (int i = 0; i < o->override_count; i++)
+        options->overrides[options->override_count++] = o->overrides[i];
+}
+
+/* Loads variant at seed (when not NULL), with o's settings over the run's:
+ * from config, the checkpoint's config section as an experiment file, or,
+ * when config is NULL (an older checkpoint), from the experiment file at
+ * experiment with the options the checkpoint saved. */
+static int load_variant(struct checkpoint_model *m, const char *path, const char *config, const char *experiment,
+                        const char *variant, const uint64_t *seed, const struct checkpoint_model_options *o,
+                        char *err, size_t errlen)
+{
+    const struct checkpoint_section *saved = config ? NULL : checkpoint_find(&m->file, "options");
+    const size_t size = saved ? (size_t)saved->size : 0;
+    char *lines = malloc(size + 1);
+    char **overrides = malloc((size + 1 + (size_t)o->override_count) * sizeof *overrides); /* at most one a byte */
+    if (!lines || !overrides) {
+        free(lines);
+        free(overrides);
+        return path_error(err, errlen, path, "out of memory for its options");
+    }
+    struct experiment_options options = { .variant = variant, .overrides = overrides, .model_file = o->experiment };
+    if (seed) {
+        options.seed_count = 1;
+        options.seeds[0] = *seed;
+    }
+    saved_options(saved, lines, o, &options);
     char problem[1024];
-    int status = experiment_load(experiment, &options, &m->experiment, problem, sizeof problem);
+    int status = config ? experiment_load_text("config", config, strlen(config), &options, &m->experiment, problem,
+                                               sizeof problem)
+                        : experiment_load(experiment, &options, &m->experiment, problem, sizeof problem);
     if (status)
         path_error(err, errlen, path, "rebuilding variant '%s': %s", variant, problem);
+    else
+        snprintf(m->experiment.path, sizeof m->experiment.path, "%s", experiment);
     free(lines);
     free(overrides);
     return status;
+}
+
+/* The checkpoint's config section, NUL-terminated and malloc'd, when it is
+ * an experiment file (a run's config.lua since it runs again returns
+ * ddim.experiment{...}; an older one a plain table); else NULL. */
+static char *config_experiment(const struct checkpoint *c)
+{
+    const struct checkpoint_section *s = checkpoint_find(c, "config");
+    char *text = s ? malloc((size_t)s->size + 1) : NULL;
+    if (!text)
+        return NULL;
+    memcpy(text, s->data, (size_t)s->size);
+    text[s->size] = '\0';
+    if (strstr(text, "\nreturn ddim.experiment {"))
+        return text;
+    free(text);
+    return NULL;
 }
 
 /* The section of the weights wanted ("ema", "best", "last"; NULL: ema when
@@ -161,55 +196,54 @@ static int load_guide(struct checkpoint_model *m, const char *path, size_t bytes
     return 0;
 }
 
-static int rebuild(struct checkpoint_model *m, const char *path, const struct checkpoint_model_options *o,
-                   const struct kernels *k, const char *data_dir, char *err, size_t errlen)
+/* Reads the checkpoint at path and rebuilds its variant into m->experiment. */
+static int rebuild_variant(struct checkpoint_model *m, const char *path, const struct checkpoint_model_options *o,
+                           char *err, size_t errlen)
 {
-    char variant[sizeof m->experiment.variants->name], saved_experiment[sizeof m->experiment.path];
-    const char *experiment = o->experiment ? o->experiment : saved_experiment;
+    char variant[sizeof m->experiment.variants->name], saved_experiment[sizeof m->experiment.path] = "";
     if (checkpoint_read(path, &m->file, err, errlen))
         return -1;
     if (section_text(&m->file, "variant", variant, sizeof variant))
         return path_error(err, errlen, path, "not a run's checkpoint: it names no variant");
-    if (!o->experiment) {
-        if (section_text(&m->file, "experiment", saved_experiment, sizeof saved_experiment))
-            return path_error(err, errlen, path, "the checkpoint does not name its experiment file (a run before "
-                              "`ddim-lab sample` saved it): pass --experiment FILE.lua");
-        if (access(saved_experiment, R_OK) != 0)
-            return path_error(err, errlen, path, "its experiment file %s: %s; run from the directory the run "
-                              "started in, or pass --experiment FILE.lua", saved_experiment, strerror(errno));
-    }
+    char *config = config_experiment(&m->file);
+    const int named = section_text(&m->file, "experiment", saved_experiment, sizeof saved_experiment) == 0;
+    const char *experiment = o->experiment ? o->experiment : named ? saved_experiment : "its config";
+    int status = 0;
+    if (!o->experiment && !named && !config)
+        status = path_error(err, errlen, path, "the checkpoint does not name its experiment file (a run before "
+                            "`ddim-lab sample` saved it): pass --experiment FILE.lua");
+    else if (!o->experiment && named && access(saved_experiment, R_OK) != 0)
+        status = path_error(err, errlen, path, "its experiment file %s: %s; run from the directory the run "
+                            "started in, or pass --experiment FILE.lua", saved_experiment, strerror(errno));
     const struct checkpoint_section *saved_seed = checkpoint_find(&m->file, "seed");
     uint64_t seed;
-    if (saved_seed && saved_seed->size != sizeof seed)
-        return path_error(err, errlen, path, "not a run's checkpoint: its seed has %llu bytes, not 8",
-                          (unsigned long long)saved_seed->size);
-    if (saved_seed)
+    if (!status && saved_seed && saved_seed->size != sizeof seed)
+        status = path_error(err, errlen, path, "not a run's checkpoint: its seed has %llu bytes, not 8",
+                            (unsigned long long)saved_seed->size);
+    if (!status && saved_seed)
         memcpy(&seed, saved_seed->data, sizeof seed);
-    if (load_experiment(m, path, experiment, variant, saved_seed ? &seed : NULL, err, errlen))
+    if (!status)
+        status = load_variant(m, path, config, experiment, variant, saved_seed ? &seed : NULL, o, err, errlen);
+    free(config);
+    if (!status && saved_seed)
+        m->experiment.variants[0].train.seed = seed; /* as the runner sets it, seed by seed */
+    return status;
+}
+
+static int rebuild(struct checkpoint_model *m, const char *path, const struct checkpoint_model_options *o,
+                   const struct kernels *k, const char *data_dir, char *err, size_t errlen)
+{
+    if (rebuild_variant(m, path, o, err, errlen))
         return -1;
     struct variant *v = &m->experiment.variants[0];
-    if (saved_seed)
-        v->train.seed = seed; /* as the runner sets it, seed by seed */
-    if (o->steps > 0)
-        v->diffusion.steps = o->steps;
-    if (o->eta >= 0)
-        v->diffusion.eta = o->eta;
-    if (o->guidance >= 0)
-        v->diffusion.guidance = o->guidance;
-    if (o->guide_epoch > 0)
-        v->diffusion.guide_epoch = o->guide_epoch;
-    char problem[512];
-    if (config_check_variant(v, problem, sizeof problem))
-        return path_error(err, errlen, path, "%s", problem);
-
     const struct checkpoint_section *params = checkpoint_find(&m->file, "params");
     const size_t bytes = v->graph.param_floats * sizeof(float);
     if (!params)
         return path_error(err, errlen, path, "not a run's checkpoint: it has no 'params' section");
     if (params->size != bytes)
         return path_error(err, errlen, path, "%s no longer builds the network variant '%s' was trained with: it "
-                          "has %zu parameters, the checkpoint %llu", experiment, variant, v->graph.param_floats,
-                          (unsigned long long)(params->size / sizeof(float)));
+                          "has %zu parameters, the checkpoint %llu", m->experiment.path, v->name,
+                          v->graph.param_floats, (unsigned long long)(params->size / sizeof(float)));
     const struct checkpoint_section *weights = choose_weights(m, path, o->weights, err, errlen);
     if (!weights)
         return -1;
@@ -253,4 +287,29 @@ void checkpoint_model_free(struct checkpoint_model *m)
     free(m->weights);
     free(m->guide);
     memset(m, 0, sizeof *m);
+}
+
+float *checkpoint_model_draw(struct checkpoint_model *m, long count)
+{
+    float *samples = malloc((size_t)count * MNIST_IMAGE_PIXELS * sizeof *samples);
+    float *batch = malloc((size_t)SAMPLE_BATCH * MNIST_IMAGE_PIXELS * sizeof *batch);
+    if (samples && batch) {
+        draw_samples(&m->trainer, m->weights, m->guide, count, samples, batch);
+    } else {
+        free(samples);
+        samples = NULL;
+    }
+    free(batch);
+    return samples;
+}
+
+const char *sampler_words(const struct variant *v, char *out, size_t size)
+{
+    int used = snprintf(out, size, "%d steps", v->diffusion.steps);
+    if (v->diffusion.eta > 0)
+        used += snprintf(out + used, size - (size_t)used, ", eta %g", v->diffusion.eta);
+    if (v->diffusion.guidance != 1)
+        snprintf(out + used, size - (size_t)used, ", guidance %g by epoch %d", v->diffusion.guidance,
+                 v->diffusion.guide_epoch);
+    return out;
 }

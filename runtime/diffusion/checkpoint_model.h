@@ -3,7 +3,8 @@
  * file), and the model rebuilt from one, which samples as the run did.
  *
  * Sections:
- *   config        the run's resolved config (Lua source)
+ *   config        the run's resolved config: its config.lua, an experiment file (lua_resolved.c) that
+ *                 rebuilds the variant with every setting the run used
  *   variant       the variant's name
  *   experiment    the experiment file's path, as the run was given it
  *   options       what changed the config, one per line: "--quick", "key.path=value"
@@ -16,7 +17,9 @@
  *   params_epoch_N  the weights the run sampled at the end of epoch N, for N from 1 to
  *                 train.epochs - 1 (only with diffusion.guide_epoch: the guide is one of them)
  * Checkpoints saved before `ddim-lab sample` existed lack experiment,
- * options and seed. */
+ * options and seed; those saved before config.lua could run again hold a
+ * config that returns a plain table, and are rebuilt from their experiment
+ * file and options instead. */
 #ifndef DDIM_CHECKPOINT_MODEL_H
 #define DDIM_CHECKPOINT_MODEL_H
 
@@ -47,12 +50,11 @@ int save_run_checkpoint(const char *dir, const struct experiment *e, const struc
 void draw_samples(struct trainer *t, const float *weights, const float *guide, long count, float *out, float *batch);
 
 struct checkpoint_model_options {
-    const char *experiment;   /* the experiment file to rebuild with, or NULL: the one the checkpoint names */
+    const char *experiment;   /* the experiment file whose network to take, or NULL: the one the checkpoint
+                               * names (an older checkpoint's variant is rebuilt from it whole) */
     const char *weights;      /* "ema", "best" or "last", or NULL: ema when the checkpoint has it, else best */
-    int steps;                /* sampling steps, or 0: the variant's diffusion.steps */
-    double eta;               /* the sampler's eta, or < 0: the variant's diffusion.eta */
-    double guidance;          /* diffusion.guidance, or < 0: the variant's */
-    int guide_epoch;          /* diffusion.guide_epoch, or 0: the variant's */
+    int override_count;
+    char **overrides;         /* "key.path=value" over the run's settings (sample's --steps ...) */
 };
 
 struct checkpoint_model {
@@ -66,9 +68,10 @@ struct checkpoint_model {
                                     * diffusion.guidance != 1, else NULL */
 };
 
-/* Rebuilds the variant the checkpoint at path was trained as: its
- * experiment file loaded with the run's options, variant and seed (and
- * o's sampler settings), its network checked against the checkpoint's weights, a
+/* Rebuilds the variant the checkpoint at path was trained as: its config
+ * section loaded as an experiment, for its variant and seed, with o's
+ * settings over the run's (an older checkpoint's experiment file with the
+ * run's options instead); its network checked against the checkpoint's weights, a
  * trainer created on kernels k (standardising with the variant's training
  * images from data_dir when it did), and the weights o asks for chosen.
  * Returns 0, or -1 with ONE line in err naming the file at fault (the
@@ -76,5 +79,12 @@ struct checkpoint_model {
 int checkpoint_model_load(struct checkpoint_model *m, const char *path, const struct checkpoint_model_options *o,
                           const struct kernels *k, const char *data_dir, char *err, size_t errlen);
 void checkpoint_model_free(struct checkpoint_model *m);
+
+/* count samples of m (draw_samples), malloc'd, or NULL when out of memory. */
+float *checkpoint_model_draw(struct checkpoint_model *m, long count);
+
+/* How v samples, in words: "20 steps", with fresh noise "100 steps, eta 1",
+ * guided "100 steps, eta 1, guidance 2 by epoch 1". Returns out. */
+const char *sampler_words(const struct variant *v, char *out, size_t size);
 
 #endif

@@ -26,11 +26,11 @@
 
 /* What load_protected gets (as a light userdata) and fills. */
 struct load {
-    const char *path;
+    const char *path;           /* the file, or the name of text in messages */
+    const char *text;           /* the experiment's source, or NULL: read the file at path */
+    size_t size;
     const struct experiment_options *options;
     char name[sizeof ((struct experiment *)0)->name];
-    int seed_count;
-    uint64_t seeds[EXPERIMENT_MAX_SEEDS];
 };
 
 /* require "ddim" */
@@ -39,6 +39,7 @@ static int open_ddim(lua_State *L)
     lua_newtable(L);                                    /* module */
     ddim_graph_register(L);
     ddim_experiment_register(L);
+    ddim_model_of_register(L);
     return 1;
 }
 
@@ -69,7 +70,7 @@ static void open_libraries(lua_State *L)
 
 /* package.path = "DIR/?.lua;DIR/?/init.lua" for the experiment's DIR; no
  * C modules (package.cpath, loadlib and the C searchers go). */
-static void set_package_path(lua_State *L, const char *experiment_path)
+void ddim_set_package_path(lua_State *L, const char *experiment_path)
 {
     const char *slash = strrchr(experiment_path, '/');
     int dir_length = slash ? (int)(slash - experiment_path) : 1;
@@ -98,22 +99,44 @@ static void set_package_path(lua_State *L, const char *experiment_path)
     lua_pop(L, 2);                                      /* */
 }
 
-/* Runs the experiment file and resolves it. Argument: struct load. Results:
- * the variants userdata, the list of their models, the resolved text
- * (see ddim_experiment_resolve). */
+/* The experiment's name into out: its `name`, else the file's name without .lua. */
+static void experiment_name(const struct resolution *r, const char *path, char *out, size_t size)
+{
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    size_t length = strlen(base);
+    if (length > 4 && strcmp(base + length - 4, ".lua") == 0)
+        length -= 4;
+    if (r->name[0])
+        snprintf(out, size, "%s", r->name);
+    else
+        snprintf(out, size, "%.*s", (int)length, base);
+}
+
+/* Runs the experiment file, which resolves itself for the options as it
+ * calls ddim.experiment. Argument: struct load. Results: the resolution
+ * (struct resolution), the list of its variants' models, the resolved text. */
 static int load_protected(lua_State *L)
 {
     struct load *load = lua_touserdata(L, 1);
     lua_settop(L, 0);
     open_libraries(L);
-    set_package_path(L, load->path);
+    ddim_set_package_path(L, load->path);
+    const struct experiment_request request = { load->path, load->options };
+    ddim_experiment_set_request(L, &request);
     /* A syntax error reads "file.lua:LINE: ...", a missing file "cannot open file.lua". */
-    if (luaL_loadfile(L, load->path) != LUA_OK)         /* chunk | message */
+    const int status = load->text ? luaL_loadbuffer(L, load->text, load->size, lua_pushfstring(L, "=%s", load->path))
+                                  : luaL_loadfile(L, load->path); /* [chunk_name] chunk | message */
+    if (status != LUA_OK)
         return lua_error(L);
-    lua_call(L, 0, 1);                                  /* experiment */
-    ddim_experiment_resolve(L, 1, load->path, load->options, load->name, sizeof load->name, load->seeds,
-                            &load->seed_count);
-    return 3;                                           /* experiment variants models resolved */
+    lua_call(L, 0, 1);                                  /* [chunk_name] experiment */
+    lua_insert(L, 1);                                   /* experiment [chunk_name] */
+    lua_settop(L, 1);                                   /* experiment */
+    const struct resolution *r = ddim_experiment_resolution(L, 1, load->path); /* experiment models */
+    experiment_name(r, load->path, load->name, sizeof load->name);
+    luaL_getmetafield(L, 1, "resolution");              /* experiment models resolution */
+    lua_replace(L, 1);                                  /* resolution models */
+    ddim_push_resolved_source(L, r, 2, load->name, load->path, load->options); /* resolution models resolved */
+    return 3;
 }
 
 /* Copies message to err as one line: require's "module not found"
@@ -147,11 +170,13 @@ static void copy_lua_error(lua_State *L, const char *path, char *err, size_t err
         snprintf(err, errlen, "%s: the script raised a %s, not an error message", path, luaL_typename(L, -1));
 }
 
-int experiment_load(const char *path, const struct experiment_options *options, struct experiment *out,
-                    char *err, size_t errlen)
+/* experiment_load and experiment_load_text. */
+static int load_experiment(struct load load, struct experiment *out, char *err, size_t errlen)
 {
     static const struct experiment_options no_options;
-    struct load load = { .path = path, .options = options ? options : &no_options };
+    const char *path = load.path;
+    if (!load.options)
+        load.options = &no_options;
     memset(out, 0, sizeof *out);
     if (strlen(path) >= sizeof out->path) {
         snprintf(err, errlen, "%s: the path is too long (at most %zu characters)", path, sizeof out->path - 1);
@@ -169,10 +194,10 @@ int experiment_load(const char *path, const struct experiment_options *options, 
         lua_close(L);
         return -1;
     }
-    /* variants models resolved: from here on nothing may raise. */
-    size_t count = lua_rawlen(L, 1) / sizeof(struct variant);
+    /* resolution models resolved: from here on nothing may raise. */
+    const struct resolution *r = lua_touserdata(L, 1);
     const char *resolved = lua_tostring(L, 3);
-    out->variants = calloc(count, sizeof *out->variants);
+    out->variants = calloc((size_t)r->kept_count, sizeof *out->variants);
     out->resolved = malloc(strlen(resolved) + 1);
     if (!out->variants || !out->resolved) {
         snprintf(err, errlen, "%s: out of memory", path);
@@ -181,19 +206,32 @@ int experiment_load(const char *path, const struct experiment_options *options, 
         return -1;
     }
     strcpy(out->resolved, resolved);
-    memcpy(out->variants, lua_touserdata(L, 1), count * sizeof *out->variants);
-    out->variant_count = (int)count;
-    for (size_t i = 0; i < count; i++) {
-        lua_rawgeti(L, 2, (lua_Integer)i + 1);          /* variants models resolved model */
+    out->variant_count = r->kept_count;
+    for (int i = 0; i < r->kept_count; i++) {
+        out->variants[i] = r->variants[r->first_kept + i];
+        lua_rawgeti(L, 2, r->first_kept + i + 1);       /* resolution models resolved model */
         ddim_model_move(L, -1, &out->variants[i]);
-        lua_pop(L, 1);                                  /* variants models resolved */
+        lua_pop(L, 1);                                  /* resolution models resolved */
     }
     snprintf(out->name, sizeof out->name, "%s", load.name);
-    out->seed_count = load.seed_count;
-    memcpy(out->seeds, load.seeds, sizeof out->seeds);
+    out->seed_count = r->seed_count;
+    memcpy(out->seeds, r->seeds, sizeof out->seeds);
     snprintf(out->path, sizeof out->path, "%s", path);
     lua_close(L);
     return 0;
+}
+
+int experiment_load(const char *path, const struct experiment_options *options, struct experiment *out,
+                    char *err, size_t errlen)
+{
+    return load_experiment((struct load){ .path = path, .options = options }, out, err, errlen);
+}
+
+int experiment_load_text(const char *name, const char *text, size_t size, const struct experiment_options *options,
+                         struct experiment *out, char *err, size_t errlen)
+{
+    return load_experiment((struct load){ .path = name, .text = text, .size = size, .options = options }, out, err,
+                           errlen);
 }
 
 void experiment_free(struct experiment *e)
@@ -217,7 +255,7 @@ static int build_classifier_protected(lua_State *L)
     const struct classifier_source *module = lua_touserdata(L, 1);
     lua_settop(L, 0);
     open_libraries(L);
-    set_package_path(L, module->name);
+    ddim_set_package_path(L, module->name);
     const char *chunk_name = lua_pushfstring(L, "@%s", module->name); /* chunk_name */
     if (luaL_loadbuffer(L, module->source, module->size, chunk_name) != LUA_OK) /* chunk_name chunk | message */
         return lua_error(L);

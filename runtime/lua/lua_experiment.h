@@ -1,25 +1,77 @@
-/* lua_experiment.h: the experiment half of the `ddim` Lua module:
- * ddim.experiment{...}, which checks an experiment table where the script
- * writes it, and its resolution into struct variant once the script has run. */
+/* lua_experiment.h: the experiment half of the `ddim` Lua module.
+ * ddim.experiment{...} reads the experiment table once, where the script
+ * writes it: it checks every part of it (so that a mistake is reported at
+ * the "file.lua:LINE:" of the call) and resolves every variant's settings
+ * for the command line's options at the same time. What the loader needs
+ * then waits in the returned experiment, as a struct resolution. */
 #ifndef DDIM_LUA_EXPERIMENT_H
 #define DDIM_LUA_EXPERIMENT_H
 
 #include <lua.h>
 #include "runtime/config/config.h"
 
+/* What ddim.experiment resolves for: the command line's options, its
+ * messages about them starting "path: ". */
+struct experiment_request {
+    const char *path;
+    const struct experiment_options *options;
+};
+
+/* An experiment as ddim.experiment resolved it. */
+struct resolution {
+    char name[64];                  /* its `name`, or "" (the loader then takes the file's) */
+    int seed_count;                 /* the options' seeds, else the file's (0: none, see config.h) */
+    uint64_t seeds[EXPERIMENT_MAX_SEEDS];
+    int first_kept, kept_count;     /* variants[first_kept ...] run: all, or the one --variant names */
+    int count;
+    struct variant variants[];      /* count: every setting filled, graphs still empty */
+};
+
 /* Adds `experiment` to the module table on top of the stack. */
 void ddim_experiment_register(lua_State *L);
 
-/* Resolves what the script at path returned (the value at index, which
- * must come from ddim.experiment) for options. Pushes three values:
- *   1. a userdata holding the kept variants as struct variant[], every
- *      setting filled, graphs still empty;
- *   2. the list of their models, in the same order (for ddim_model_move);
- *   3. the resolved config as Lua source.
- * The experiment's name goes to name, its seeds (options', else the file's
- * `seeds`; none: every variant runs once at its own train.seed) to seeds
- * (EXPERIMENT_MAX_SEEDS of room) and their number to seed_count. Raises "path: ..." on an error. */
-void ddim_experiment_resolve(lua_State *L, int index, const char *path, const struct experiment_options *options,
-                             char *name, size_t name_size, uint64_t *seeds, int *seed_count);
+/* What ddim.experiment resolves for now, or NULL. */
+const struct experiment_request *ddim_experiment_request(lua_State *L);
+
+/* Sets (request not NULL) or clears what ddim.experiment resolves for, and
+ * returns the previous request. Without one it resolves for no options:
+ * so does ddim.model_of's experiment, whatever the command line. The
+ * request must outlive the calls it serves. */
+const struct experiment_request *ddim_experiment_set_request(lua_State *L, const struct experiment_request *request);
+
+/* The resolution of the value at index when ddim.experiment made it,
+ * pushed with the list of the models of its variants (in order; those of
+ * the kept variants resolved, for ddim_model_move), else raises "<path>: the script must return
+ * ddim.experiment{...}, got <type>". */
+const struct resolution *ddim_experiment_resolution(lua_State *L, int index, const char *path);
+
+/* The longest file name ddim.model_of takes, with its NUL: as struct experiment's path. */
+#define DDIM_MODEL_FILE_SIZE sizeof ((struct experiment *)0)->path
+
+/* Adds `model_of` to the module table on top of the stack (lua_model_of.c). */
+void ddim_model_of_register(lua_State *L);
+
+/* Whether the value at index is what ddim.model_of returns: a reference
+ * to a model, which ddim_resolve_model turns into the model. */
+int ddim_is_model_ref(lua_State *L, int index);
+/* Replaces the value at index, when it is a ddim.model_of reference, by
+ * the model it names (running its file on first use); raises "where the
+ * reference was made: ddim.model_of: ..." when there is none. */
+void ddim_resolve_model(lua_State *L, int index);
+
+/* Pushes the file and the variant whose model ddim.model_of handed out as
+ * the model at index; for any other model, file and variant themselves. */
+void ddim_push_model_source(lua_State *L, int model, const char *file, const char *variant);
+
+/* package.path set to find modules beside the file at path, and no C
+ * modules (lua_config.c). */
+void ddim_set_package_path(lua_State *L, const char *path);
+
+/* Pushes the resolved config of the kept variants of r (their models in
+ * the list at index models, as ddim_experiment_resolution pushes it) as Lua
+ * source (lua_resolved.c): name is the experiment's, path its file,
+ * options what changed it. */
+void ddim_push_resolved_source(lua_State *L, const struct resolution *r, int models, const char *name,
+                               const char *path, const struct experiment_options *options);
 
 #endif
