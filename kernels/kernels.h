@@ -7,6 +7,12 @@
  * kernels_select() returns. kernels/ref is the scalar oracle every other ISA
  * is tested against.
  *
+ * Beside the table, the ops that have one portable C version for every ISA
+ * have their own headers: image_ops.h (the U-Net's pooling, upsampling,
+ * channel moves, batch normalization and noise embedding), softmax.h (the
+ * classifier's loss and probabilities), and parallel.h (a table's
+ * elementwise kernels split over threads).
+ *
  * Conventions: matrices are row-major; "n" of an elementwise op is the number
  * of floats; inputs and outputs of elementwise ops may alias exactly
  * (out == x) but must not partially overlap. Backward functions take the

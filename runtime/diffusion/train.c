@@ -8,9 +8,9 @@
 #include "runtime/base/rng.h"
 #include "runtime/diffusion/train.h"
 #include "runtime/diffusion/diffusion.h"
-#include "runtime/graph/image_ops.h"
+#include "kernels/image_ops.h"
 #include "runtime/base/standardise.h"
-#include "runtime/graph/parallel.h"
+#include "kernels/parallel.h"
 
 #define PIXELS MNIST_IMAGE_PIXELS
 

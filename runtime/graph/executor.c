@@ -6,10 +6,10 @@
 #include <string.h>
 #include <time.h>
 #include "runtime/graph/executor.h"
-#include "runtime/graph/image_ops.h"
+#include "kernels/image_ops.h"
 #include "runtime/graph/memory_plan.h"
-#include "runtime/graph/parallel.h"
-#include "runtime/graph/softmax.h"
+#include "kernels/parallel.h"
+#include "kernels/softmax.h"
 
 static size_t node_floats(const struct graph *g, int batch, int id)
 {

@@ -1,4 +1,4 @@
-/* runtime/layers.c, the U-Net ops: hand-computed values (TensorFlow's half-pixel bilinear convention
+/* kernels/image_ops.c, the U-Net ops: hand-computed values (TensorFlow's half-pixel bilinear convention
  * among them), each linear op against its adjoint, batch normalization's statistics and its backward
  * against central differences of a double-precision reference, the Keras moving averages, and the
  * sinusoidal embedding; and that batch normalization gives the same bits on 1 and 2 threads. */
@@ -10,7 +10,7 @@
 #include <omp.h>
 #endif
 #include "test_util.h"
-#include "runtime/graph/image_ops.h"
+#include "kernels/image_ops.h"
 
 /* sum a[i] b[i] (or sum |a[i] b[i]|) in double */
 static double dot(const float *a, const float *b, size_t n, int absolute)
@@ -347,7 +347,7 @@ static void test_batch_norm_thread_count_invariance(void **state)
 }
 #endif
 
-size_t layers_tests(struct CMUnitTest *out)
+size_t image_ops_kernel_tests(struct CMUnitTest *out)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_avg_pool2_values),

@@ -1,4 +1,4 @@
-/* layers.h: the plain-C loops behind the graph ops of the Keras DDIM example's residual U-Net
+/* image_ops.h: the plain-C loops behind the graph ops of the Keras DDIM example's residual U-Net
  * (keras.io/examples/generative/ddim): average pooling, bilinear upsampling, channel concatenation,
  * batch normalization without scale and center, the sinusoidal noise embedding and its broadcast.
  *
@@ -6,8 +6,8 @@
  * tensor is any NHWC tensor seen as rows of channels. Every function is single-threaded, keeps no
  * state, and sums in a fixed order (reductions in double), so its results depend on nothing but its
  * arguments. Outputs must not overlap inputs. Sizes are >= 1 unless a comment says otherwise. */
-#ifndef DDIM_LAYERS_H
-#define DDIM_LAYERS_H
+#ifndef DDIM_IMAGE_OPS_H
+#define DDIM_IMAGE_OPS_H
 
 #include <stddef.h>
 
@@ -50,7 +50,7 @@ void batch_norm_backward(size_t pixels, int channels, const float *y, const floa
 /* Keras moving averages (momentum 0.99): moving = momentum * moving + (1 - momentum) * batch value, where the
  * batch value of the variance is the UNBIASED one, variance * pixels / (pixels - 1) (variance as
  * batch_norm_train writes it; factor 1 when pixels == 1). That is what TF2 Keras does for the example's
- * 4-D NHWC inputs, through its default fused path (FusedBatchNormV3); see layers.c for the sources and
+ * 4-D NHWC inputs, through its default fused path (FusedBatchNormV3); see image_ops.c for the sources and
  * for Keras 3, which feeds the biased variance instead. */
 void batch_norm_update_moving(int channels, float momentum, size_t pixels, const float *mean, const float *variance,
                               float *moving_mean, float *moving_variance);
