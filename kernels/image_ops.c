@@ -282,6 +282,17 @@ void batch_norm_backward(size_t pixels, int channels, const float *y, const floa
             }
 }
 
+/* The moving statistics are constants of the inference-mode layer, which is then the affine map
+ * x / sqrt(moving_variance + epsilon) + c per channel: its backward scales dy alike, in float. */
+void batch_norm_infer_backward(size_t pixels, int channels, float epsilon, const float *moving_variance,
+                               const float *dy, float *dx)
+{
+    const size_t count = pixels * (size_t)channels;
+    for (size_t i = 0; i < count; i += (size_t)channels)
+        for (int c = 0; c < channels; c++)
+            dx[i + c] = dy[i + c] / sqrtf(moving_variance[c] + epsilon);
+}
+
 /* Which variance feeds Keras's moving average (checked in the sources):
  * - TF2 Keras (tf.keras / Keras 2.x, keras/layers/normalization/batch_normalization.py): fused=None
  *   becomes fused for rank-4 inputs with axis 3 (NHWC), as in the example; _fused_batch_norm calls

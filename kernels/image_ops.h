@@ -47,6 +47,9 @@ void batch_norm_infer(size_t pixels, int channels, float epsilon, const float *x
  * dx = inv_std * (dy - mean(dy) - y * mean(dy * y)), means over the pixels per channel. */
 void batch_norm_backward(size_t pixels, int channels, const float *y, const float *inv_std, const float *dy,
                          float *dx);
+/* Backward of batch_norm_infer, dy -> dx [pixels, channels]: dx = dy / sqrt(moving_variance + epsilon). */
+void batch_norm_infer_backward(size_t pixels, int channels, float epsilon, const float *moving_variance,
+                               const float *dy, float *dx);
 /* Keras moving averages (momentum 0.99): moving = momentum * moving + (1 - momentum) * batch value, where the
  * batch value of the variance is the UNBIASED one, variance * pixels / (pixels - 1) (variance as
  * batch_norm_train writes it; factor 1 when pixels == 1). That is what TF2 Keras does for the example's

@@ -10,7 +10,8 @@
  * Beside the table, the ops that have one portable C version for every ISA
  * have their own headers: image_ops.h (the U-Net's pooling, upsampling,
  * channel moves, batch normalization and noise embedding), softmax.h (the
- * classifier's loss and probabilities), and parallel.h (a table's
+ * classifier's loss and probabilities), tensor_ops.h (the bias add, the
+ * per-sample broadcasts, sub and fill), and parallel.h (a table's
  * elementwise kernels split over threads).
  *
  * Conventions: matrices are row-major; "n" of an elementwise op is the number

@@ -1,7 +1,8 @@
 /* kernels/image_ops.c, the U-Net ops: hand-computed values (TensorFlow's half-pixel bilinear convention
  * among them), each linear op against its adjoint, batch normalization's statistics and its backward
- * against central differences of a double-precision reference, the Keras moving averages, and the
- * sinusoidal embedding; and that batch normalization gives the same bits on 1 and 2 threads. */
+ * against central differences of a double-precision reference, its inference-mode backward, the Keras
+ * moving averages, and the sinusoidal embedding; and that batch normalization gives the same bits on 1
+ * and 2 threads. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,6 +288,28 @@ static void test_batch_norm_backward_finite_differences(void **state)
     assert_allclose("batch_norm_backward vs central differences", dx, fd, n, 1e-4f, 1e-4f);
 }
 
+/* Inference mode is x / sqrt(moving_variance + epsilon) + c per channel: its backward scales dy by the
+ * channel's 1 / sqrt(moving_variance + epsilon), here against that factor in double (float rounding of a
+ * square root and a division: 1e-6 relative); by hand, variance 3 and epsilon 1 halve dy. */
+static void test_batch_norm_infer_backward_values(void **state)
+{
+    (void)state;
+    const float eps = 1e-3f;
+    float dy[BN_PIXELS * BN_CHANNELS], dx[BN_PIXELS * BN_CHANNELS], want[BN_PIXELS * BN_CHANNELS];
+    float variance[BN_CHANNELS];
+    fill_uniform(dy, BN_PIXELS * BN_CHANNELS, -1, 1, 9);
+    fill_uniform(variance, BN_CHANNELS, 0, 2, 10);
+    for (int p = 0; p < BN_PIXELS; p++)
+        for (int c = 0; c < BN_CHANNELS; c++)
+            want[p * BN_CHANNELS + c] = (float)(dy[p * BN_CHANNELS + c] / sqrt((double)variance[c] + eps));
+    batch_norm_infer_backward(BN_PIXELS, BN_CHANNELS, eps, variance, dy, dx);
+    assert_allclose("batch_norm_infer_backward", dx, want, BN_PIXELS * BN_CHANNELS, 0, 1e-6f);
+    const float dyh[2] = { 1, -3 }, vh = 3, wanth[2] = { 0.5f, -1.5f };
+    float dxh[2];
+    batch_norm_infer_backward(2, 1, 1.0f, &vh, dyh, dxh);
+    assert_allclose("batch_norm_infer_backward by hand", dxh, wanth, 2, 0, 0);
+}
+
 static void test_batch_norm_update_moving_values(void **state)
 {
     (void)state;
@@ -357,6 +380,7 @@ size_t image_ops_kernel_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_pixel_broadcast_sum),
         cmocka_unit_test(test_batch_norm_train_statistics),
         cmocka_unit_test(test_batch_norm_backward_finite_differences),
+        cmocka_unit_test(test_batch_norm_infer_backward_values),
         cmocka_unit_test(test_batch_norm_update_moving_values),
         cmocka_unit_test(test_sinusoidal_embedding_values),
 #ifdef _OPENMP

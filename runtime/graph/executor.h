@@ -1,10 +1,11 @@
 /* executor.h: a graph planned for one batch size and a set of outputs.
  *
- * Planning keeps only the nodes the outputs depend on and gives each a
- * buffer, all carved from one allocation made here; running allocates
- * nothing. Parameters live in the caller's flat buffer; reshapes alias
- * their input, and so do a bias add, an activation and a residual add that
- * their producer's kernel does (see fuse_epilogues in executor.c). */
+ * Planning (plan.c) keeps only the nodes the outputs depend on and gives
+ * each a buffer, all carved from one allocation made there; running
+ * (executor.c) allocates nothing. Parameters live in the caller's flat
+ * buffer; reshapes alias their input, and so do a bias add, an activation
+ * and a residual add that their producer's kernel does (see fuse_epilogues
+ * in plan.c). */
 #ifndef DDIM_EXECUTOR_H
 #define DDIM_EXECUTOR_H
 
@@ -43,6 +44,11 @@ float *plan_buffer(const struct plan *p, int node);
 size_t plan_node_floats(const struct plan *p, int node);
 
 void plan_run(const struct plan *p);
+
+/* The kernel shape of a planned convolution node, any of its three
+ * directions (the forward, the data and the weight gradient). */
+struct conv_shape plan_conv_transpose2d_shape(const struct plan *p, int node);
+struct conv2d_shape plan_conv2d_shape(const struct plan *p, int node);
 
 /* An OP_BATCH_NORM node's statistics of the last training run: mean,
  * variance, 1 / sqrt(variance + epsilon), channels floats each. */
