@@ -27,14 +27,14 @@ void conv2d_backward_weights_gemm(const struct conv_isa *isa, const struct conv2
                                   const float *x, const float *dy, float *dw, int accumulate,
                                   float *workspace);
 
-void conv_transpose2d_igemm(const struct conv_isa *isa, const struct conv_shape *s,
+void conv_transpose2d_igemm(const struct conv_isa *isa, const struct conv_transpose2d_shape *s,
                             const float *x, const float *w, const float *bias, float *y,
                             float *workspace);
-void conv_transpose2d_backward_data_igemm(const struct conv_isa *isa, const struct conv_shape *s,
-                                          const float *dy, const float *w, float *dx,
-                                          float *workspace);
+void conv_transpose2d_backward_data_igemm(const struct conv_isa *isa,
+                                          const struct conv_transpose2d_shape *s, const float *dy,
+                                          const float *w, float *dx, float *workspace);
 void conv_transpose2d_backward_weights_gemm(const struct conv_isa *isa,
-                                            const struct conv_shape *s, const float *x,
+                                            const struct conv_transpose2d_shape *s, const float *x,
                                             const float *dy, float *dw, int accumulate,
                                             float *workspace);
 

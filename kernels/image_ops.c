@@ -59,7 +59,7 @@ static struct half_pixel half_pixel(int o, int n)
     return (struct half_pixel){ i, i + 1 < n ? i + 1 : n - 1, 0.25f };
 }
 
-void upsample_bilinear2(int batch, int h, int w, int channels, const float *x, float *y)
+void upsample2(int batch, int h, int w, int channels, const float *x, float *y)
 {
     size_t in_row = (size_t)w * channels, out_row = (size_t)2 * w * channels;
 #ifdef _OPENMP
@@ -88,7 +88,7 @@ void upsample_bilinear2(int batch, int h, int w, int channels, const float *x, f
 /* The transpose of the forward's weights: each output gradient goes to the four neighbours with weights
  * (1 - fy)(1 - fx), (1 - fy) fx, fy (1 - fx), fy fx, as TF's ResizeBilinearGrad (same file). At the
  * borders two neighbours coincide and receive both shares. Scattered in output order: deterministic. */
-void upsample_bilinear2_adjoint(int batch, int h, int w, int channels, const float *dy, float *dx)
+void upsample2_adjoint(int batch, int h, int w, int channels, const float *dy, float *dx)
 {
     size_t in_row = (size_t)w * channels, out_row = (size_t)2 * w * channels;
     memset(dx, 0, (size_t)batch * h * in_row * sizeof *dx);
@@ -116,7 +116,7 @@ void upsample_bilinear2_adjoint(int batch, int h, int w, int channels, const flo
         }
 }
 
-void concat_channels(size_t pixels, int ca, int cb, const float *a, const float *b, float *y)
+void concat(size_t pixels, int ca, int cb, const float *a, const float *b, float *y)
 {
     size_t width = (size_t)ca + (size_t)cb;
 #ifdef _OPENMP
@@ -128,7 +128,7 @@ void concat_channels(size_t pixels, int ca, int cb, const float *a, const float 
     }
 }
 
-void slice_channels(size_t pixels, int channels, int offset, int count, const float *x, float *y)
+void slice(size_t pixels, int channels, int offset, int count, const float *x, float *y)
 {
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static)
@@ -137,7 +137,7 @@ void slice_channels(size_t pixels, int channels, int offset, int count, const fl
         memcpy(y + p * count, x + p * channels + offset, (size_t)count * sizeof *y);
 }
 
-void unslice_channels(size_t pixels, int channels, int offset, int count, const float *x, float *y)
+void unslice(size_t pixels, int channels, int offset, int count, const float *x, float *y)
 {
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static)
@@ -339,7 +339,7 @@ void sinusoidal_embedding(int batch, int dims, float min_frequency, float max_fr
         }
 }
 
-void pixel_broadcast(int batch, size_t pixels_per_image, int channels, const float *x, float *y)
+void upsample_nearest(int batch, size_t pixels_per_image, int channels, const float *x, float *y)
 {
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static)
@@ -350,7 +350,7 @@ void pixel_broadcast(int batch, size_t pixels_per_image, int channels, const flo
                    (size_t)channels * sizeof *y);
 }
 
-void pixel_sum(int batch, size_t pixels_per_image, int channels, const float *dy, float *dx)
+void upsample_nearest_adjoint(int batch, size_t pixels_per_image, int channels, const float *dy, float *dx)
 {
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static)

@@ -21,17 +21,17 @@ void avg_pool2_adjoint(int batch, int h, int w, int channels, const float *dy, f
  * UpSampling2D(size=2, interpolation="bilinear") uses): x [batch, h, w, channels] -> y [batch, 2h, 2w, channels].
  * Output pixel o samples input coordinate (o + 0.5) / 2 - 0.5, clamped to [0, h - 1] at the borders
  * (TF clamps the coordinate of the lower neighbour to 0 and the upper to h - 1). */
-void upsample_bilinear2(int batch, int h, int w, int channels, const float *x, float *y);
+void upsample2(int batch, int h, int w, int channels, const float *x, float *y);
 /* Its adjoint: dy [batch, 2h, 2w, channels] -> dx [batch, h, w, channels] (overwritten). */
-void upsample_bilinear2_adjoint(int batch, int h, int w, int channels, const float *dy, float *dx);
+void upsample2_adjoint(int batch, int h, int w, int channels, const float *dy, float *dx);
 
 /* Channel concatenation of two tensors with the same pixels (pixels = batch * height * width):
  * a [pixels, ca], b [pixels, cb] -> y [pixels, ca + cb]. */
-void concat_channels(size_t pixels, int ca, int cb, const float *a, const float *b, float *y);
+void concat(size_t pixels, int ca, int cb, const float *a, const float *b, float *y);
 /* y [pixels, count] = x[:, offset .. offset + count) of x [pixels, channels] (the adjoint of concat, per part). */
-void slice_channels(size_t pixels, int channels, int offset, int count, const float *x, float *y);
+void slice(size_t pixels, int channels, int offset, int count, const float *x, float *y);
 /* Inverse of slice for its gradient: y [pixels, channels] = 0 except y[:, offset .. offset+count) = x [pixels, count]. */
-void unslice_channels(size_t pixels, int channels, int offset, int count, const float *x, float *y);
+void unslice(size_t pixels, int channels, int offset, int count, const float *x, float *y);
 
 /* Batch normalization without scale and center (Keras BatchNormalization(center=False, scale=False)), training mode:
  * statistics over every pixel of the batch, per channel: mean [channels], variance [channels] (biased, divided by
@@ -64,8 +64,8 @@ void batch_norm_update_moving(int channels, float momentum, size_t pixels, const
 void sinusoidal_embedding(int batch, int dims, float min_frequency, float max_frequency, const float *x, float *y);
 /* Nearest upsampling of a 1x1 map to h x w (the example's UpSampling2D(size=image_size, "nearest") of the
  * embedding): x [batch, channels] -> y [batch, pixels_per_image, channels], each pixel a copy. */
-void pixel_broadcast(int batch, size_t pixels_per_image, int channels, const float *x, float *y);
+void upsample_nearest(int batch, size_t pixels_per_image, int channels, const float *x, float *y);
 /* Its adjoint: dy [batch, pixels_per_image, channels] -> dx [batch, channels] = sum over the pixels. */
-void pixel_sum(int batch, size_t pixels_per_image, int channels, const float *dy, float *dx);
+void upsample_nearest_adjoint(int batch, size_t pixels_per_image, int channels, const float *dy, float *dx);
 
 #endif

@@ -36,32 +36,33 @@ void conv2d_avx2(const struct conv2d_shape *s, const float *x, const float *w, c
     conv2d_igemm(&conv_avx2, s, x, w, bias, act, residual, y, workspace);
 }
 
-void conv2d_backward_data_avx2(const struct conv2d_shape *s, const float *dy, const float *w, float *dx,
-                               float *workspace)
+void conv2d_backward_data_avx2(const struct conv2d_shape *s, const float *dy, const float *w,
+                               float *dx, float *workspace)
 {
     conv2d_backward_data_igemm(&conv_avx2, s, dy, w, dx, workspace);
 }
 
-void conv2d_backward_weights_avx2(const struct conv2d_shape *s, const float *x, const float *dy, float *dw,
-                                  int accumulate, float *workspace)
+void conv2d_backward_weights_avx2(const struct conv2d_shape *s, const float *x, const float *dy,
+                                  float *dw, int accumulate, float *workspace)
 {
     conv2d_backward_weights_gemm(&conv_avx2, s, x, dy, dw, accumulate, workspace);
 }
 
-void conv_transpose2d_avx2(const struct conv_shape *s, const float *x, const float *w, const float *bias,
-                           float *y, float *workspace)
+void conv_transpose2d_avx2(const struct conv_transpose2d_shape *s, const float *x, const float *w,
+                           const float *bias, float *y, float *workspace)
 {
     conv_transpose2d_igemm(&conv_avx2, s, x, w, bias, y, workspace);
 }
 
-void conv_transpose2d_backward_data_avx2(const struct conv_shape *s, const float *dy, const float *w,
-                                         float *dx, float *workspace)
+void conv_transpose2d_backward_data_avx2(const struct conv_transpose2d_shape *s, const float *dy,
+                                         const float *w, float *dx, float *workspace)
 {
     conv_transpose2d_backward_data_igemm(&conv_avx2, s, dy, w, dx, workspace);
 }
 
-void conv_transpose2d_backward_weights_avx2(const struct conv_shape *s, const float *x, const float *dy,
-                                            float *dw, int accumulate, float *workspace)
+void conv_transpose2d_backward_weights_avx2(const struct conv_transpose2d_shape *s, const float *x,
+                                            const float *dy, float *dw, int accumulate,
+                                            float *workspace)
 {
     conv_transpose2d_backward_weights_gemm(&conv_avx2, s, x, dy, dw, accumulate, workspace);
 }

@@ -32,7 +32,7 @@ static int accumulate(struct backward *b, int node, int contribution)
  * node leads to a wanted variable; evaluates to 0, or -1 on an error. */
 #define ADD_GRAD(node, expr) (b->needed[node] ? accumulate(b, node, (expr)) : 0)
 
-/* The cotangent shaped as node's own output (matmul views flatten). */
+/* The cotangent shaped as node's own output (sgemm views flatten). */
 static int shaped_like(struct backward *b, int node, int grad)
 {
     if (grad < 0)
@@ -58,7 +58,7 @@ static int swish_second_derivative(struct graph *g, int x)
     int slope = two < 0 ? -1 : one_minus_twice(g, s);
     int x_slope = slope < 0 ? -1 : graph_op(g, OP_MUL, x, slope, -1);
     int factor = x_slope < 0 ? -1 : graph_op(g, OP_ADD, two, x_slope, -1);
-    return factor < 0 ? -1 : graph_op(g, OP_SIGMOID_GRAD, s, factor, -1);
+    return factor < 0 ? -1 : graph_op(g, OP_SIGMOID_BACKWARD, s, factor, -1);
 }
 
 /* Adds the vector-Jacobian products of node id (cotangent u) to its inputs. */
@@ -70,36 +70,36 @@ static int backward_node(struct backward *b, int id, int u)
     switch (n.op) {
     case OP_INPUT: case OP_PARAM: case OP_ONES:
         return 0;
-    case OP_MATMUL:
+    case OP_SGEMM:
         /* C = op(A) op(B); with A = x and B = y:
          *   NN: dA = U B^T (NT),  dB = A^T U (TN)
          *   NT: dA = U B   (NN),  dB = U^T A (TN)
          *   TN: dA = B U^T (NT),  dB = A U   (NN) */
         if (n.layout == GEMM_NN)
-            return ADD_GRAD(x, shaped_like(b, x, graph_matmul(g, GEMM_NT, u, y))) ||
-                   ADD_GRAD(y, shaped_like(b, y, graph_matmul(g, GEMM_TN, x, u)));
+            return ADD_GRAD(x, shaped_like(b, x, graph_sgemm(g, GEMM_NT, u, y))) ||
+                   ADD_GRAD(y, shaped_like(b, y, graph_sgemm(g, GEMM_TN, x, u)));
         if (n.layout == GEMM_NT)
-            return ADD_GRAD(x, shaped_like(b, x, graph_matmul(g, GEMM_NN, u, y))) ||
-                   ADD_GRAD(y, shaped_like(b, y, graph_matmul(g, GEMM_TN, u, x)));
-        return ADD_GRAD(x, shaped_like(b, x, graph_matmul(g, GEMM_NT, y, u))) ||
-               ADD_GRAD(y, shaped_like(b, y, graph_matmul(g, GEMM_NN, x, u)));
-    case OP_CONV_TRANSPOSE:        /* (x, w) -> y */
-        return ADD_GRAD(x, graph_conv_transpose_op(g, OP_CONV_TRANSPOSE_DATA, u, y, n.stride)) ||
-               ADD_GRAD(y, graph_conv_transpose_op(g, OP_CONV_TRANSPOSE_WEIGHTS, x, u, n.stride));
-    case OP_CONV_TRANSPOSE_DATA:   /* (dy, w) -> dx, linear in each: the adjoint of the adjoint */
-        return ADD_GRAD(x, graph_conv_transpose_op(g, OP_CONV_TRANSPOSE, u, y, n.stride)) ||
-               ADD_GRAD(y, graph_conv_transpose_op(g, OP_CONV_TRANSPOSE_WEIGHTS, u, x, n.stride));
-    case OP_CONV_TRANSPOSE_WEIGHTS: /* (x, dy) -> dw */
-        return ADD_GRAD(x, graph_conv_transpose_op(g, OP_CONV_TRANSPOSE_DATA, y, u, n.stride)) ||
-               ADD_GRAD(y, graph_conv_transpose_op(g, OP_CONV_TRANSPOSE, x, u, n.stride));
+            return ADD_GRAD(x, shaped_like(b, x, graph_sgemm(g, GEMM_NN, u, y))) ||
+                   ADD_GRAD(y, shaped_like(b, y, graph_sgemm(g, GEMM_TN, u, x)));
+        return ADD_GRAD(x, shaped_like(b, x, graph_sgemm(g, GEMM_NT, y, u))) ||
+               ADD_GRAD(y, shaped_like(b, y, graph_sgemm(g, GEMM_NN, x, u)));
+    case OP_CONV_TRANSPOSE2D:        /* (x, w) -> y */
+        return ADD_GRAD(x, graph_conv_transpose2d_op(g, OP_CONV_TRANSPOSE2D_BACKWARD_DATA, u, y, n.stride)) ||
+               ADD_GRAD(y, graph_conv_transpose2d_op(g, OP_CONV_TRANSPOSE2D_BACKWARD_WEIGHTS, x, u, n.stride));
+    case OP_CONV_TRANSPOSE2D_BACKWARD_DATA:   /* (dy, w) -> dx, linear in each: the adjoint of the adjoint */
+        return ADD_GRAD(x, graph_conv_transpose2d_op(g, OP_CONV_TRANSPOSE2D, u, y, n.stride)) ||
+               ADD_GRAD(y, graph_conv_transpose2d_op(g, OP_CONV_TRANSPOSE2D_BACKWARD_WEIGHTS, u, x, n.stride));
+    case OP_CONV_TRANSPOSE2D_BACKWARD_WEIGHTS: /* (x, dy) -> dw */
+        return ADD_GRAD(x, graph_conv_transpose2d_op(g, OP_CONV_TRANSPOSE2D_BACKWARD_DATA, y, u, n.stride)) ||
+               ADD_GRAD(y, graph_conv_transpose2d_op(g, OP_CONV_TRANSPOSE2D, x, u, n.stride));
     case OP_CONV2D:                /* (x, w) -> y, as the transposed convolution's three */
-        return ADD_GRAD(x, graph_conv2d_op(g, OP_CONV2D_DATA, u, y, n.kernel)) ||
-               ADD_GRAD(y, graph_conv2d_op(g, OP_CONV2D_WEIGHTS, x, u, n.kernel));
-    case OP_CONV2D_DATA:           /* (dy, w) -> dx */
+        return ADD_GRAD(x, graph_conv2d_op(g, OP_CONV2D_BACKWARD_DATA, u, y, n.kernel)) ||
+               ADD_GRAD(y, graph_conv2d_op(g, OP_CONV2D_BACKWARD_WEIGHTS, x, u, n.kernel));
+    case OP_CONV2D_BACKWARD_DATA:           /* (dy, w) -> dx */
         return ADD_GRAD(x, graph_conv2d_op(g, OP_CONV2D, u, y, n.kernel)) ||
-               ADD_GRAD(y, graph_conv2d_op(g, OP_CONV2D_WEIGHTS, u, x, n.kernel));
-    case OP_CONV2D_WEIGHTS:        /* (x, dy) -> dw */
-        return ADD_GRAD(x, graph_conv2d_op(g, OP_CONV2D_DATA, y, u, n.kernel)) ||
+               ADD_GRAD(y, graph_conv2d_op(g, OP_CONV2D_BACKWARD_WEIGHTS, u, x, n.kernel));
+    case OP_CONV2D_BACKWARD_WEIGHTS:        /* (x, dy) -> dw */
+        return ADD_GRAD(x, graph_conv2d_op(g, OP_CONV2D_BACKWARD_DATA, y, u, n.kernel)) ||
                ADD_GRAD(y, graph_conv2d_op(g, OP_CONV2D, x, u, n.kernel));
     case OP_CONCAT: {
         const int ca = g->nodes[x].shape.dims[2], cb = g->nodes[y].shape.dims[2];
@@ -110,33 +110,33 @@ static int backward_node(struct backward *b, int id, int u)
         return ADD_GRAD(x, graph_movement_op(g, OP_UNSLICE, u, n.offset, g->nodes[x].shape.dims[2]));
     case OP_UNSLICE:
         return ADD_GRAD(x, graph_movement_op(g, OP_SLICE, u, n.offset, g->nodes[x].shape.dims[2]));
-    case OP_AVG_POOL:
-        return ADD_GRAD(x, graph_movement_op(g, OP_AVG_POOL_ADJOINT, u, 0, 0));
-    case OP_AVG_POOL_ADJOINT:
-        return ADD_GRAD(x, graph_movement_op(g, OP_AVG_POOL, u, 0, 0));
-    case OP_UPSAMPLE:
-        return ADD_GRAD(x, graph_movement_op(g, OP_UPSAMPLE_ADJOINT, u, 0, 0));
-    case OP_UPSAMPLE_ADJOINT:
-        return ADD_GRAD(x, graph_movement_op(g, OP_UPSAMPLE, u, 0, 0));
-    case OP_PIXEL_BROADCAST:
-        return ADD_GRAD(x, graph_movement_op(g, OP_PIXEL_SUM, u, 0, 0));
-    case OP_PIXEL_SUM:
-        return ADD_GRAD(x, graph_pixel_broadcast(g, u, g->nodes[x].shape.dims[0], g->nodes[x].shape.dims[1]));
-    case OP_SINUSOIDAL:
+    case OP_AVG_POOL2:
+        return ADD_GRAD(x, graph_movement_op(g, OP_AVG_POOL2_ADJOINT, u, 0, 0));
+    case OP_AVG_POOL2_ADJOINT:
+        return ADD_GRAD(x, graph_movement_op(g, OP_AVG_POOL2, u, 0, 0));
+    case OP_UPSAMPLE2:
+        return ADD_GRAD(x, graph_movement_op(g, OP_UPSAMPLE2_ADJOINT, u, 0, 0));
+    case OP_UPSAMPLE2_ADJOINT:
+        return ADD_GRAD(x, graph_movement_op(g, OP_UPSAMPLE2, u, 0, 0));
+    case OP_UPSAMPLE_NEAREST:
+        return ADD_GRAD(x, graph_movement_op(g, OP_UPSAMPLE_NEAREST_ADJOINT, u, 0, 0));
+    case OP_UPSAMPLE_NEAREST_ADJOINT:
+        return ADD_GRAD(x, graph_upsample_nearest(g, u, g->nodes[x].shape.dims[0], g->nodes[x].shape.dims[1]));
+    case OP_SINUSOIDAL_EMBEDDING:
         /* Its input is the noise level, a given of each step: nothing is
          * differentiated with respect to it. */
         snprintf(g->error, sizeof g->error, "the sinusoidal embedding has no gradient with respect to its input");
         return -1;
     case OP_BATCH_NORM: {          /* the moving statistics are state: no gradient */
         struct shape shape = g->nodes[x].shape;
-        return ADD_GRAD(x, add_node(g, OP_BATCH_NORM_GRAD, id, u, -1, &shape));
+        return ADD_GRAD(x, add_node(g, OP_BATCH_NORM_BACKWARD, id, u, -1, &shape));
     }
-    case OP_BATCH_NORM_GRAD:
+    case OP_BATCH_NORM_BACKWARD:
         snprintf(g->error, sizeof g->error, "cannot differentiate batch normalization twice");
         return -1;
     case OP_BIAS_ADD:
-        return ADD_GRAD(x, u) || ADD_GRAD(y, graph_op(g, OP_CHANNEL_SUM, u, -1, -1));
-    case OP_CHANNEL_SUM:           /* dx = u broadcast over every position */
+        return ADD_GRAD(x, u) || ADD_GRAD(y, graph_op(g, OP_SUM_ROWS, u, -1, -1));
+    case OP_SUM_ROWS:           /* dx = u broadcast over every position */
         return ADD_GRAD(x, graph_op(g, OP_BIAS_ADD, graph_scale(g, graph_ones(g, &g->nodes[x].shape), 0.0f), u, -1));
     case OP_ADD:
         return ADD_GRAD(x, u) || ADD_GRAD(y, u);
@@ -156,24 +156,24 @@ static int backward_node(struct backward *b, int id, int u)
     case OP_SAMPLE_BROADCAST:
         return ADD_GRAD(x, graph_op(g, OP_SAMPLE_SUM, u, -1, -1));
     case OP_RELU:
-        return ADD_GRAD(x, graph_op(g, OP_RELU_GRAD, x, u, -1));
-    case OP_RELU_GRAD:             /* (x, dy): linear in dy, piecewise constant in x */
-        return ADD_GRAD(y, graph_op(g, OP_RELU_GRAD, x, u, -1));
+        return ADD_GRAD(x, graph_op(g, OP_RELU_BACKWARD, x, u, -1));
+    case OP_RELU_BACKWARD:             /* (x, dy): linear in dy, piecewise constant in x */
+        return ADD_GRAD(y, graph_op(g, OP_RELU_BACKWARD, x, u, -1));
     case OP_SIGMOID:               /* the saved output is this node itself */
-        return ADD_GRAD(x, graph_op(g, OP_SIGMOID_GRAD, id, u, -1));
-    case OP_SIGMOID_GRAD: {        /* (s, dy) -> dy s (1 - s): d/ddy = s (1 - s), d/ds = dy (1 - 2 s) */
-        return ADD_GRAD(y, graph_op(g, OP_SIGMOID_GRAD, x, u, -1)) ||
+        return ADD_GRAD(x, graph_op(g, OP_SIGMOID_BACKWARD, id, u, -1));
+    case OP_SIGMOID_BACKWARD: {        /* (s, dy) -> dy s (1 - s): d/ddy = s (1 - s), d/ds = dy (1 - 2 s) */
+        return ADD_GRAD(y, graph_op(g, OP_SIGMOID_BACKWARD, x, u, -1)) ||
                ADD_GRAD(x, graph_op(g, OP_MUL, graph_op(g, OP_MUL, u, y, -1), one_minus_twice(g, x), -1));
     }
     case OP_SWISH:
-        return ADD_GRAD(x, graph_op(g, OP_SWISH_GRAD, x, u, -1));
-    case OP_SWISH_GRAD:            /* (x, dy) -> dy f'(x): d/ddy = f'(x), d/dx = dy f''(x) */
-        return ADD_GRAD(y, graph_op(g, OP_SWISH_GRAD, x, u, -1)) ||
+        return ADD_GRAD(x, graph_op(g, OP_SWISH_BACKWARD, x, u, -1));
+    case OP_SWISH_BACKWARD:            /* (x, dy) -> dy f'(x): d/ddy = f'(x), d/dx = dy f''(x) */
+        return ADD_GRAD(y, graph_op(g, OP_SWISH_BACKWARD, x, u, -1)) ||
                ADD_GRAD(x, graph_op(g, OP_MUL, graph_op(g, OP_MUL, u, y, -1), swish_second_derivative(g, x), -1));
     case OP_RESHAPE:
         return ADD_GRAD(x, graph_reshape_to(g, u, &g->nodes[x].shape));
-    case OP_MAE: case OP_MSE: {
-        enum op grad_op = n.op == OP_MAE ? OP_MAE_GRAD : OP_MSE_GRAD;
+    case OP_MAE_LOSS: case OP_MSE_LOSS: {
+        enum op grad_op = n.op == OP_MAE_LOSS ? OP_MAE_LOSS_BACKWARD : OP_MSE_LOSS_BACKWARD;
         return ADD_GRAD(x, graph_op(g, grad_op, x, y, u)) ||
                ADD_GRAD(y, graph_scale(g, graph_op(g, grad_op, x, y, u), -1.0f));
     }
@@ -183,14 +183,12 @@ static int backward_node(struct backward *b, int id, int u)
             snprintf(g->error, sizeof g->error, "the softmax cross-entropy has no gradient with respect to its labels");
             return -1;
         }
-        return ADD_GRAD(x, graph_op(g, OP_SOFTMAX_CROSS_ENTROPY_GRAD, x, y, u));
-    case OP_MAE_GRAD: case OP_MSE_GRAD: case OP_SOFTMAX_CROSS_ENTROPY_GRAD:
+        return ADD_GRAD(x, graph_op(g, OP_SOFTMAX_CROSS_ENTROPY_BACKWARD, x, y, u));
+    case OP_MAE_LOSS_BACKWARD: case OP_MSE_LOSS_BACKWARD: case OP_SOFTMAX_CROSS_ENTROPY_BACKWARD:
         /* Loss gradients are where differentiation starts, never what it
          * goes through; a second derivative of a loss is not supported. */
         snprintf(g->error, sizeof g->error, "cannot differentiate the gradient of a loss");
         return -1;
-    case OP_COUNT_:
-        break;
     }
     snprintf(g->error, sizeof g->error, "no gradient for op %d", (int)n.op);
     return -1;

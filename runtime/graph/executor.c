@@ -17,7 +17,7 @@ struct operands {
     size_t per_sample;      /* floats per sample of input a (0 without one): the broadcasts' */
 };
 
-/* A node's operand as a matrix (see graph_matmul): rows x cols. */
+/* A node's operand as a matrix (see graph_sgemm): rows x cols. */
 static void matrix_of(const struct plan *p, int id, int *rows, int *cols)
 {
     const struct shape *s = &p->graph->nodes[id].shape;
@@ -31,7 +31,7 @@ static const float *fused_bias(const struct plan *p, int id)
     return p->bias_of[id] >= 0 ? p->buffers[p->bias_of[id]] : NULL;
 }
 
-static void run_matmul(const struct plan *p, int id, float *out)
+static void run_sgemm(const struct plan *p, int id, float *out)
 {
     const struct node *n = &p->graph->nodes[id];
     int ar, ac, br, bc;
@@ -47,10 +47,10 @@ static void run_conv_transpose2d(const struct plan *p, int id, const struct oper
 {
     const struct kernels *k = p->kernels;
     const enum op op = p->graph->nodes[id].op;
-    const struct conv_shape s = plan_conv_transpose2d_shape(p, id);
-    if (op == OP_CONV_TRANSPOSE)
+    const struct conv_transpose2d_shape s = plan_conv_transpose2d_shape(p, id);
+    if (op == OP_CONV_TRANSPOSE2D)
         k->conv_transpose2d(&s, o->a, o->b, fused_bias(p, id), o->out, p->workspace);
-    else if (op == OP_CONV_TRANSPOSE_DATA)
+    else if (op == OP_CONV_TRANSPOSE2D_BACKWARD_DATA)
         k->conv_transpose2d_backward_data(&s, o->a, o->b, o->out, p->workspace);
     else
         k->conv_transpose2d_backward_weights(&s, o->a, o->b, o->out, 0, p->workspace);
@@ -64,7 +64,7 @@ static void run_conv2d(const struct plan *p, int id, const struct operands *o)
     if (op == OP_CONV2D)
         k->conv2d(&s, o->a, o->b, fused_bias(p, id), p->act_of[id],
                   p->residual_of[id] >= 0 ? p->buffers[p->residual_of[id]] : NULL, o->out, p->workspace);
-    else if (op == OP_CONV2D_DATA)
+    else if (op == OP_CONV2D_BACKWARD_DATA)
         k->conv2d_backward_data(&s, o->a, o->b, o->out, p->workspace);
     else
         k->conv2d_backward_weights(&s, o->a, o->b, o->out, 0, p->workspace);
@@ -75,17 +75,17 @@ static void run_elementwise(const struct plan *p, const struct node *n, const st
 {
     const struct kernels *k = p->kernels;
     switch (n->op) {
-    case OP_ADD:         parallel_binary(k->add, o->count, o->a, o->b, o->out); break;
-    case OP_SUB:         sub(o->count, o->a, o->b, o->out); break;
-    case OP_MUL:         parallel_binary(k->mul, o->count, o->a, o->b, o->out); break;
-    case OP_SCALE:       k->scale(o->count, n->alpha, o->a, o->out); break;
-    case OP_RELU:        parallel_unary(k->relu, o->count, o->a, o->out); break;
-    case OP_RELU_GRAD:   parallel_unary_backward(k->relu_backward, o->count, o->a, o->b, o->out); break;
-    case OP_SIGMOID:     parallel_unary(k->sigmoid, o->count, o->a, o->out); break;
-    case OP_SIGMOID_GRAD: parallel_unary_backward(k->sigmoid_backward, o->count, o->a, o->b, o->out); break;
-    case OP_SWISH:       parallel_unary(k->swish, o->count, o->a, o->out); break;
-    case OP_SWISH_GRAD:  parallel_unary_backward(k->swish_backward, o->count, o->a, o->b, o->out); break;
-    default:             break;
+    case OP_ADD:              parallel_binary(k->add, o->count, o->a, o->b, o->out); break;
+    case OP_SUB:              sub(o->count, o->a, o->b, o->out); break;
+    case OP_MUL:              parallel_binary(k->mul, o->count, o->a, o->b, o->out); break;
+    case OP_SCALE:            k->scale(o->count, n->alpha, o->a, o->out); break;
+    case OP_RELU:             parallel_unary(k->relu, o->count, o->a, o->out); break;
+    case OP_RELU_BACKWARD:    parallel_unary_backward(k->relu_backward, o->count, o->a, o->b, o->out); break;
+    case OP_SIGMOID:          parallel_unary(k->sigmoid, o->count, o->a, o->out); break;
+    case OP_SIGMOID_BACKWARD: parallel_unary_backward(k->sigmoid_backward, o->count, o->a, o->b, o->out); break;
+    case OP_SWISH:            parallel_unary(k->swish, o->count, o->a, o->out); break;
+    case OP_SWISH_BACKWARD:   parallel_unary_backward(k->swish_backward, o->count, o->a, o->b, o->out); break;
+    default:                  break;
     }
 }
 
@@ -96,16 +96,17 @@ static void run_broadcast(const struct plan *p, const struct node *n, const stru
     case OP_BIAS_ADD:
         bias_add(o->count, (size_t)n->shape.dims[n->shape.rank - 1], o->a, o->b, o->out);
         break;
-    case OP_CHANNEL_SUM: {
+    case OP_SUM_ROWS: {
         const size_t channels = (size_t)n->shape.dims[0];
-        parallel_sum_rows(p->kernels->sum_rows, plan_node_floats(p, n->inputs[0]) / channels, channels, o->a, o->out);
+        const size_t rows = plan_node_floats(p, n->inputs[0]) / channels;
+        parallel_sum_rows(p->kernels->sum_rows, rows, channels, o->a, o->out);
         break;
     }
-    case OP_SAMPLE_BROADCAST_ADD: sample_broadcast_add(p->batch, o->per_sample, o->a, o->b, o->out); break;
-    case OP_SAMPLE_MUL:           sample_mul(p->batch, o->per_sample, o->a, o->b, o->out); break;
-    case OP_SAMPLE_SUM:           sample_sum(p->kernels->sum, p->batch, o->per_sample, o->a, o->out); break;
-    case OP_SAMPLE_BROADCAST:     sample_broadcast(p->batch, shape_size(&n->shape), o->a, o->out); break;
-    default:                      break;
+    case OP_SAMPLE_BROADCAST_ADD:   sample_broadcast_add(p->batch, o->per_sample, o->a, o->b, o->out); break;
+    case OP_SAMPLE_MUL:             sample_mul(p->batch, o->per_sample, o->a, o->b, o->out); break;
+    case OP_SAMPLE_SUM:             sample_sum(p->kernels->sum, p->batch, o->per_sample, o->a, o->out); break;
+    case OP_SAMPLE_BROADCAST:       sample_broadcast(p->batch, shape_size(&n->shape), o->a, o->out); break;
+    default:                  break;
     }
 }
 
@@ -117,33 +118,33 @@ static void run_image_op(const struct plan *p, const struct node *n, const struc
     const int *dims = n->shape.dims, in_c = g->nodes[n->inputs[0]].shape.dims[2];
     switch (n->op) {
     case OP_CONCAT:
-        concat_channels(o->count / (size_t)dims[2], in_c, g->nodes[n->inputs[1]].shape.dims[2], o->a, o->b, o->out);
+        concat(o->count / (size_t)dims[2], in_c, g->nodes[n->inputs[1]].shape.dims[2], o->a, o->b, o->out);
         break;
     case OP_SLICE:
-        slice_channels(o->count / (size_t)n->channels, in_c, n->offset, n->channels, o->a, o->out);
+        slice(o->count / (size_t)n->channels, in_c, n->offset, n->channels, o->a, o->out);
         break;
     case OP_UNSLICE:
-        unslice_channels(o->count / (size_t)n->channels, n->channels, n->offset, in_c, o->a, o->out);
+        unslice(o->count / (size_t)n->channels, n->channels, n->offset, in_c, o->a, o->out);
         break;
-    case OP_AVG_POOL:
+    case OP_AVG_POOL2:
         avg_pool2(p->batch, dims[0], dims[1], dims[2], o->a, o->out);
         break;
-    case OP_AVG_POOL_ADJOINT:
+    case OP_AVG_POOL2_ADJOINT:
         avg_pool2_adjoint(p->batch, dims[0] / 2, dims[1] / 2, dims[2], o->a, o->out);
         break;
-    case OP_UPSAMPLE:
-        upsample_bilinear2(p->batch, dims[0] / 2, dims[1] / 2, dims[2], o->a, o->out);
+    case OP_UPSAMPLE2:
+        upsample2(p->batch, dims[0] / 2, dims[1] / 2, dims[2], o->a, o->out);
         break;
-    case OP_UPSAMPLE_ADJOINT:
-        upsample_bilinear2_adjoint(p->batch, dims[0], dims[1], dims[2], o->a, o->out);
+    case OP_UPSAMPLE2_ADJOINT:
+        upsample2_adjoint(p->batch, dims[0], dims[1], dims[2], o->a, o->out);
         break;
-    case OP_PIXEL_BROADCAST:
-        pixel_broadcast(p->batch, (size_t)dims[0] * dims[1], dims[2], o->a, o->out);
+    case OP_UPSAMPLE_NEAREST:
+        upsample_nearest(p->batch, (size_t)dims[0] * dims[1], dims[2], o->a, o->out);
         break;
-    case OP_PIXEL_SUM:
-        pixel_sum(p->batch, o->per_sample / (size_t)dims[2], dims[2], o->a, o->out);
+    case OP_UPSAMPLE_NEAREST_ADJOINT:
+        upsample_nearest_adjoint(p->batch, o->per_sample / (size_t)dims[2], dims[2], o->a, o->out);
         break;
-    case OP_SINUSOIDAL:
+    case OP_SINUSOIDAL_EMBEDDING:
         sinusoidal_embedding(p->batch, dims[2], n->alpha, n->beta, o->a, o->out);
         break;
     default:
@@ -162,12 +163,13 @@ static void run_batch_norm(const struct plan *p, int id, const struct operands *
     if (n->op == OP_BATCH_NORM) {
         float *stats = plan_batch_norm_stats(p, id);
         if (p->training)
-            batch_norm_train(pixels, channels, n->alpha, o->a, o->out, stats, stats + channels, stats + 2 * channels);
+            batch_norm_train(pixels, channels, n->alpha, o->a, o->out, stats, stats + channels,
+                             stats + 2 * channels);
         else
             batch_norm_infer(pixels, channels, n->alpha, o->a, o->b, o->c, o->out);
         return;
     }
-    /* OP_BATCH_NORM_GRAD: (the OP_BATCH_NORM node, dy) */
+    /* OP_BATCH_NORM_BACKWARD: (the OP_BATCH_NORM node, dy) */
     const struct node *bn = &p->graph->nodes[n->inputs[0]];
     if (p->training)
         batch_norm_backward(pixels, channels, o->a, plan_batch_norm_stats(p, n->inputs[0]) + 2 * channels, o->b,
@@ -183,14 +185,14 @@ static void run_loss(const struct plan *p, const struct node *n, const struct op
     const struct kernels *k = p->kernels;
     const size_t in_floats = plan_node_floats(p, n->inputs[0]);
     switch (n->op) {
-    case OP_MAE:      o->out[0] = k->mae_loss(in_floats, o->a, o->b); break;
-    case OP_MSE:      o->out[0] = k->mse_loss(in_floats, o->a, o->b); break;
-    case OP_MAE_GRAD: k->mae_loss_backward(o->count, o->a, o->b, o->c[0], o->out); break;
-    case OP_MSE_GRAD: k->mse_loss_backward(o->count, o->a, o->b, o->c[0], o->out); break;
+    case OP_MAE_LOSS:          o->out[0] = k->mae_loss(in_floats, o->a, o->b); break;
+    case OP_MSE_LOSS:          o->out[0] = k->mse_loss(in_floats, o->a, o->b); break;
+    case OP_MAE_LOSS_BACKWARD: k->mae_loss_backward(o->count, o->a, o->b, o->c[0], o->out); break;
+    case OP_MSE_LOSS_BACKWARD: k->mse_loss_backward(o->count, o->a, o->b, o->c[0], o->out); break;
     case OP_SOFTMAX_CROSS_ENTROPY: /* per_sample: the classes */
         o->out[0] = softmax_cross_entropy((size_t)p->batch, o->per_sample, o->a, o->b);
         break;
-    case OP_SOFTMAX_CROSS_ENTROPY_GRAD:
+    case OP_SOFTMAX_CROSS_ENTROPY_BACKWARD:
         softmax_cross_entropy_backward((size_t)p->batch, o->per_sample, o->a, o->b, o->c[0], o->out);
         break;
     default:
@@ -217,35 +219,34 @@ static void run_node(const struct plan *p, int id)
     switch (n->op) {
     case OP_INPUT: case OP_PARAM: case OP_RESHAPE: case OP_ONES: /* given, aliased or filled at plan time */
         break;
-    case OP_MATMUL:
-        run_matmul(p, id, o.out);
+    case OP_SGEMM:
+        run_sgemm(p, id, o.out);
         break;
-    case OP_CONV_TRANSPOSE: case OP_CONV_TRANSPOSE_DATA: case OP_CONV_TRANSPOSE_WEIGHTS:
+    case OP_CONV_TRANSPOSE2D: case OP_CONV_TRANSPOSE2D_BACKWARD_DATA: case OP_CONV_TRANSPOSE2D_BACKWARD_WEIGHTS:
         run_conv_transpose2d(p, id, &o);
         break;
-    case OP_CONV2D: case OP_CONV2D_DATA: case OP_CONV2D_WEIGHTS:
+    case OP_CONV2D: case OP_CONV2D_BACKWARD_DATA: case OP_CONV2D_BACKWARD_WEIGHTS:
         run_conv2d(p, id, &o);
         break;
-    case OP_ADD: case OP_SUB: case OP_MUL: case OP_SCALE: case OP_RELU: case OP_RELU_GRAD: case OP_SIGMOID:
-    case OP_SIGMOID_GRAD: case OP_SWISH: case OP_SWISH_GRAD:
+    case OP_ADD: case OP_SUB: case OP_MUL: case OP_SCALE: case OP_RELU: case OP_RELU_BACKWARD: case OP_SIGMOID:
+    case OP_SIGMOID_BACKWARD: case OP_SWISH: case OP_SWISH_BACKWARD:
         run_elementwise(p, n, &o);
         break;
-    case OP_BIAS_ADD: case OP_CHANNEL_SUM: case OP_SAMPLE_BROADCAST_ADD: case OP_SAMPLE_MUL: case OP_SAMPLE_SUM:
+    case OP_BIAS_ADD: case OP_SUM_ROWS: case OP_SAMPLE_BROADCAST_ADD: case OP_SAMPLE_MUL: case OP_SAMPLE_SUM:
     case OP_SAMPLE_BROADCAST:
         run_broadcast(p, n, &o);
         break;
-    case OP_CONCAT: case OP_SLICE: case OP_UNSLICE: case OP_AVG_POOL: case OP_AVG_POOL_ADJOINT: case OP_UPSAMPLE:
-    case OP_UPSAMPLE_ADJOINT: case OP_PIXEL_BROADCAST: case OP_PIXEL_SUM: case OP_SINUSOIDAL:
+    case OP_CONCAT: case OP_SLICE: case OP_UNSLICE: case OP_AVG_POOL2: case OP_AVG_POOL2_ADJOINT:
+    case OP_UPSAMPLE2: case OP_UPSAMPLE2_ADJOINT: case OP_UPSAMPLE_NEAREST: case OP_UPSAMPLE_NEAREST_ADJOINT:
+    case OP_SINUSOIDAL_EMBEDDING:
         run_image_op(p, n, &o);
         break;
-    case OP_BATCH_NORM: case OP_BATCH_NORM_GRAD:
+    case OP_BATCH_NORM: case OP_BATCH_NORM_BACKWARD:
         run_batch_norm(p, id, &o);
         break;
-    case OP_MAE: case OP_MSE: case OP_MAE_GRAD: case OP_MSE_GRAD: case OP_SOFTMAX_CROSS_ENTROPY:
-    case OP_SOFTMAX_CROSS_ENTROPY_GRAD:
+    case OP_MAE_LOSS: case OP_MSE_LOSS: case OP_MAE_LOSS_BACKWARD: case OP_MSE_LOSS_BACKWARD:
+    case OP_SOFTMAX_CROSS_ENTROPY: case OP_SOFTMAX_CROSS_ENTROPY_BACKWARD:
         run_loss(p, n, &o);
-        break;
-    case OP_COUNT_:
         break;
     }
 }
@@ -263,14 +264,15 @@ void plan_run(const struct plan *p)
         clock_gettime(CLOCK_MONOTONIC, &start);
         run_node(p, p->order[i]);
         clock_gettime(CLOCK_MONOTONIC, &end);
-        p->node_seconds[p->order[i]] += (double)(end.tv_sec - start.tv_sec) + 1e-9 * (double)(end.tv_nsec - start.tv_nsec);
+        p->node_seconds[p->order[i]] +=
+            (double)(end.tv_sec - start.tv_sec) + 1e-9 * (double)(end.tv_nsec - start.tv_nsec);
     }
 }
 
 double node_flops(const struct plan *p, int node)
 {
     const struct node *n = &p->graph->nodes[node];
-    if (n->op == OP_MATMUL) {
+    if (n->op == OP_SGEMM) {
         int ar, ac, br, bc;
         matrix_of(p, n->inputs[0], &ar, &ac);
         matrix_of(p, n->inputs[1], &br, &bc);
@@ -278,13 +280,13 @@ double node_flops(const struct plan *p, int node)
         double cols = n->layout == GEMM_NT ? br : bc;
         return 2.0 * m * cols * k;
     }
-    if (n->op == OP_CONV_TRANSPOSE || n->op == OP_CONV_TRANSPOSE_DATA || n->op == OP_CONV_TRANSPOSE_WEIGHTS) {
+    if (op_is_conv_transpose2d(n->op)) {
         /* Every direction does the forward's multiply-adds: one per input
          * pixel, input channel, output channel and tap. */
-        struct conv_shape s = plan_conv_transpose2d_shape(p, node);
+        struct conv_transpose2d_shape s = plan_conv_transpose2d_shape(p, node);
         return 2.0 * s.batch * s.in_h * s.in_w * s.in_c * s.out_c * 9;
     }
-    if (n->op == OP_CONV2D || n->op == OP_CONV2D_DATA || n->op == OP_CONV2D_WEIGHTS) {
+    if (op_is_conv2d(n->op)) {
         struct conv2d_shape s = plan_conv2d_shape(p, node);
         return 2.0 * s.batch * s.height * s.width * s.in_c * s.out_c * s.kernel * s.kernel;
     }
@@ -294,17 +296,17 @@ double node_flops(const struct plan *p, int node)
 void node_describe(const struct plan *p, int node, char *buf, size_t size)
 {
     const struct node *n = &p->graph->nodes[node];
-    if (n->op == OP_MATMUL) {
+    if (n->op == OP_SGEMM) {
         int ar, ac, br, bc;
         matrix_of(p, n->inputs[0], &ar, &ac);
         matrix_of(p, n->inputs[1], &br, &bc);
         static const char *const layouts[] = { "NN", "NT", "TN" };
         snprintf(buf, size, "%s %dx%d by %dx%d", layouts[n->layout], ar, ac, br, bc);
-    } else if (n->op == OP_CONV_TRANSPOSE || n->op == OP_CONV_TRANSPOSE_DATA || n->op == OP_CONV_TRANSPOSE_WEIGHTS) {
-        struct conv_shape s = plan_conv_transpose2d_shape(p, node);
+    } else if (op_is_conv_transpose2d(n->op)) {
+        struct conv_transpose2d_shape s = plan_conv_transpose2d_shape(p, node);
         snprintf(buf, size, "%dx%dx%d to %dx%dx%d", s.in_h, s.in_w, s.in_c, s.in_h * s.stride, s.in_w * s.stride,
                  s.out_c);
-    } else if (n->op == OP_CONV2D || n->op == OP_CONV2D_DATA || n->op == OP_CONV2D_WEIGHTS) {
+    } else if (op_is_conv2d(n->op)) {
         struct conv2d_shape s = plan_conv2d_shape(p, node);
         snprintf(buf, size, "%dx%d %dx%dx%d to %d", s.kernel, s.kernel, s.height, s.width, s.in_c, s.out_c);
     } else {

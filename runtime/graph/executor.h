@@ -47,18 +47,18 @@ void plan_run(const struct plan *p);
 
 /* The kernel shape of a planned convolution node, any of its three
  * directions (the forward, the data and the weight gradient). */
-struct conv_shape plan_conv_transpose2d_shape(const struct plan *p, int node);
+struct conv_transpose2d_shape plan_conv_transpose2d_shape(const struct plan *p, int node);
 struct conv2d_shape plan_conv2d_shape(const struct plan *p, int node);
 
 /* An OP_BATCH_NORM node's statistics of the last training run: mean,
  * variance, 1 / sqrt(variance + epsilon), channels floats each. */
 float *plan_batch_norm_stats(const struct plan *p, int node);
 
-/* Model FLOPs of one plan_run: 2 x the multiply-adds of its matmuls and
+/* Model FLOPs of one plan_run: 2 x the multiply-adds of its sgemms and
  * convolutions (the other ops are not counted). */
 double plan_flops(const struct plan *p);
 double node_flops(const struct plan *p, int node);
-/* The node's sizes for a profile: "NN 64x785 by 785x3136" for a matmul,
+/* The node's sizes for a profile: "NN 64x785 by 785x3136" for an sgemm,
  * "7x7x64 to 14x14x64" for a convolution, "N floats" otherwise. */
 void node_describe(const struct plan *p, int node, char *buf, size_t size);
 

@@ -46,15 +46,15 @@ float *plan_buffer(const struct plan *p, int node)
 
 /* The forward and the weight gradient see x first; the data gradient sees
  * dy (the output) first and produces x. */
-struct conv_shape plan_conv_transpose2d_shape(const struct plan *p, int node)
+struct conv_transpose2d_shape plan_conv_transpose2d_shape(const struct plan *p, int node)
 {
     const struct graph *g = p->graph;
     const struct node *n = &g->nodes[node];
     const struct shape *a = &g->nodes[n->inputs[0]].shape;
-    const struct shape *x = n->op == OP_CONV_TRANSPOSE_DATA ? &n->shape : a;
-    const struct shape *y = n->op == OP_CONV_TRANSPOSE ? &n->shape : n->op == OP_CONV_TRANSPOSE_DATA ? a
-                                                                     : &g->nodes[n->inputs[1]].shape;
-    return (struct conv_shape){ p->batch, x->dims[0], x->dims[1], x->dims[2], y->dims[2], n->stride };
+    const int data = n->op == OP_CONV_TRANSPOSE2D_BACKWARD_DATA;
+    const struct shape *x = data ? &n->shape : a;
+    const struct shape *y = n->op == OP_CONV_TRANSPOSE2D ? &n->shape : data ? a : &g->nodes[n->inputs[1]].shape;
+    return (struct conv_transpose2d_shape){ p->batch, x->dims[0], x->dims[1], x->dims[2], y->dims[2], n->stride };
 }
 
 /* The forward and the weight gradient see x first, the data gradient sees dy. */
@@ -63,12 +63,13 @@ struct conv2d_shape plan_conv2d_shape(const struct plan *p, int node)
     const struct graph *g = p->graph;
     const struct node *n = &g->nodes[node];
     const struct shape *a = &g->nodes[n->inputs[0]].shape, *b = &g->nodes[n->inputs[1]].shape;
-    int in_c = n->op == OP_CONV2D ? a->dims[2] : n->op == OP_CONV2D_DATA ? n->shape.dims[2] : a->dims[2];
-    int out_c = n->op == OP_CONV2D ? n->shape.dims[2] : n->op == OP_CONV2D_DATA ? a->dims[2] : b->dims[2];
+    const int data = n->op == OP_CONV2D_BACKWARD_DATA;
+    int in_c = n->op == OP_CONV2D ? a->dims[2] : data ? n->shape.dims[2] : a->dims[2];
+    int out_c = n->op == OP_CONV2D ? n->shape.dims[2] : data ? a->dims[2] : b->dims[2];
     return (struct conv2d_shape){ p->batch, a->dims[0], a->dims[1], in_c, out_c, n->kernel };
 }
 
-/* A forward matmul or convolution's epilogue can add a bias and apply an
+/* A forward sgemm or convolution's epilogue can add a bias and apply an
  * activation in the same pass, and a conv2d's can then add a residual. A
  * bias add whose input is such a producer that nothing else reads is done
  * by it (bias_of), and so is an activation of the result when nothing else
@@ -103,8 +104,8 @@ static int fuse_epilogues(struct plan *p, const char *wanted, int count, const i
         if (!wanted[id] || n->inputs[0] < 0 || users[n->inputs[0]] != 1)
             continue;
         const struct node *producer = &g->nodes[n->inputs[0]];
-        if (n->op == OP_BIAS_ADD && (producer->op == OP_CONV_TRANSPOSE || producer->op == OP_CONV2D ||
-                                     (producer->op == OP_MATMUL && producer->layout == GEMM_NN))) {
+        if (n->op == OP_BIAS_ADD && (producer->op == OP_CONV_TRANSPOSE2D || producer->op == OP_CONV2D ||
+                                     (producer->op == OP_SGEMM && producer->layout == GEMM_NN))) {
             p->bias_of[n->inputs[0]] = n->inputs[1];
             p->fused[id] = 1;
             continue;
@@ -116,7 +117,7 @@ static int fuse_epilogues(struct plan *p, const char *wanted, int count, const i
         const enum activation act = n->op == OP_RELU ? ACTIVATION_RELU : n->op == OP_SIGMOID ? ACTIVATION_SIGMOID
                                     : n->op == OP_SWISH ? ACTIVATION_SWISH : ACTIVATION_NONE;
         if (act != ACTIVATION_NONE && p->residual_of[source] < 0 &&
-            (source_op == OP_CONV2D || (source_op == OP_MATMUL && g->nodes[source].layout == GEMM_NN))) {
+            (source_op == OP_CONV2D || (source_op == OP_SGEMM && g->nodes[source].layout == GEMM_NN))) {
             p->act_of[source] = act;
             p->fused[id] = 1;
         }
@@ -240,10 +241,10 @@ int plan_create(struct plan *p, const struct graph *g, const struct kernels *k, 
         p->order[p->order_count++] = id;
         enum op op = g->nodes[id].op;
         size_t need = 0;
-        if (op == OP_CONV_TRANSPOSE || op == OP_CONV_TRANSPOSE_DATA || op == OP_CONV_TRANSPOSE_WEIGHTS) {
-            struct conv_shape s = plan_conv_transpose2d_shape(p, id);
+        if (op_is_conv_transpose2d(op)) {
+            struct conv_transpose2d_shape s = plan_conv_transpose2d_shape(p, id);
             need = conv_transpose2d_workspace_floats(&s);
-        } else if (op == OP_CONV2D || op == OP_CONV2D_DATA || op == OP_CONV2D_WEIGHTS) {
+        } else if (op_is_conv2d(op)) {
             struct conv2d_shape s = plan_conv2d_shape(p, id);
             need = conv2d_workspace_floats(&s);
         }

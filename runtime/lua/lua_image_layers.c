@@ -1,4 +1,4 @@
-/* lua_unet.c: the `ddim` builders of the Keras example's residual U-Net:
+/* lua_image_layers.c: the `ddim` builders of the Keras example's residual U-Net:
  *
  *   ddim.conv2d(x, 32, {kernel_size = 3, activation = "swish"})
  *   ddim.conv2d(x, 1, {kernel_size = 1, kernel_initializer = "zeros"})
@@ -119,7 +119,7 @@ static int ddim_upsample_nearest(lua_State *L)
     struct graph_box *box = begin_layer_on(L, 1, &x);   /* x size box */
     char what[64];
     snprintf(what, sizeof what, "upsample_nearest(%dx%d)", (int)h, (int)w);
-    return end_layer(L, graph_pixel_broadcast(&box->graph, x, (int)h, (int)w), what);
+    return end_layer(L, graph_upsample_nearest(&box->graph, x, (int)h, (int)w), what);
 }
 
 /* ddim.batch_norm(x, {momentum = 0.99, epsilon = 1e-3}): Keras'

@@ -1,6 +1,6 @@
 /* lua_layers.h: what a file of layer builders for the `ddim` module needs
  * from lua_graph.c (argument checks, the layer protocol), so that the
- * U-Net's builders (lua_unet.c) and the classifier's model
+ * U-Net's builders (lua_image_layers.c) and the classifier's model
  * (lua_classifier.c) live beside, not inside, the seed's. */
 #ifndef DDIM_LUA_LAYERS_H
 #define DDIM_LUA_LAYERS_H
@@ -45,7 +45,7 @@ void format_dims(const struct shape *s, char *out, size_t size);
  * take no more layers, and the next ddim.input starts a new graph. */
 void close_graph(lua_State *L, struct graph_box *box);
 
-/* Adds the U-Net's builders (lua_unet.c) to the module table on top of the stack. */
+/* Adds the U-Net's builders (lua_image_layers.c) to the module table on top of the stack. */
 void ddim_unet_register(lua_State *L);
 /* Adds ddim.classifier (lua_classifier.c) to the module table on top of the stack. */
 void ddim_classifier_register(lua_State *L);
