@@ -139,7 +139,7 @@ static int ddim_batch_norm(lua_State *L)
     return end_layer(L, graph_batch_norm(&box->graph, x, momentum, epsilon), what);
 }
 
-void ddim_unet_register(lua_State *L)
+void ddim_image_layers_register(lua_State *L)
 {
     static const luaL_Reg functions[] = {
         { "conv2d", ddim_conv2d },
