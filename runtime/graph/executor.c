@@ -85,7 +85,8 @@ static void run_elementwise(const struct plan *p, const struct node *n, const st
     case OP_SIGMOID_BACKWARD: parallel_unary_backward(k->sigmoid_backward, o->count, o->a, o->b, o->out); break;
     case OP_SWISH:            parallel_unary(k->swish, o->count, o->a, o->out); break;
     case OP_SWISH_BACKWARD:   parallel_unary_backward(k->swish_backward, o->count, o->a, o->b, o->out); break;
-    default:                  break;
+    default:
+        break;
     }
 }
 
@@ -102,11 +103,12 @@ static void run_broadcast(const struct plan *p, const struct node *n, const stru
         parallel_sum_rows(p->kernels->sum_rows, rows, channels, o->a, o->out);
         break;
     }
-    case OP_SAMPLE_BROADCAST_ADD:   sample_broadcast_add(p->batch, o->per_sample, o->a, o->b, o->out); break;
-    case OP_SAMPLE_MUL:             sample_mul(p->batch, o->per_sample, o->a, o->b, o->out); break;
-    case OP_SAMPLE_SUM:             sample_sum(p->kernels->sum, p->batch, o->per_sample, o->a, o->out); break;
-    case OP_SAMPLE_BROADCAST:       sample_broadcast(p->batch, shape_size(&n->shape), o->a, o->out); break;
-    default:                  break;
+    case OP_SAMPLE_BROADCAST_ADD: sample_broadcast_add(p->batch, o->per_sample, o->a, o->b, o->out); break;
+    case OP_SAMPLE_MUL:           sample_mul(p->batch, o->per_sample, o->a, o->b, o->out); break;
+    case OP_SAMPLE_SUM:           sample_sum(p->kernels->sum, p->batch, o->per_sample, o->a, o->out); break;
+    case OP_SAMPLE_BROADCAST:     sample_broadcast(p->batch, shape_size(&n->shape), o->a, o->out); break;
+    default:
+        break;
     }
 }
 
