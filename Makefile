@@ -116,7 +116,7 @@ $(BUILD)/runtime/report/run_meta.o: CFLAGS += -I$(BUILD)/gen
 FORCE:
 # The U-Net layers' loops run over a block of channels whose count is known
 # only at run time; -O3's vectoriser takes such loops, -O2's does not.
-$(BUILD)/runtime/graph/image_ops.o: CFLAGS += -O3
+$(BUILD)/kernels/image_ops.o: CFLAGS += -O3
 # The CLI tests run the binary of this build.
 $(BUILD)/tests/test_program.o $(BUILD)/tests/test_diffusion.o \
 $(BUILD)/tests/test_classifier_file.o: \

@@ -129,8 +129,10 @@ void bench_openblas(benchmark::State &state, GemmShape s, int threads, double pe
     set_gemm_counters(state, s, peak * threads);
 }
 
-// Convolution layers at batch 64, each direction: forward, backward-data,
-// backward-weights. The seed networks' Conv2DTranspose layers, and the
+// Convolution layers at batch 64, each direction under its kernel's name
+// (conv_transpose2d, conv_transpose2d_backward_data,
+// conv_transpose2d_backward_weights; conv2d and its two likewise): the
+// seed networks' Conv2DTranspose layers, and the
 // Conv2D layers of the Keras-example U-Net at MNIST size (widths 32, 64, 96
 // at 28x28, 14x14, 7x7; 3x3 in the residual blocks, whose inputs on the up
 // path are the concatenation of the upsampled path and a skip; 1x1 for the
@@ -142,29 +144,32 @@ void bench_openblas(benchmark::State &state, GemmShape s, int threads, double pe
 // channels), backward-weights TN.
 struct ConvCase {
     bool transposed;
-    conv_shape convT;   // when transposed
-    conv2d_shape conv;  // otherwise
-    const char *what;
+    conv_transpose2d_shape conv_transpose2d;  // when transposed
+    conv2d_shape conv2d;                      // otherwise
+    const char *what;                         // the sizes, as the training step's profile writes them
 };
 
 const ConvCase conv_cases[] = {
-    {true, {64, 7, 7, 64, 64, 2}, {}, "convT_7x7x64_to_14x14x64"},
-    {true, {64, 14, 14, 64, 32, 2}, {}, "convT_14x14x64_to_28x28x32"},
-    {true, {64, 28, 28, 32, 1, 1}, {}, "convT_28x28x32_to_28x28x1"},
-    {false, {}, {64, 28, 28, 64, 32, 3}, "conv3x3_28x28_64_to_32"},
-    {false, {}, {64, 28, 28, 32, 32, 3}, "conv3x3_28x28_32_to_32"},
-    {false, {}, {64, 28, 28, 96, 32, 3}, "conv3x3_28x28_96_to_32"},
-    {false, {}, {64, 14, 14, 32, 64, 3}, "conv3x3_14x14_32_to_64"},
-    {false, {}, {64, 14, 14, 64, 64, 3}, "conv3x3_14x14_64_to_64"},
-    {false, {}, {64, 14, 14, 160, 64, 3}, "conv3x3_14x14_160_to_64"},
-    {false, {}, {64, 7, 7, 64, 96, 3}, "conv3x3_7x7_64_to_96"},
-    {false, {}, {64, 7, 7, 96, 96, 3}, "conv3x3_7x7_96_to_96"},
-    {false, {}, {64, 28, 28, 64, 32, 1}, "conv1x1_28x28_64_to_32"},
-    {false, {}, {64, 14, 14, 160, 64, 1}, "conv1x1_14x14_160_to_64"},
-    {false, {}, {64, 28, 28, 1, 32, 1}, "conv1x1_28x28_1_to_32"},
-    {false, {}, {64, 28, 28, 32, 1, 1}, "conv1x1_28x28_32_to_1"},
+    {true, {64, 7, 7, 64, 64, 2}, {}, "7x7x64_to_14x14x64"},
+    {true, {64, 14, 14, 64, 32, 2}, {}, "14x14x64_to_28x28x32"},
+    {true, {64, 28, 28, 32, 1, 1}, {}, "28x28x32_to_28x28x1"},
+    {false, {}, {64, 28, 28, 64, 32, 3}, "3x3_28x28x64_to_32"},
+    {false, {}, {64, 28, 28, 32, 32, 3}, "3x3_28x28x32_to_32"},
+    {false, {}, {64, 28, 28, 96, 32, 3}, "3x3_28x28x96_to_32"},
+    {false, {}, {64, 14, 14, 32, 64, 3}, "3x3_14x14x32_to_64"},
+    {false, {}, {64, 14, 14, 64, 64, 3}, "3x3_14x14x64_to_64"},
+    {false, {}, {64, 14, 14, 160, 64, 3}, "3x3_14x14x160_to_64"},
+    {false, {}, {64, 7, 7, 64, 96, 3}, "3x3_7x7x64_to_96"},
+    {false, {}, {64, 7, 7, 96, 96, 3}, "3x3_7x7x96_to_96"},
+    {false, {}, {64, 28, 28, 64, 32, 1}, "1x1_28x28x64_to_32"},
+    {false, {}, {64, 14, 14, 160, 64, 1}, "1x1_14x14x160_to_64"},
+    {false, {}, {64, 28, 28, 1, 32, 1}, "1x1_28x28x1_to_32"},
+    {false, {}, {64, 28, 28, 32, 1, 1}, "1x1_28x28x32_to_1"},
 };
-const char *const conv_directions[] = {"fwd", "dx", "dw"};
+// The kernel of each direction: forward, backward-data, backward-weights.
+const char *const conv_transpose2d_kernels[] = {"conv_transpose2d", "conv_transpose2d_backward_data",
+                                                "conv_transpose2d_backward_weights"};
+const char *const conv2d_kernels[] = {"conv2d", "conv2d_backward_data", "conv2d_backward_weights"};
 
 // The sizes every direction works on: input pixels, channels in and out, taps.
 struct ConvDims {
@@ -174,11 +179,11 @@ struct ConvDims {
 ConvDims conv_dims(const ConvCase &c)
 {
     if (c.transposed) {
-        const conv_shape &s = c.convT;
+        const conv_transpose2d_shape &s = c.conv_transpose2d;
         size_t pixels = static_cast<size_t>(s.batch) * s.in_h * s.in_w;
         return {pixels, size_t(s.in_c), size_t(s.out_c), 9, pixels * s.stride * s.stride};
     }
-    const conv2d_shape &s = c.conv;
+    const conv2d_shape &s = c.conv2d;
     size_t pixels = static_cast<size_t>(s.batch) * s.height * s.width;
     return {pixels, size_t(s.in_c), size_t(s.out_c), size_t(s.kernel) * s.kernel, pixels};
 }
@@ -193,23 +198,24 @@ void bench_conv(benchmark::State &state, const kernels *k, ConvCase c, int direc
 {
     ConvDims d = conv_dims(c);
     size_t w_size = d.taps * d.in_c * d.out_c;
-    size_t workspace_size = c.transposed ? conv_transpose2d_workspace_floats(&c.convT) : conv2d_workspace_floats(&c.conv);
+    size_t workspace_size = c.transposed ? conv_transpose2d_workspace_floats(&c.conv_transpose2d)
+                                         : conv2d_workspace_floats(&c.conv2d);
     Buffer x = make_buffer(d.pixels * d.in_c, 0.5f), w = make_buffer(w_size, -0.25f);
     Buffer y = make_buffer(d.out_pixels * d.out_c, 0.1f), dw = make_buffer(w_size, 0.0f);
     Buffer bias = make_buffer(d.out_c, 0.3f), workspace = make_buffer(workspace_size, 0.0f);
     for (auto _ : state) {
         if (c.transposed && direction == 0)
-            k->conv_transpose2d(&c.convT, x.get(), w.get(), bias.get(), y.get(), workspace.get());
+            k->conv_transpose2d(&c.conv_transpose2d, x.get(), w.get(), bias.get(), y.get(), workspace.get());
         else if (c.transposed && direction == 1)
-            k->conv_transpose2d_backward_data(&c.convT, y.get(), w.get(), x.get(), workspace.get());
+            k->conv_transpose2d_backward_data(&c.conv_transpose2d, y.get(), w.get(), x.get(), workspace.get());
         else if (c.transposed)
-            k->conv_transpose2d_backward_weights(&c.convT, x.get(), y.get(), dw.get(), 0, workspace.get());
+            k->conv_transpose2d_backward_weights(&c.conv_transpose2d, x.get(), y.get(), dw.get(), 0, workspace.get());
         else if (direction == 0)
-            k->conv2d(&c.conv, x.get(), w.get(), bias.get(), ACTIVATION_NONE, nullptr, y.get(), workspace.get());
+            k->conv2d(&c.conv2d, x.get(), w.get(), bias.get(), ACTIVATION_NONE, nullptr, y.get(), workspace.get());
         else if (direction == 1)
-            k->conv2d_backward_data(&c.conv, y.get(), w.get(), x.get(), workspace.get());
+            k->conv2d_backward_data(&c.conv2d, y.get(), w.get(), x.get(), workspace.get());
         else
-            k->conv2d_backward_weights(&c.conv, x.get(), y.get(), dw.get(), 0, workspace.get());
+            k->conv2d_backward_weights(&c.conv2d, x.get(), y.get(), dw.get(), 0, workspace.get());
         benchmark::ClobberMemory();
     }
     set_flop_counters(state, conv_flops(c), peak_gflops[k->isa]);
@@ -315,11 +321,12 @@ public:
         ConsoleReporter::ReportRuns(runs);
         for (const Run &run : runs) {
             bool wanted = run.run_type == Run::RT_Aggregate ? run.aggregate_name == "median" : run.repetitions <= 1;
+            // kernel/shape/column: the sgemm and convolution rows (the others are kernel/isa)
             const std::string &name = run.run_name.function_name;
-            if (!wanted || (name.rfind("sgemm/", 0) != 0 && name.rfind("conv/", 0) != 0))
+            if (!wanted || std::count(name.begin(), name.end(), '/') != 2)
                 continue;
-            size_t first = name.find('/'), slash = name.rfind('/');
-            std::string shape = name.substr(first + 1, slash - first - 1), column = name.substr(slash + 1);
+            size_t slash = name.rfind('/');
+            std::string shape = name.substr(0, slash), column = name.substr(slash + 1);
             if (std::find(shapes_.begin(), shapes_.end(), shape) == shapes_.end())
                 shapes_.push_back(shape);
             if (std::find(columns_.begin(), columns_.end(), column) == columns_.end())
@@ -395,7 +402,8 @@ int main(int argc, char **argv)
     // The convolutions without ref: its direct loops take seconds per call here.
     for (const ConvCase &c : conv_cases)
         for (int direction = 0; direction < 3; direction++) {
-            std::string name = std::string("conv/") + c.what + "_" + conv_directions[direction] + "/";
+            const char *kernel = (c.transposed ? conv_transpose2d_kernels : conv2d_kernels)[direction];
+            std::string name = std::string(kernel) + "/" + c.what + "/";
             for (int i = 0; i < count; i++)
                 if (std::string(available[i]->isa) != "ref")
                     benchmark::RegisterBenchmark((name + available[i]->isa).c_str(), bench_conv, available[i], c, direction);

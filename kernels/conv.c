@@ -3,17 +3,18 @@
  * Forward and backward-data passes are indirect GEMMs (igemm.h) with one row
  * per output pixel, so each output element is one dot product over taps and
  * channels, written once:
- *   conv2d forward         rows: y's pixels, taps read x at (i + kh - p, j + kw - p),
- *                          B_t[ci][co] = w[t][ci][co]
- *   conv2d backward_data   rows: dx's pixels, taps read dy at (i + p - kh, j + p - kw),
- *                          B_t[co][ci] = w[t][ci][co]
- *   convT backward_data    rows: dx's pixels, taps read dy at (i s + kh - pad, j s + kw - pad),
- *                          B_t[co][ci] = w[t][co][ci]
- *   convT forward          rows: y's pixels of one parity (oh mod s, ow mod s); output
- *                          row oh = q s + a takes the taps kh = a + pad (mod s) from x row
- *                          q + (a + pad - kh) / s. At stride 2 the four parities have 4, 2,
- *                          2 and 1 taps: the 9 of the convolution, no multiply by the zeros
- *                          a zero-upsampled input would have.
+ *   conv2d                rows: y's pixels, taps read x at (i + kh - p, j + kw - p),
+ *                         B_t[ci][co] = w[t][ci][co]
+ *   conv2d_backward_data  rows: dx's pixels, taps read dy at (i + p - kh, j + p - kw),
+ *                         B_t[co][ci] = w[t][ci][co]
+ *   conv_transpose2d_backward_data
+ *                         rows: dx's pixels, taps read dy at (i s + kh - pad, j s + kw - pad),
+ *                         B_t[co][ci] = w[t][co][ci]
+ *   conv_transpose2d      rows: y's pixels of one parity (oh mod s, ow mod s); output
+ *                         row oh = q s + a takes the taps kh = a + pad (mod s) from x row
+ *                         q + (a + pad - kh) / s. At stride 2 the four parities have 4, 2,
+ *                         2 and 1 taps: the 9 of the convolution, no multiply by the zeros
+ *                         a zero-upsampled input would have.
  * The weight gradients are GEMMs whose k runs over every pixel of the batch
  * (igemm_weight_gradient): A is im2col of the tensor the taps read, B the
  * gradient at the other side.
@@ -105,7 +106,8 @@ void conv2d_backward_weights_gemm(const struct conv_isa *isa, const struct conv2
 
 /* The GEMM over x's pixels whose taps read dy (or its shape's y) at
  * (i s + kh - pad, j s + kw - pad): backward-data and the weight gradient. */
-static struct conv_gemm transposed_input_gemm(const struct conv_shape *s, const float *dy)
+static struct conv_gemm transposed_input_gemm(const struct conv_transpose2d_shape *s,
+                                              const float *dy)
 {
     const int pad = conv_transpose2d_pad(s->stride);
     struct conv_gemm g = {
@@ -123,7 +125,7 @@ static struct conv_gemm transposed_input_gemm(const struct conv_shape *s, const 
     return g;
 }
 
-size_t conv_transpose2d_workspace_floats(const struct conv_shape *s)
+size_t conv_transpose2d_workspace_floats(const struct conv_transpose2d_shape *s)
 {
     const size_t forward = (size_t)s->in_c + igemm_packed_floats(9, s->in_c, s->out_c);
     const size_t backward = (size_t)s->out_c + igemm_packed_floats(9, s->out_c, s->in_c);
@@ -131,7 +133,7 @@ size_t conv_transpose2d_workspace_floats(const struct conv_shape *s)
     return max_size(max_size(forward, backward), weights);
 }
 
-void conv_transpose2d_igemm(const struct conv_isa *isa, const struct conv_shape *s,
+void conv_transpose2d_igemm(const struct conv_isa *isa, const struct conv_transpose2d_shape *s,
                             const float *x, const float *w, const float *bias, float *y,
                             float *workspace)
 {
@@ -159,9 +161,9 @@ void conv_transpose2d_igemm(const struct conv_isa *isa, const struct conv_shape 
         }
 }
 
-void conv_transpose2d_backward_data_igemm(const struct conv_isa *isa, const struct conv_shape *s,
-                                          const float *dy, const float *w, float *dx,
-                                          float *workspace)
+void conv_transpose2d_backward_data_igemm(const struct conv_isa *isa,
+                                          const struct conv_transpose2d_shape *s, const float *dy,
+                                          const float *w, float *dx, float *workspace)
 {
     struct conv_gemm g = transposed_input_gemm(s, dy);
     g.w = w, g.tap_floats = (size_t)s->out_c * s->in_c;
@@ -172,7 +174,7 @@ void conv_transpose2d_backward_data_igemm(const struct conv_isa *isa, const stru
 }
 
 void conv_transpose2d_backward_weights_gemm(const struct conv_isa *isa,
-                                            const struct conv_shape *s, const float *x,
+                                            const struct conv_transpose2d_shape *s, const float *x,
                                             const float *dy, float *dw, int accumulate,
                                             float *workspace)
 {

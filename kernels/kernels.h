@@ -7,6 +7,13 @@
  * kernels_select() returns. kernels/ref is the scalar oracle every other ISA
  * is tested against.
  *
+ * Beside the table, the ops that have one portable C version for every ISA
+ * have their own headers: image_ops.h (the U-Net's pooling, upsampling,
+ * channel moves, batch normalization and noise embedding), softmax.h (the
+ * classifier's loss and probabilities), tensor_ops.h (the bias add, the
+ * per-sample broadcasts, sub and fill), and parallel.h (a table's
+ * elementwise kernels split over threads).
+ *
  * Conventions: matrices are row-major; "n" of an elementwise op is the number
  * of floats; inputs and outputs of elementwise ops may alias exactly
  * (out == x) but must not partially overlap. Backward functions take the
@@ -84,7 +91,7 @@ typedef void sum_rows_fn(size_t rows, size_t cols, const float *x, float *out);
  *     over oh = ih * stride + kh - pad, ow = iw * stride + kw - pad inside y,
  * pad = 1 for stride 1 and 0 for stride 2 (TensorFlow's 'same': a total of
  * max(3 - stride, 0), the smaller half before; see kernels/ref). */
-struct conv_shape { int batch, in_h, in_w, in_c, out_c, stride; };
+struct conv_transpose2d_shape { int batch, in_h, in_w, in_c, out_c, stride; };
 
 /* The padding before the first row and column: max(3 - stride, 0) / 2. */
 static inline int conv_transpose2d_pad(int stride)
@@ -94,18 +101,19 @@ static inline int conv_transpose2d_pad(int stride)
 
 /* Scratch (floats) that a call of any conv_transpose2d function with this
  * shape may use; the caller allocates it once, the kernels allocate nothing. */
-size_t conv_transpose2d_workspace_floats(const struct conv_shape *s);
+size_t conv_transpose2d_workspace_floats(const struct conv_transpose2d_shape *s);
 
-/* y = convT(x, w) + bias (bias: out_c floats, or NULL for none). */
-typedef void conv_transpose2d_fn(const struct conv_shape *s, const float *x, const float *w,
-                                 const float *bias, float *y, float *workspace);
-/* dx = J_x^T dy, the adjoint in x: <dx, u> = <dy, convT(u, w)> for all u. */
-typedef void conv_transpose2d_backward_data_fn(const struct conv_shape *s, const float *dy,
-                                               const float *w, float *dx, float *workspace);
-/* dw = (accumulate ? dw : 0) + J_w^T dy given x: <J_w^T dy, v> = <dy, convT(x, v)>. */
-typedef void conv_transpose2d_backward_weights_fn(const struct conv_shape *s, const float *x,
-                                                  const float *dy, float *dw, int accumulate,
-                                                  float *workspace);
+/* y = conv_transpose2d(x, w) + bias (bias: out_c floats, or NULL for none). */
+typedef void conv_transpose2d_fn(const struct conv_transpose2d_shape *s, const float *x,
+                                 const float *w, const float *bias, float *y, float *workspace);
+/* dx = J_x^T dy, the adjoint in x: <dx, u> = <dy, conv_transpose2d(u, w)> for all u. */
+typedef void conv_transpose2d_backward_data_fn(const struct conv_transpose2d_shape *s,
+                                               const float *dy, const float *w, float *dx,
+                                               float *workspace);
+/* dw = (accumulate ? dw : 0) + J_w^T dy given x: <J_w^T dy, v> = <dy, conv_transpose2d(x, v)>. */
+typedef void conv_transpose2d_backward_weights_fn(const struct conv_transpose2d_shape *s,
+                                                  const float *x, const float *dy, float *dw,
+                                                  int accumulate, float *workspace);
 
 /* A convolution (Keras Conv2D, stride 1, padding 'same') with a square
  * window of `kernel` = 1 or 3 on NHWC tensors; every field is >= 1:

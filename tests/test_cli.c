@@ -341,8 +341,8 @@ static void test_bench_profiles_a_variant(void **state)
         fail_msg("bench failed:\n%s", out);
     assert_contains(out, "first: 2517441 parameters, batch 64, gradient trick on");
     assert_contains(out, "of the all-core peak");
-    assert_contains(out, "| conv_transpose_data | backward |");
-    assert_contains(out, "| matmul | forward |");
+    assert_contains(out, "| conv_transpose2d_backward_data | backward |");
+    assert_contains(out, "| sgemm | forward |");
     assert_contains(out, "where sampling's time goes");
     assert_contains(out, "peak resident memory:");
     assert_int_equal(run_ddim_lab(NULL, NULL, "bench experiments/skip_vs_noskip.lua --frobnicate", out, sizeof out), 2);

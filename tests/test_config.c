@@ -627,9 +627,9 @@ static void test_config_unet_options(void **state)
     assert_int_equal(count_ops(no_bn, OP_BATCH_NORM, 0), 0);
     assert_int_equal(noise->param_floats, 402435 + 2592);
     assert_int_equal(count_ops(noise, OP_CONCAT, 0), 8);
-    assert_int_equal(count_ops(noise, OP_PIXEL_BROADCAST, 28), 2);
-    assert_int_equal(count_ops(noise, OP_PIXEL_BROADCAST, 14), 1);
-    assert_int_equal(count_ops(noise, OP_PIXEL_BROADCAST, 7), 1);
+    assert_int_equal(count_ops(noise, OP_UPSAMPLE_NEAREST, 28), 2);
+    assert_int_equal(count_ops(noise, OP_UPSAMPLE_NEAREST, 14), 1);
+    assert_int_equal(count_ops(noise, OP_UPSAMPLE_NEAREST, 7), 1);
     experiment_free(&e);
 }
 

@@ -172,7 +172,7 @@ static void test_dense_gradients(void **state)
     }
 }
 
-static void test_conv_transpose_gradients(void **state)
+static void test_conv_transpose2d_gradients(void **state)
 {
     (void)state;
     for (int stride = 1; stride <= 2; stride++) {
@@ -360,7 +360,7 @@ size_t graph_tests(struct CMUnitTest *out)
 {
     static const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dense_gradients),
-        cmocka_unit_test(test_conv_transpose_gradients),
+        cmocka_unit_test(test_conv_transpose2d_gradients),
         cmocka_unit_test(test_shape_and_broadcast_gradients),
         cmocka_unit_test(test_softmax_cross_entropy_gradients),
         cmocka_unit_test(test_softmax_cross_entropy_values),

@@ -1,4 +1,4 @@
-/* Gradient checks of the U-Net's layers (graph_unet.c) with the harness of
+/* Gradient checks of the U-Net's layers (graph_image_ops.c) with the harness of
  * test_graph.c: conv2d (3x3 and 1x1, with and without activation),
  * concatenation, average pooling, bilinear upsampling, batch normalization
  * (training mode) and the embedding's broadcast, alone and chained as in a
@@ -37,7 +37,7 @@ static int small_unet(struct check *c, int *x_out, int batch_norm)
     struct graph *g = &c->g;
     int x = graph_input(g, "x", 3, (int[]){ 4, 6, 2 });
     int t = graph_input(g, "t", 3, (int[]){ 1, 1, 1 });
-    int e = graph_pixel_broadcast(g, graph_sinusoidal_embedding(g, t, 4, 1.0f, 1000.0f), 4, 6);
+    int e = graph_upsample_nearest(g, graph_sinusoidal_embedding(g, t, 4, 1.0f, 1000.0f), 4, 6);
     int h = graph_conv2d(g, graph_concat(g, x, e), 3, 1, ACTIVATION_NONE, 0);
     int skip = h;
     if (batch_norm) /* which has no second derivative */

@@ -48,26 +48,6 @@ static void describe_shape(char *buf, size_t size, const struct kernels *k, cons
              s->height, s->width, s->in_c, s->out_c, s->kernel);
 }
 
-/* A buffer of n floats followed by GUARD floats of a sentinel that no
- * kernel may overwrite. */
-#define GUARD 16
-#define SENTINEL 12345.0f
-
-static float *alloc_guarded(size_t n)
-{
-    float *p = test_alloc(n + GUARD);
-    for (size_t i = 0; i < GUARD; i++)
-        p[n + i] = SENTINEL;
-    return p;
-}
-
-static void check_guard(const char *what, const float *p, size_t n)
-{
-    for (size_t i = 0; i < GUARD; i++)
-        if (p[n + i] != SENTINEL)
-            fail_msg("%s: wrote %zu floats past the end of its %zu-float buffer", what, i + 1, n);
-}
-
 /* ---- against ref -------------------------------------------------------------- */
 
 /* ref's outputs for one case: computed on first use, or kept from an
@@ -93,8 +73,9 @@ static void check_conv2d_case(const struct kernels *k, const struct conv2d_shape
     const struct kernels *ref = ref_table();
     size_t nx = x_floats(s), ny = y_floats(s), nw = w_floats(s), nws = conv2d_workspace_floats(s);
     float *x = test_alloc(nx), *w = test_alloc(nw), *bias = test_alloc((size_t)s->out_c);
-    float *dy = test_alloc(ny), *y = alloc_guarded(ny), *dx = alloc_guarded(nx), *residual = test_alloc(ny);
-    float *dw = alloc_guarded(nw), *ws = alloc_guarded(nws);
+    float *dy = test_alloc(ny), *y = test_alloc_guarded(ny), *dx = test_alloc_guarded(nx);
+    float *residual = test_alloc(ny);
+    float *dw = test_alloc_guarded(nw), *ws = test_alloc_guarded(nws);
     fill_uniform(x, nx, -1, 1, seed);
     fill_uniform(w, nw, -1, 1, seed + 1);
     fill_uniform(bias, (size_t)s->out_c, -1, 1, seed + 2);
@@ -122,22 +103,22 @@ static void check_conv2d_case(const struct kernels *k, const struct conv2d_shape
     float slope = act == ACTIVATION_NONE || act == ACTIVATION_RELU ? 1.0f : 1.1f;
     float rtol = act == ACTIVATION_SIGMOID || act == ACTIVATION_SWISH ? 1e-6f : 0.0f;
     assert_allclose(what, y, want->y, ny, slope * 4 * FLT_EPSILON * (taps * s->in_c + 1), rtol);
-    check_guard(what, y, ny);
-    check_guard(what, ws, nws);
+    assert_guard_intact(what, y, ny);
+    assert_guard_intact(what, ws, nws);
 
     k->conv2d_backward_data(s, dy, w, dx, ws);
     describe_shape(what, sizeof what, k, "conv2d_backward_data", s);
     assert_allclose(what, dx, want->dx, nx, 4 * FLT_EPSILON * taps * s->out_c, 0);
-    check_guard(what, dx, nx);
-    check_guard(what, ws, nws);
+    assert_guard_intact(what, dx, nx);
+    assert_guard_intact(what, ws, nws);
 
     k->conv2d_backward_weights(s, x, dy, dw, accumulate, ws);
     describe_shape(what, sizeof what, k,
                    accumulate ? "conv2d_backward_weights (accumulate)" : "conv2d_backward_weights", s);
     float positions = (float)s->batch * (float)s->height * (float)s->width;
     assert_allclose(what, dw, want->dw, nw, 4 * FLT_EPSILON * (positions + 1), 0);
-    check_guard(what, dw, nw);
-    check_guard(what, ws, nws);
+    assert_guard_intact(what, dw, nw);
+    assert_guard_intact(what, ws, nws);
 
     free(x); free(w); free(bias); free(dy); free(y); free(dx); free(dw); free(ws); free(residual);
     free(fresh.y); free(fresh.dx); free(fresh.dw);
@@ -212,7 +193,7 @@ static void test_conv2d_tap_placement(void **state)
         struct conv2d_shape s = { .batch = 1, .height = 3, .width = 3, .in_c = 1, .out_c = 1, .kernel = kernel };
         const int taps = kernel * kernel, p = kernel / 2;
         size_t nws = conv2d_workspace_floats(&s);
-        float x[9], w[9], want[9], *y = alloc_guarded(9), *ws = alloc_guarded(nws);
+        float x[9], w[9], want[9], *y = test_alloc_guarded(9), *ws = test_alloc_guarded(nws);
         for (int pixel = 0; pixel < 9; pixel++)
             for (int tap = 0; tap < taps; tap++) {
                 for (int i = 0; i < 9; i++) {
@@ -227,8 +208,8 @@ static void test_conv2d_tap_placement(void **state)
                 snprintf(what, sizeof what, "%s conv2d kernel=%d pixel=(%d,%d) tap=(%d,%d)", k->isa,
                          kernel, pixel / 3, pixel % 3, tap / kernel, tap % kernel);
                 assert_allclose(what, y, want, 9, 0, 0);
-                check_guard(what, y, 9);
-                check_guard(what, ws, nws);
+                assert_guard_intact(what, y, 9);
+                assert_guard_intact(what, ws, nws);
             }
         free(y); free(ws);
     }
@@ -372,7 +353,7 @@ static void test_threads_bit_identical(void **state)
         { .batch = 16, .height = 28, .width = 28, .in_c = 32, .out_c = 32, .kernel = 3 },
         { .batch = 16, .height = 14, .width = 14, .in_c = 32, .out_c = 64, .kernel = 1 },
     };
-    static const struct conv_shape convt_shapes[] = {
+    static const struct conv_transpose2d_shape convt_shapes[] = {
         { .batch = 16, .in_h = 14, .in_w = 14, .in_c = 64, .out_c = 32, .stride = 2 },
         { .batch = 16, .in_h = 7, .in_w = 7, .in_c = 64, .out_c = 64, .stride = 2 },
     };
@@ -406,7 +387,7 @@ static void test_threads_bit_identical(void **state)
                 k->conv2d_backward_data(s, dy, w, out[t][1], ws);
                 k->conv2d_backward_weights(s, x, dy, out[t][2], 0, ws);
             } else if (c < 4) {
-                const struct conv_shape *s = &convt_shapes[c - 2];
+                const struct conv_transpose2d_shape *s = &convt_shapes[c - 2];
                 sizes[1] = (size_t)s->batch * s->in_h * s->in_w * s->in_c;
                 sizes[0] = sizes[1] / s->in_c * s->stride * s->stride * s->out_c;
                 sizes[2] = 9 * (size_t)s->in_c * s->out_c;

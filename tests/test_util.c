@@ -45,6 +45,23 @@ float *test_alloc(size_t n)
     return x;
 }
 
+#define GUARD_SENTINEL 12345.0f
+
+float *test_alloc_guarded(size_t n)
+{
+    float *p = test_alloc(n + TEST_GUARD_FLOATS);
+    for (size_t i = 0; i < TEST_GUARD_FLOATS; i++)
+        p[n + i] = GUARD_SENTINEL;
+    return p;
+}
+
+void assert_guard_intact(const char *what, const float *p, size_t n)
+{
+    for (size_t i = 0; i < TEST_GUARD_FLOATS; i++)
+        if (p[n + i] != GUARD_SENTINEL)
+            fail_msg("%s: wrote %zu floats past the end of its %zu-float buffer", what, i + 1, n);
+}
+
 void assert_allclose(const char *what, const float *got, const float *want, size_t n,
                      float atol, float rtol)
 {

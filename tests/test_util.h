@@ -25,6 +25,13 @@ void fill_dyadic(float *x, size_t n, uint64_t seed);
  * that reading an element a kernel should have written shows. */
 float *test_alloc(size_t n);
 
+/* test_alloc(n) followed by a guard of TEST_GUARD_FLOATS floats of a
+ * sentinel that no kernel may overwrite; assert_guard_intact fails the test,
+ * naming what, when one was. */
+#define TEST_GUARD_FLOATS 16
+float *test_alloc_guarded(size_t n);
+void assert_guard_intact(const char *what, const float *p, size_t n);
+
 /* Fails the test at the first i where |got - want| > atol + rtol * |want|,
  * naming what, i and both values. */
 void assert_allclose(const char *what, const float *got, const float *want, size_t n,

@@ -28,7 +28,43 @@ static const struct conv_isa conv_neon = {
     .wgemm = &wgemm_8x12,
 };
 
-DEFINE_CONV_KERNELS(neon, &conv_neon)
+/* The kernels-table entries: kernels/conv.c's formulations over conv_neon. */
+void conv2d_neon(const struct conv2d_shape *s, const float *x, const float *w, const float *bias,
+                 enum activation act, const float *residual, float *y, float *workspace)
+{
+    conv2d_igemm(&conv_neon, s, x, w, bias, act, residual, y, workspace);
+}
+
+void conv2d_backward_data_neon(const struct conv2d_shape *s, const float *dy, const float *w,
+                               float *dx, float *workspace)
+{
+    conv2d_backward_data_igemm(&conv_neon, s, dy, w, dx, workspace);
+}
+
+void conv2d_backward_weights_neon(const struct conv2d_shape *s, const float *x, const float *dy,
+                                  float *dw, int accumulate, float *workspace)
+{
+    conv2d_backward_weights_gemm(&conv_neon, s, x, dy, dw, accumulate, workspace);
+}
+
+void conv_transpose2d_neon(const struct conv_transpose2d_shape *s, const float *x, const float *w,
+                           const float *bias, float *y, float *workspace)
+{
+    conv_transpose2d_igemm(&conv_neon, s, x, w, bias, y, workspace);
+}
+
+void conv_transpose2d_backward_data_neon(const struct conv_transpose2d_shape *s, const float *dy,
+                                         const float *w, float *dx, float *workspace)
+{
+    conv_transpose2d_backward_data_igemm(&conv_neon, s, dy, w, dx, workspace);
+}
+
+void conv_transpose2d_backward_weights_neon(const struct conv_transpose2d_shape *s, const float *x,
+                                            const float *dy, float *dw, int accumulate,
+                                            float *workspace)
+{
+    conv_transpose2d_backward_weights_gemm(&conv_neon, s, x, dy, dw, accumulate, workspace);
+}
 
 /* Column sums of x [rows, cols], 4 columns per vector. Panels of 16 columns
  * keep four accumulators in registers while the rows stream past, so each

@@ -36,7 +36,7 @@ static size_t pixel(int b, int h, int w, int height, int width, int channels)
     return (((size_t)b * height + h) * width + w) * channels;
 }
 
-void conv_transpose2d_ref(const struct conv_shape *s, const float *x, const float *w,
+void conv_transpose2d_ref(const struct conv_transpose2d_shape *s, const float *x, const float *w,
                           const float *bias, float *y, float *workspace)
 {
     (void)workspace;
@@ -63,7 +63,7 @@ void conv_transpose2d_ref(const struct conv_shape *s, const float *x, const floa
 
 /* dx[b, ih, iw, ci] = sum over the taps that land inside y and over co of
  * dy[b, ih * stride + kh - pad, iw * stride + kw - pad, co] w[kh, kw, co, ci]. */
-void conv_transpose2d_backward_data_ref(const struct conv_shape *s, const float *dy,
+void conv_transpose2d_backward_data_ref(const struct conv_transpose2d_shape *s, const float *dy,
                                         const float *w, float *dx, float *workspace)
 {
     (void)workspace;
@@ -90,7 +90,7 @@ void conv_transpose2d_backward_data_ref(const struct conv_shape *s, const float 
 
 /* dw[kh, kw, co, ci] = sum over b, ih, iw whose tap lands inside y of
  * x[b, ih, iw, ci] dy[b, ih * stride + kh - pad, iw * stride + kw - pad, co]. */
-void conv_transpose2d_backward_weights_ref(const struct conv_shape *s, const float *x,
+void conv_transpose2d_backward_weights_ref(const struct conv_transpose2d_shape *s, const float *x,
                                            const float *dy, float *dw, int accumulate,
                                            float *workspace)
 {

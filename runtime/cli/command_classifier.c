@@ -29,7 +29,7 @@
 #include "runtime/base/files.h"
 #include "runtime/base/mnist.h"
 #include "runtime/scoring/non_digits.h"
-#include "runtime/graph/parallel.h"
+#include "kernels/parallel.h"
 #include "runtime/base/progress.h"
 #include "runtime/base/rng.h"
 #include "runtime/diffusion/train.h"

@@ -8,9 +8,9 @@
 #include "runtime/base/rng.h"
 #include "runtime/diffusion/train.h"
 #include "runtime/diffusion/diffusion.h"
-#include "runtime/graph/image_ops.h"
+#include "kernels/image_ops.h"
 #include "runtime/base/standardise.h"
-#include "runtime/graph/parallel.h"
+#include "kernels/parallel.h"
 
 #define PIXELS MNIST_IMAGE_PIXELS
 
@@ -84,14 +84,14 @@ static int build_training_graph(struct trainer *t, char *err, size_t errlen)
      * descends the plain loss and the reported one is scaled by Z / weight,
      * the importance weight that makes it estimate the loss over uniform
      * times, as every other run reports it. */
-    const enum op loss_op = v->train.loss == LOSS_MSE ? OP_MSE : OP_MAE;
+    const enum op loss_op = v->train.loss == LOSS_MSE ? OP_MSE_LOSS : OP_MAE_LOSS;
     const int reported_scale = v->train.p2_sampling ? t->loss_scale : -1;
     const int trained_scale = v->train.p2_sampling ? -1 : t->loss_scale;
     t->noise_loss = scaled_loss(g, loss_op, t->pred_noise, t->noise, reported_scale);
     const int trained_loss = output == t->pred_noise && trained_scale == reported_scale
                                  ? t->noise_loss
                                  : scaled_loss(g, loss_op, output, target, trained_scale);
-    t->image_loss = graph_op(g, OP_MAE, t->pred_image, t->clean, -1);
+    t->image_loss = graph_op(g, OP_MAE_LOSS, t->pred_image, t->clean, -1);
     if (target < 0 || t->pred_noise < 0 || t->pred_image < 0 || t->noise_loss < 0 || trained_loss < 0 ||
         t->image_loss < 0)
         return graph_failed(g, "losses", err, errlen);

@@ -1,10 +1,11 @@
 /* executor.h: a graph planned for one batch size and a set of outputs.
  *
- * Planning keeps only the nodes the outputs depend on and gives each a
- * buffer, all carved from one allocation made here; running allocates
- * nothing. Parameters live in the caller's flat buffer; reshapes alias
- * their input, and so do a bias add, an activation and a residual add that
- * their producer's kernel does (see fuse_epilogues in executor.c). */
+ * Planning (plan.c) keeps only the nodes the outputs depend on and gives
+ * each a buffer, all carved from one allocation made there; running
+ * (executor.c) allocates nothing. Parameters live in the caller's flat
+ * buffer; reshapes alias their input, and so do a bias add, an activation
+ * and a residual add that their producer's kernel does (see fuse_epilogues
+ * in plan.c). */
 #ifndef DDIM_EXECUTOR_H
 #define DDIM_EXECUTOR_H
 
@@ -44,15 +45,20 @@ size_t plan_node_floats(const struct plan *p, int node);
 
 void plan_run(const struct plan *p);
 
+/* The kernel shape of a planned convolution node, any of its three
+ * directions (the forward, the data and the weight gradient). */
+struct conv_transpose2d_shape plan_conv_transpose2d_shape(const struct plan *p, int node);
+struct conv2d_shape plan_conv2d_shape(const struct plan *p, int node);
+
 /* An OP_BATCH_NORM node's statistics of the last training run: mean,
  * variance, 1 / sqrt(variance + epsilon), channels floats each. */
 float *plan_batch_norm_stats(const struct plan *p, int node);
 
-/* Model FLOPs of one plan_run: 2 x the multiply-adds of its matmuls and
+/* Model FLOPs of one plan_run: 2 x the multiply-adds of its sgemms and
  * convolutions (the other ops are not counted). */
 double plan_flops(const struct plan *p);
 double node_flops(const struct plan *p, int node);
-/* The node's sizes for a profile: "NN 64x785 by 785x3136" for a matmul,
+/* The node's sizes for a profile: "NN 64x785 by 785x3136" for an sgemm,
  * "7x7x64 to 14x14x64" for a convolution, "N floats" otherwise. */
 void node_describe(const struct plan *p, int node, char *buf, size_t size);
 

@@ -12,28 +12,17 @@ void graph_init(struct graph *g)
     memset(g, 0, sizeof *g);
 }
 
+/* "sgemm", "conv_transpose2d", ...: each op's one name (graph_ops.h). */
+static const char *const op_names[] = {
+#define OP_NAME(op, name) [op] = #name,
+    GRAPH_OPS(OP_NAME)
+#undef OP_NAME
+};
+_Static_assert(sizeof op_names / sizeof op_names[0] == OP_COUNT, "graph_ops.h gives every op one name");
+
 const char *graph_op_name(enum op op)
 {
-    static const char *const names[OP_COUNT_] = {
-        [OP_INPUT] = "input", [OP_PARAM] = "param", [OP_MATMUL] = "matmul",
-        [OP_CONV_TRANSPOSE] = "conv_transpose", [OP_CONV_TRANSPOSE_DATA] = "conv_transpose_data",
-        [OP_CONV_TRANSPOSE_WEIGHTS] = "conv_transpose_weights", [OP_BIAS_ADD] = "bias_add",
-        [OP_CHANNEL_SUM] = "channel_sum", [OP_ADD] = "add", [OP_SUB] = "sub", [OP_MUL] = "mul",
-        [OP_SCALE] = "scale", [OP_SAMPLE_BROADCAST_ADD] = "sample_broadcast_add", [OP_SAMPLE_SUM] = "sample_sum", [OP_SAMPLE_MUL] = "sample_mul",
-        [OP_SAMPLE_BROADCAST] = "sample_broadcast", [OP_RELU] = "relu", [OP_RELU_GRAD] = "relu_grad",
-        [OP_SIGMOID] = "sigmoid", [OP_SIGMOID_GRAD] = "sigmoid_grad",
-        [OP_SWISH] = "swish", [OP_SWISH_GRAD] = "swish_grad", [OP_RESHAPE] = "reshape",
-        [OP_ONES] = "ones", [OP_MAE] = "mae", [OP_MSE] = "mse", [OP_MAE_GRAD] = "mae_grad", [OP_MSE_GRAD] = "mse_grad",
-        [OP_SOFTMAX_CROSS_ENTROPY] = "softmax_cross_entropy",
-        [OP_SOFTMAX_CROSS_ENTROPY_GRAD] = "softmax_cross_entropy_grad",
-        [OP_CONV2D] = "conv2d", [OP_CONV2D_DATA] = "conv2d_data", [OP_CONV2D_WEIGHTS] = "conv2d_weights",
-        [OP_CONCAT] = "concat", [OP_SLICE] = "slice", [OP_UNSLICE] = "unslice", [OP_AVG_POOL] = "avg_pool",
-        [OP_AVG_POOL_ADJOINT] = "avg_pool_adjoint", [OP_UPSAMPLE] = "upsample",
-        [OP_UPSAMPLE_ADJOINT] = "upsample_adjoint", [OP_PIXEL_BROADCAST] = "pixel_broadcast",
-        [OP_PIXEL_SUM] = "pixel_sum", [OP_SINUSOIDAL] = "sinusoidal", [OP_BATCH_NORM] = "batch_norm",
-        [OP_BATCH_NORM_GRAD] = "batch_norm_grad",
-    };
-    return op >= 0 && op < OP_COUNT_ && names[op] ? names[op] : "?";
+    return (int)op >= 0 && (int)op < OP_COUNT ? op_names[op] : "?";
 }
 
 void graph_free(struct graph *g)
@@ -133,7 +122,7 @@ struct shape make_shape(int batched, int rank, const int *dims)
 
 /* ---- primitive ops --------------------------------------------------------- */
 
-/* A tensor as a matrix for OP_MATMUL: a batched tensor is (batch x size),
+/* A tensor as a matrix for OP_SGEMM: a batched tensor is (batch x size),
  * an unbatched rank-2 tensor is itself; MATRIX_BATCH stands for the batch. */
 #define MATRIX_BATCH -1
 static int matrix_view(const struct shape *s, int *rows, int *cols)
@@ -150,36 +139,36 @@ static int matrix_view(const struct shape *s, int *rows, int *cols)
     return 0;
 }
 
-int graph_matmul(struct graph *g, enum gemm_layout layout, int a, int b)
+int graph_sgemm(struct graph *g, enum gemm_layout layout, int a, int b)
 {
     int ar, ac, br, bc;
     if (!valid_node(g, a) || !valid_node(g, b))
-        return fail(g, "matmul of an unknown tensor");
+        return fail(g, "sgemm of an unknown tensor");
     if (matrix_view(shape_of(g, a), &ar, &ac) || matrix_view(shape_of(g, b), &br, &bc))
-        return fail(g, "matmul needs batched or rank-2 operands");
+        return fail(g, "sgemm needs batched or rank-2 operands");
     int m = layout == GEMM_TN ? ac : ar, k = layout == GEMM_TN ? ar : ac;
     int kb = layout == GEMM_NT ? bc : br, n = layout == GEMM_NT ? br : bc;
     if (k != kb || n == MATRIX_BATCH)
-        return fail(g, "matmul operands do not fit: inner sizes %d and %d", k, kb);
+        return fail(g, "sgemm operands do not fit: inner sizes %d and %d", k, kb);
     struct shape out = m == MATRIX_BATCH ? make_shape(1, 1, &n) : make_shape(0, 2, (int[]){ m, n });
-    int id = add_node(g, OP_MATMUL, a, b, -1, &out);
+    int id = add_node(g, OP_SGEMM, a, b, -1, &out);
     if (id >= 0)
         g->nodes[id].layout = layout;
     return id;
 }
 
-int graph_conv_transpose_op(struct graph *g, enum op op, int a, int b, int stride)
+int graph_conv_transpose2d_op(struct graph *g, enum op op, int a, int b, int stride)
 {
     if (!valid_node(g, a) || !valid_node(g, b))
         return fail(g, "conv_transpose2d of an unknown tensor");
     const struct shape *sa = shape_of(g, a), *sb = shape_of(g, b);
     struct shape out;
     /* Shapes: x (h, w, cin), w (3, 3, cout, cin), y (h*s, w*s, cout). */
-    if (op == OP_CONV_TRANSPOSE) {
+    if (op == OP_CONV_TRANSPOSE2D) {
         out = make_shape(1, 3, (int[]){ sa->dims[0] * stride, sa->dims[1] * stride, sb->dims[2] });
-    } else if (op == OP_CONV_TRANSPOSE_DATA) { /* (dy, w) -> x */
+    } else if (op == OP_CONV_TRANSPOSE2D_BACKWARD_DATA) { /* (dy, w) -> x */
         out = make_shape(1, 3, (int[]){ sa->dims[0] / stride, sa->dims[1] / stride, sb->dims[3] });
-    } else { /* OP_CONV_TRANSPOSE_WEIGHTS: (x, dy) -> w */
+    } else { /* OP_CONV_TRANSPOSE2D_BACKWARD_WEIGHTS: (x, dy) -> w */
         out = make_shape(0, 4, (int[]){ 3, 3, sb->dims[2], sa->dims[2] });
     }
     int id = add_node(g, op, a, b, -1, &out);
@@ -247,10 +236,10 @@ int graph_op(struct graph *g, enum op op, int a, int b, int c)
     case OP_RELU: case OP_SIGMOID: case OP_SWISH: case OP_BIAS_ADD: case OP_SAMPLE_BROADCAST_ADD: case OP_SAMPLE_MUL:
         out = *shape_of(g, a);
         break;
-    case OP_RELU_GRAD: case OP_SIGMOID_GRAD: case OP_SWISH_GRAD:
+    case OP_RELU_BACKWARD: case OP_SIGMOID_BACKWARD: case OP_SWISH_BACKWARD:
         out = *shape_of(g, b);
         break;
-    case OP_CHANNEL_SUM: {
+    case OP_SUM_ROWS: {
         const struct shape *s = shape_of(g, a);
         out = make_shape(0, 1, &s->dims[s->rank - 1]);
         break;
@@ -261,7 +250,7 @@ int graph_op(struct graph *g, enum op op, int a, int b, int c)
             out.dims[i] = 1;
         break;
     }
-    case OP_MAE: case OP_MSE:
+    case OP_MAE_LOSS: case OP_MSE_LOSS:
         if (!shape_equal(shape_of(g, a), shape_of(g, b)))
             return fail(g, "loss of tensors of different shapes");
         out = make_shape(0, 0, NULL);
@@ -277,7 +266,7 @@ int graph_op(struct graph *g, enum op op, int a, int b, int c)
         }
         out = make_shape(0, 0, NULL);
         break;
-    case OP_MAE_GRAD: case OP_MSE_GRAD: case OP_SOFTMAX_CROSS_ENTROPY_GRAD:
+    case OP_MAE_LOSS_BACKWARD: case OP_MSE_LOSS_BACKWARD: case OP_SOFTMAX_CROSS_ENTROPY_BACKWARD:
         out = *shape_of(g, a);
         break;
     default:
@@ -348,7 +337,7 @@ int graph_dense(struct graph *g, int x, int units, enum activation act)
     int b = add_param(g, layer, "bias", make_shape(0, 1, &units), 0, 0, 0);
     if (w < 0 || b < 0)
         return -1;
-    int y = graph_matmul(g, GEMM_NN, x, w);
+    int y = graph_sgemm(g, GEMM_NN, x, w);
     y = y < 0 ? y : graph_op(g, OP_BIAS_ADD, y, b, -1);
     return y < 0 ? y : graph_activation(g, y, act);
 }
@@ -377,7 +366,7 @@ int graph_conv_transpose2d(struct graph *g, int x, int filters, int stride, enum
     int b = add_param(g, layer, "bias", make_shape(0, 1, &filters), 0, 0, 0);
     if (w < 0 || b < 0)
         return -1;
-    int y = graph_conv_transpose_op(g, OP_CONV_TRANSPOSE, x, w, stride);
+    int y = graph_conv_transpose2d_op(g, OP_CONV_TRANSPOSE2D, x, w, stride);
     y = y < 0 ? y : graph_op(g, OP_BIAS_ADD, y, b, -1);
     return y < 0 ? y : graph_activation(g, y, act);
 }

@@ -1,5 +1,5 @@
 /* graph_build.h: node creation and checks, for the files that define ops
- * and layers (graph.c, graph_unet.c); the rest of the runtime uses graph.h. */
+ * and layers (graph.c, graph_image_ops.c); the rest of the runtime uses graph.h. */
 #ifndef DDIM_GRAPH_BUILD_H
 #define DDIM_GRAPH_BUILD_H
 

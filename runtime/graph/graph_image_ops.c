@@ -29,9 +29,9 @@ int graph_conv2d_op(struct graph *g, enum op op, int a, int b, int kernel)
     /* Shapes: x (h, w, cin), w (k, k, cin, cout), y (h, w, cout). */
     if (op == OP_CONV2D)
         out = make_shape(1, 3, (int[]){ sa->dims[0], sa->dims[1], sb->dims[3] });
-    else if (op == OP_CONV2D_DATA) /* (dy, w) -> x */
+    else if (op == OP_CONV2D_BACKWARD_DATA) /* (dy, w) -> x */
         out = make_shape(1, 3, (int[]){ sa->dims[0], sa->dims[1], sb->dims[2] });
-    else /* OP_CONV2D_WEIGHTS: (x, dy) -> w */
+    else /* OP_CONV2D_BACKWARD_WEIGHTS: (x, dy) -> w */
         out = make_shape(0, 4, (int[]){ kernel, kernel, sa->dims[2], sb->dims[2] });
     int id = add_node(g, op, a, b, -1, &out);
     if (id >= 0)
@@ -79,18 +79,18 @@ int graph_movement_op(struct graph *g, enum op op, int x, int offset, int channe
             return fail(g, "unslice of %d channels at %d into %d", c, offset, channels);
         c = channels;
         break;
-    case OP_AVG_POOL:
+    case OP_AVG_POOL2:
         if (h % 2 || w % 2)
             return fail(g, "avg_pool2 needs an even height and width, got %dx%d", h, w);
         h /= 2, w /= 2;
         break;
-    case OP_UPSAMPLE_ADJOINT:
+    case OP_UPSAMPLE2_ADJOINT:
         h /= 2, w /= 2;
         break;
-    case OP_AVG_POOL_ADJOINT: case OP_UPSAMPLE:
+    case OP_AVG_POOL2_ADJOINT: case OP_UPSAMPLE2:
         h *= 2, w *= 2;
         break;
-    case OP_PIXEL_SUM:
+    case OP_UPSAMPLE_NEAREST_ADJOINT:
         h = w = 1;
         break;
     default:
@@ -117,24 +117,24 @@ int graph_concat(struct graph *g, int a, int b)
 
 int graph_avg_pool2(struct graph *g, int x)
 {
-    return graph_movement_op(g, OP_AVG_POOL, x, 0, 0);
+    return graph_movement_op(g, OP_AVG_POOL2, x, 0, 0);
 }
 
 int graph_upsample2(struct graph *g, int x)
 {
-    return graph_movement_op(g, OP_UPSAMPLE, x, 0, 0);
+    return graph_movement_op(g, OP_UPSAMPLE2, x, 0, 0);
 }
 
-int graph_pixel_broadcast(struct graph *g, int x, int h, int w)
+int graph_upsample_nearest(struct graph *g, int x, int h, int w)
 {
-    if (check_image(g, x, "pixel_broadcast"))
+    if (check_image(g, x, "upsample_nearest"))
         return -1;
     const struct shape *s = shape_of(g, x);
     if (s->dims[0] != 1 || s->dims[1] != 1 || h < 1 || w < 1)
-        return fail(g, "pixel_broadcast takes a 1x1 map to a positive size, got %dx%d to %dx%d", s->dims[0],
+        return fail(g, "upsample_nearest takes a 1x1 map to a positive size, got %dx%d to %dx%d", s->dims[0],
                     s->dims[1], h, w);
     struct shape out = make_shape(1, 3, (int[]){ h, w, s->dims[2] });
-    return add_node(g, OP_PIXEL_BROADCAST, x, -1, -1, &out);
+    return add_node(g, OP_UPSAMPLE_NEAREST, x, -1, -1, &out);
 }
 
 int graph_sinusoidal_embedding(struct graph *g, int x, int channels, float min_frequency, float max_frequency)
@@ -151,7 +151,7 @@ int graph_sinusoidal_embedding(struct graph *g, int x, int channels, float min_f
         return fail(g, "sinusoidal_embedding frequencies must satisfy 0 < min <= max, got %g and %g",
                     (double)min_frequency, (double)max_frequency);
     struct shape out = make_shape(1, 3, (int[]){ 1, 1, channels });
-    int id = add_node(g, OP_SINUSOIDAL, x, -1, -1, &out);
+    int id = add_node(g, OP_SINUSOIDAL_EMBEDDING, x, -1, -1, &out);
     if (id >= 0)
         g->nodes[id].alpha = min_frequency, g->nodes[id].beta = max_frequency;
     return id;

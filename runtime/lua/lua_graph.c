@@ -21,9 +21,10 @@
  *
  * Every builder stamps the caller's "file.lua:LINE" on the nodes it makes
  * (for the summary and later errors), and a layer that does not fit its
- * input raises "file.lua:LINE: <the graph's reason>".
+ * input raises "file.lua:LINE: <the graph's reason>". The layers' builders
+ * live in lua_seed_layers.c, lua_image_layers.c and lua_classifier.c, on
+ * the protocol of lua_layers.h (begin_layer_on, end_layer).
  */
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include "runtime/lua/lua_graph.h"
@@ -33,7 +34,6 @@
 #define TENSOR_TYPE "ddim.tensor"
 #define MODEL_TYPE "ddim.model"
 #define OPEN_GRAPH "ddim.open_graph"
-
 
 struct tensor {
     int node;
@@ -48,8 +48,6 @@ struct model {
 static const struct shape image_shape = { 3, { 28, 28, 1 }, 1 };
 static const struct shape noise_level_shape = { 3, { 1, 1, 1 }, 1 };
 
-/* ---- helpers ---------------------------------------------------------------- */
-
 /* "file.lua:12": where the Lua code calling the running C function is. */
 static void caller_location(lua_State *L, char *out, size_t size)
 {
@@ -58,146 +56,6 @@ static void caller_location(lua_State *L, char *out, size_t size)
         snprintf(out, size, "%s:%d", ar.short_src, ar.currentline);
     else
         snprintf(out, size, "?");
-}
-
-/* "28x28x1" */
-void format_dims(const struct shape *s, char *out, size_t size)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    for (int i = 0; i < s->rank && used < size; i++) {
-        int n = snprintf(out + used, size - used, i ? "x%d" : "%d", s->dims[i]);
-        used += n > 0 ? (size_t)n : 0;
-    }
-}
-
-/* Pushes a short description of the value at index for messages:
- * 2.5, 'three', table. */
-const char *push_description(lua_State *L, int index)
-{
-    switch (lua_type(L, index)) {
-    case LUA_TNUMBER:
-    case LUA_TBOOLEAN:
-        return luaL_tolstring(L, index, NULL);
-    case LUA_TSTRING:
-        return lua_pushfstring(L, "'%s'", lua_tostring(L, index));
-    default:
-        return lua_pushstring(L, luaL_typename(L, index));
-    }
-}
-
-static int in_list(const char *name, const char *const *list)
-{
-    for (; *list; list++)
-        if (strcmp(name, *list) == 0)
-            return 1;
-    return 0;
-}
-
-/* Checks that the options table at arg (absent or nil: no options) has
- * only keys from valid. */
-void check_option_keys(lua_State *L, int arg, const char *function, const char *const *valid,
-                       const char *valid_text)
-{
-    if (lua_isnoneornil(L, arg))
-        return;
-    luaL_checktype(L, arg, LUA_TTABLE);
-    lua_pushnil(L);                                     /* ... nil */
-    while (lua_next(L, arg)) {                          /* ... key value */
-        lua_pop(L, 1);                                  /* ... key */
-        /* The type test comes first: lua_tostring on a number key would
-         * change the key under lua_next. */
-        if (lua_type(L, -1) != LUA_TSTRING || !in_list(lua_tostring(L, -1), valid))
-            luaL_error(L, "%s: unknown option %s; the options are %s", function, push_description(L, -1),
-                       valid_text);
-    }
-}
-
-/* Options field `key` of the options table at arg as an integer; fallback
- * when there is no table or no such field. */
-int option_integer(lua_State *L, int arg, const char *key, int fallback, const char *function)
-{
-    if (lua_isnoneornil(L, arg) || lua_getfield(L, arg, key) == LUA_TNIL) { /* ... value? */
-        if (!lua_isnoneornil(L, arg))
-            lua_pop(L, 1);
-        return fallback;
-    }
-    int is_integer;
-    lua_Integer value = lua_tointegerx(L, -1, &is_integer);
-    if (lua_type(L, -1) != LUA_TNUMBER || !is_integer || value < INT_MIN || value > INT_MAX)
-        luaL_error(L, "%s: %s must be an integer, got %s", function, key, push_description(L, -1));
-    lua_pop(L, 1);                                      /* ... */
-    return (int)value;
-}
-
-static const char *const activation_names[] = { "linear", "relu", "sigmoid", "swish", NULL };
-static const enum activation activation_values[] = { ACTIVATION_NONE, ACTIVATION_RELU, ACTIVATION_SIGMOID,
-                                                     ACTIVATION_SWISH };
-
-const char *activation_name(enum activation act)
-{
-    for (int i = 0; activation_names[i]; i++)
-        if (activation_values[i] == act)
-            return activation_names[i];
-    return "?";
-}
-
-/* The activation named by the value at index: nil (linear) or one of activation_names. */
-static enum activation check_activation(lua_State *L, int index, const char *function)
-{
-    if (lua_isnil(L, index))
-        return ACTIVATION_NONE;
-    if (lua_type(L, index) == LUA_TSTRING)
-        for (int i = 0; activation_names[i]; i++)
-            if (strcmp(lua_tostring(L, index), activation_names[i]) == 0)
-                return activation_values[i];
-    luaL_error(L, "%s: activation must be one of \"linear\", \"relu\", \"sigmoid\", \"swish\", got %s", function,
-               push_description(L, index));
-    return ACTIVATION_NONE;
-}
-
-/* The `activation` of the options table at arg. */
-enum activation option_activation(lua_State *L, int arg, const char *function)
-{
-    if (lua_isnoneornil(L, arg))
-        return ACTIVATION_NONE;
-    lua_getfield(L, arg, "activation");                 /* ... activation */
-    enum activation act = check_activation(L, -1, function);
-    lua_pop(L, 1);                                      /* ... */
-    return act;
-}
-
-/* Reads a shape table {d1, ..., dn} at arg (sizes without the batch);
- * the only other key it may have is `name`, when allow_name. Returns n. */
-static int check_dims(lua_State *L, int arg, int allow_name, int *dims, const char *function)
-{
-    luaL_checktype(L, arg, LUA_TTABLE);
-    int rank = (int)lua_rawlen(L, arg);
-    if (rank < 1 || rank > GRAPH_MAX_RANK)
-        luaL_error(L, "%s: a shape lists 1 to %d sizes (without the batch), e.g. {28, 28, 1}; got %d", function,
-                   GRAPH_MAX_RANK, rank);
-    for (int i = 0; i < rank; i++) {
-        lua_rawgeti(L, arg, i + 1);                     /* ... size */
-        int is_integer;
-        lua_Integer size = lua_tointegerx(L, -1, &is_integer);
-        if (lua_type(L, -1) != LUA_TNUMBER || !is_integer || size < 1 || size > INT_MAX)
-            luaL_error(L, "%s: shape size %d must be a positive integer, got %s", function, i + 1,
-                       push_description(L, -1));
-        dims[i] = (int)size;
-        lua_pop(L, 1);                                  /* ... */
-    }
-    lua_pushnil(L);                                     /* ... nil */
-    while (lua_next(L, arg)) {                          /* ... key value */
-        lua_pop(L, 1);                                  /* ... key */
-        int is_integer;
-        lua_Integer index = lua_tointegerx(L, -1, &is_integer);
-        int is_size = lua_type(L, -1) == LUA_TNUMBER && is_integer && index >= 1 && index <= rank;
-        int is_name = allow_name && lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "name") == 0;
-        if (!is_size && !is_name)
-            luaL_error(L, "%s: unexpected key %s in the shape; expected a list of sizes such as {28, 28, 1}%s",
-                       function, push_description(L, -1), allow_name ? " and optionally name = \"...\"" : "");
-    }
-    return rank;
 }
 
 /* ---- tensors and their graphs --------------------------------------------- */
@@ -310,7 +168,7 @@ struct graph_box *begin_layer_on(lua_State *L, int arg, int *node)
     return box;
 }
 
-/* ---- the builders ------------------------------------------------------------ */
+/* ---- the graph's inputs ------------------------------------------------------ */
 
 /* ddim.input{28, 28, 1, name = "x"} */
 static int ddim_input(lua_State *L)
@@ -333,100 +191,6 @@ static int ddim_input(lua_State *L)
     char what[64];
     snprintf(what, sizeof what, "input '%s'", name);
     return end_layer(L, node, what);
-}
-
-/* ddim.dense(x, units, {activation = "relu"}) */
-static int ddim_dense(lua_State *L)
-{
-    static const char *const options[] = { "activation", NULL };
-    int x;
-    lua_Integer units = luaL_checkinteger(L, 2);
-    luaL_argcheck(L, units >= 1 && units <= INT_MAX, 2, "the number of units must be a positive integer");
-    check_option_keys(L, 3, "ddim.dense", options, "activation");
-    enum activation act = option_activation(L, 3, "ddim.dense");
-    lua_settop(L, 3);                                   /* x units options */
-    struct graph_box *box = begin_layer_on(L, 1, &x);   /* x units options box */
-    char what[64];
-    snprintf(what, sizeof what, "dense(%d, %s)", (int)units, activation_name(act));
-    return end_layer(L, graph_dense(&box->graph, x, (int)units, act), what);
-}
-
-/* ddim.conv_transpose2d(x, filters, {stride = 2, activation = "relu", kernel_size = 3}),
- * always with 'same' padding: the output is stride times the input's size. */
-static int ddim_conv_transpose2d(lua_State *L)
-{
-    static const char *const options[] = { "activation", "stride", "kernel_size", NULL };
-    const char *function = "ddim.conv_transpose2d";
-    int x;
-    lua_Integer filters = luaL_checkinteger(L, 2);
-    luaL_argcheck(L, filters >= 1 && filters <= INT_MAX, 2, "the number of filters must be a positive integer");
-    check_option_keys(L, 3, function, options, "activation, stride, kernel_size");
-    enum activation act = option_activation(L, 3, function);
-    int stride = option_integer(L, 3, "stride", 1, function);
-    int kernel_size = option_integer(L, 3, "kernel_size", 3, function);
-    if (kernel_size != 3)
-        luaL_error(L, "%s: only kernel_size = 3 is implemented, got %d", function, kernel_size);
-    lua_settop(L, 3);                                   /* x filters options */
-    struct graph_box *box = begin_layer_on(L, 1, &x);   /* x filters options box */
-    char what[64];
-    snprintf(what, sizeof what, "conv_transpose2d(%d, s%d, %s)", (int)filters, stride, activation_name(act));
-    return end_layer(L, graph_conv_transpose2d(&box->graph, x, (int)filters, stride, act), what);
-}
-
-/* ddim.reshape(x, {7, 7, 64}) */
-static int ddim_reshape(lua_State *L)
-{
-    int x, dims[GRAPH_MAX_RANK];
-    int rank = check_dims(L, 2, 0, dims, "ddim.reshape");
-    lua_settop(L, 2);                                   /* x shape */
-    struct graph_box *box = begin_layer_on(L, 1, &x);   /* x shape box */
-    struct shape target = { .rank = rank, .batched = 1 };
-    memcpy(target.dims, dims, sizeof dims);
-    char what[64], shape[48];
-    format_dims(&target, shape, sizeof shape);
-    snprintf(what, sizeof what, "reshape(%s)", shape);
-    return end_layer(L, graph_reshape(&box->graph, x, rank, dims), what);
-}
-
-/* ddim.flatten(x) */
-static int ddim_flatten(lua_State *L)
-{
-    int x;
-    lua_settop(L, 1);                                   /* x */
-    struct graph_box *box = begin_layer_on(L, 1, &x);   /* x box */
-    return end_layer(L, graph_flatten(&box->graph, x), "flatten");
-}
-
-/* ddim.add(a, b), also a + b: same shapes, or b one value per sample
- * (the seed's x + t). */
-static int ddim_add(lua_State *L)
-{
-    int a, b;
-    lua_settop(L, 2);                                   /* a b */
-    check_same_graph(L, check_tensor(L, 1, &a), check_tensor(L, 2, &b), "ddim.add");
-    struct graph_box *box = begin_layer_on(L, 1, &a);   /* a b box */
-    return end_layer(L, graph_add_layer(&box->graph, a, b), "add");
-}
-
-/* ddim.relu(x), ddim.sigmoid(x), ddim.swish(x) */
-static int activation_layer(lua_State *L, enum activation act, const char *what)
-{
-    int x;
-    lua_settop(L, 1);                                   /* x */
-    struct graph_box *box = begin_layer_on(L, 1, &x);   /* x box */
-    return end_layer(L, graph_activation(&box->graph, x, act), what);
-}
-static int ddim_relu(lua_State *L) { return activation_layer(L, ACTIVATION_RELU, "relu"); }
-static int ddim_sigmoid(lua_State *L) { return activation_layer(L, ACTIVATION_SIGMOID, "sigmoid"); }
-static int ddim_swish(lua_State *L) { return activation_layer(L, ACTIVATION_SWISH, "swish"); }
-
-/* ddim.linear(x): the identity, x itself (as Keras' "linear" activation). */
-static int ddim_linear(lua_State *L)
-{
-    int x;
-    check_tensor(L, 1, &x);
-    lua_settop(L, 1);
-    return 1;
 }
 
 /* ---- models -------------------------------------------------------------------- */
@@ -573,20 +337,6 @@ static int model_tostring(lua_State *L)
 
 void ddim_graph_register(lua_State *L)
 {
-    static const luaL_Reg functions[] = {
-        { "input", ddim_input },
-        { "dense", ddim_dense },
-        { "conv_transpose2d", ddim_conv_transpose2d },
-        { "reshape", ddim_reshape },
-        { "flatten", ddim_flatten },
-        { "add", ddim_add },
-        { "relu", ddim_relu },
-        { "sigmoid", ddim_sigmoid },
-        { "swish", ddim_swish },
-        { "linear", ddim_linear },
-        { "model", ddim_model },
-        { NULL, NULL },
-    };
     /* module */
     luaL_newmetatable(L, GRAPH_TYPE);                   /* module meta */
     lua_pushcfunction(L, graph_box_gc);
@@ -600,7 +350,12 @@ void ddim_graph_register(lua_State *L)
     lua_pushcfunction(L, model_tostring);
     lua_setfield(L, -2, "__tostring");
     lua_pop(L, 3);                                      /* module */
-    luaL_setfuncs(L, functions, 0);
-    ddim_unet_register(L);
+    /* The module's fields in the order they have always been set. */
+    lua_pushcfunction(L, ddim_input);
+    lua_setfield(L, -2, "input");
+    ddim_seed_layers_register(L);
+    lua_pushcfunction(L, ddim_model);
+    lua_setfield(L, -2, "model");
+    ddim_image_layers_register(L);
     ddim_classifier_register(L);
 }

@@ -1,4 +1,4 @@
-/* lua_unet.c: the `ddim` builders of the Keras example's residual U-Net:
+/* lua_image_layers.c: the `ddim` builders of the Keras example's residual U-Net:
  *
  *   ddim.conv2d(x, 32, {kernel_size = 3, activation = "swish"})
  *   ddim.conv2d(x, 1, {kernel_size = 1, kernel_initializer = "zeros"})
@@ -119,7 +119,7 @@ static int ddim_upsample_nearest(lua_State *L)
     struct graph_box *box = begin_layer_on(L, 1, &x);   /* x size box */
     char what[64];
     snprintf(what, sizeof what, "upsample_nearest(%dx%d)", (int)h, (int)w);
-    return end_layer(L, graph_pixel_broadcast(&box->graph, x, (int)h, (int)w), what);
+    return end_layer(L, graph_upsample_nearest(&box->graph, x, (int)h, (int)w), what);
 }
 
 /* ddim.batch_norm(x, {momentum = 0.99, epsilon = 1e-3}): Keras'
@@ -139,7 +139,7 @@ static int ddim_batch_norm(lua_State *L)
     return end_layer(L, graph_batch_norm(&box->graph, x, momentum, epsilon), what);
 }
 
-void ddim_unet_register(lua_State *L)
+void ddim_image_layers_register(lua_State *L)
 {
     static const luaL_Reg functions[] = {
         { "conv2d", ddim_conv2d },

@@ -5,7 +5,7 @@
 #include "runtime/base/checkpoint.h"
 #include "runtime/scoring/classifier.h"
 #include "runtime/base/mnist.h"
-#include "runtime/graph/softmax.h"
+#include "kernels/softmax.h"
 
 /* "path: problem", and -1 after freeing what the load holds. */
 static int load_failed(struct classifier *c, struct checkpoint *file, char *err, size_t errlen, const char *path,

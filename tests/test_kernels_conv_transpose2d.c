@@ -1,6 +1,6 @@
-/* The transposed convolution (forward, backward-data, backward-weights) and
- * the row sum of every ISA compiled in: against the scalar reference on odd
- * shapes and the seed networks' shapes, the gradients against central
+/* The transposed convolution of every ISA compiled in (conv_transpose2d,
+ * conv_transpose2d_backward_data, conv_transpose2d_backward_weights):
+ * against the scalar reference on odd shapes and the seed networks' shapes, the gradients against central
  * finite differences, the adjoint identity, and Keras' 'same' output size
  * and tap placement against hand-computed outputs. Tolerances are stated
  * beside each check. */
@@ -20,46 +20,26 @@ static const struct kernels *ref_table(void)
 }
 
 /* Tensor sizes in floats. */
-static size_t x_floats(const struct conv_shape *s)
+static size_t x_floats(const struct conv_transpose2d_shape *s)
 {
     return (size_t)s->batch * s->in_h * s->in_w * s->in_c;
 }
 
-static size_t y_floats(const struct conv_shape *s)
+static size_t y_floats(const struct conv_transpose2d_shape *s)
 {
     return (size_t)s->batch * s->in_h * s->stride * s->in_w * s->stride * s->out_c;
 }
 
-static size_t w_floats(const struct conv_shape *s)
+static size_t w_floats(const struct conv_transpose2d_shape *s)
 {
     return 9 * (size_t)s->out_c * s->in_c;
 }
 
 static void describe_shape(char *buf, size_t size, const struct kernels *k, const char *op,
-                           const struct conv_shape *s)
+                           const struct conv_transpose2d_shape *s)
 {
     snprintf(buf, size, "%s %s batch=%d in=%dx%dx%d out_c=%d stride=%d", k->isa, op, s->batch,
              s->in_h, s->in_w, s->in_c, s->out_c, s->stride);
-}
-
-/* The workspace the shape asks for, followed by GUARD floats of a sentinel
- * that no kernel may overwrite. */
-#define GUARD 16
-#define SENTINEL 12345.0f
-
-static float *alloc_guarded(size_t n)
-{
-    float *p = test_alloc(n + GUARD);
-    for (size_t i = 0; i < GUARD; i++)
-        p[n + i] = SENTINEL;
-    return p;
-}
-
-static void check_guard(const char *what, const float *p, size_t n)
-{
-    for (size_t i = 0; i < GUARD; i++)
-        if (p[n + i] != SENTINEL)
-            fail_msg("%s: wrote %zu floats past the end of its %zu-float buffer", what, i + 1, n);
 }
 
 /* ---- against ref -------------------------------------------------------------- */
@@ -70,16 +50,16 @@ static void check_guard(const char *what, const float *p, size_t n)
  * 9 Cout for dx, and B H W (+1 for the accumulated dw) for dw. Outputs start
  * as NaN (test_alloc) so that any element left unwritten shows; the
  * workspace and y have a guard after them. */
-static void check_conv_case(const struct kernels *k, const struct conv_shape *s, int with_bias,
-                            int accumulate, uint64_t seed)
+static void check_conv_transpose2d_case(const struct kernels *k, const struct conv_transpose2d_shape *s,
+                                        int with_bias, int accumulate, uint64_t seed)
 {
     const struct kernels *ref = ref_table();
     size_t nx = x_floats(s), ny = y_floats(s), nw = w_floats(s);
     size_t nws = conv_transpose2d_workspace_floats(s);
     float *x = test_alloc(nx), *w = test_alloc(nw), *bias = test_alloc((size_t)s->out_c);
-    float *dy = test_alloc(ny), *y = alloc_guarded(ny), *y_want = test_alloc(ny);
+    float *dy = test_alloc(ny), *y = test_alloc_guarded(ny), *y_want = test_alloc(ny);
     float *dx = test_alloc(nx), *dx_want = test_alloc(nx);
-    float *dw = test_alloc(nw), *dw_want = test_alloc(nw), *ws = alloc_guarded(nws);
+    float *dw = test_alloc(nw), *dw_want = test_alloc(nw), *ws = test_alloc_guarded(nws);
     fill_uniform(x, nx, -1, 1, seed);
     fill_uniform(w, nw, -1, 1, seed + 1);
     fill_uniform(bias, (size_t)s->out_c, -1, 1, seed + 2);
@@ -95,14 +75,14 @@ static void check_conv_case(const struct kernels *k, const struct conv_shape *s,
     ref->conv_transpose2d(s, x, w, b, y_want, NULL);
     describe_shape(what, sizeof what, k, with_bias ? "conv_transpose2d (bias)" : "conv_transpose2d", s);
     assert_allclose(what, y, y_want, ny, 4 * FLT_EPSILON * (float)(9 * s->in_c + 1), 0);
-    check_guard(what, y, ny);
-    check_guard(what, ws, nws);
+    assert_guard_intact(what, y, ny);
+    assert_guard_intact(what, ws, nws);
 
     k->conv_transpose2d_backward_data(s, dy, w, dx, ws);
     ref->conv_transpose2d_backward_data(s, dy, w, dx_want, NULL);
     describe_shape(what, sizeof what, k, "conv_transpose2d_backward_data", s);
     assert_allclose(what, dx, dx_want, nx, 4 * FLT_EPSILON * (float)(9 * s->out_c), 0);
-    check_guard(what, ws, nws);
+    assert_guard_intact(what, ws, nws);
 
     k->conv_transpose2d_backward_weights(s, x, dy, dw, accumulate, ws);
     ref->conv_transpose2d_backward_weights(s, x, dy, dw_want, accumulate, NULL);
@@ -111,7 +91,7 @@ static void check_conv_case(const struct kernels *k, const struct conv_shape *s,
                               : "conv_transpose2d_backward_weights", s);
     float positions = (float)s->batch * (float)s->in_h * (float)s->in_w;
     assert_allclose(what, dw, dw_want, nw, 4 * FLT_EPSILON * (positions + 1), 0);
-    check_guard(what, ws, nws);
+    assert_guard_intact(what, ws, nws);
 
     free(x); free(w); free(bias); free(dy); free(y); free(y_want);
     free(dx); free(dx_want); free(dw); free(dw_want); free(ws);
@@ -120,7 +100,7 @@ static void check_conv_case(const struct kernels *k, const struct conv_shape *s,
 /* Every in_h x in_w in {1, 2, 3, 5, 7}^2, channels in {1, 3, 17}^2 (below,
  * at and above no vector width), both strides; batch, bias and accumulate
  * cycle with the case number so each combination meets many shapes. */
-static void test_conv_matches_ref(void **state)
+static void test_conv_transpose2d_matches_ref(void **state)
 {
     const struct kernels *k = *state;
     static const int sizes[] = { 1, 2, 3, 5, 7 }, channels[] = { 1, 3, 17 };
@@ -130,26 +110,26 @@ static void test_conv_matches_ref(void **state)
             for (size_t ci = 0; ci < 3; ci++)
                 for (size_t co = 0; co < 3; co++)
                     for (int stride = 1; stride <= 2; stride++, seed += 5) {
-                        struct conv_shape s = {
+                        struct conv_transpose2d_shape s = {
                             .batch = 1 + (int)(seed % 3), .in_h = sizes[h], .in_w = sizes[w],
                             .in_c = channels[ci], .out_c = channels[co], .stride = stride,
                         };
-                        check_conv_case(k, &s, (int)(seed / 3 % 2), (int)(seed / 6 % 2), seed);
+                        check_conv_transpose2d_case(k, &s, (int)(seed / 3 % 2), (int)(seed / 6 % 2), seed);
                     }
 }
 
 /* The seed networks' Conv2DTranspose layers at batch 64. */
-static const struct conv_shape network_shapes[] = {
+static const struct conv_transpose2d_shape network_shapes[] = {
     { .batch = 64, .in_h = 7, .in_w = 7, .in_c = 64, .out_c = 64, .stride = 2 },
     { .batch = 64, .in_h = 14, .in_w = 14, .in_c = 64, .out_c = 32, .stride = 2 },
     { .batch = 64, .in_h = 28, .in_w = 28, .in_c = 32, .out_c = 1, .stride = 1 },
 };
 
-static void test_conv_network_shapes(void **state)
+static void test_conv_transpose2d_network_shapes(void **state)
 {
     const struct kernels *k = *state;
     for (size_t i = 0; i < sizeof network_shapes / sizeof network_shapes[0]; i++)
-        check_conv_case(k, &network_shapes[i], 1, (int)(i % 2), 500 + 5 * i);
+        check_conv_transpose2d_case(k, &network_shapes[i], 1, (int)(i % 2), 500 + 5 * i);
 }
 
 /* ---- Keras 'same': output size and where each tap lands --------------------- */
@@ -159,15 +139,17 @@ static void test_conv_network_shapes(void **state)
  * 1 for stride 1 and 0 for stride 2, and 0 everywhere else, including when
  * that pixel is outside y. y holds exactly (3 stride) x (3 stride) floats,
  * followed by a guard. Exact: one product of ones. */
-static void test_conv_tap_placement(void **state)
+static void test_conv_transpose2d_tap_placement(void **state)
 {
     const struct kernels *k = *state;
     for (int stride = 1; stride <= 2; stride++) {
-        struct conv_shape s = { .batch = 1, .in_h = 3, .in_w = 3, .in_c = 1, .out_c = 1, .stride = stride };
+        struct conv_transpose2d_shape s = {
+            .batch = 1, .in_h = 3, .in_w = 3, .in_c = 1, .out_c = 1, .stride = stride,
+        };
         int out = 3 * stride, pad = stride == 1 ? 1 : 0;
         size_t ny = y_floats(&s), nws = conv_transpose2d_workspace_floats(&s);
         assert_int_equal(ny, (size_t)out * out);
-        float x[9], w[9], *y = alloc_guarded(ny), *ws = alloc_guarded(nws), want[36];
+        float x[9], w[9], *y = test_alloc_guarded(ny), *ws = test_alloc_guarded(nws), want[36];
         for (int pixel = 0; pixel < 9; pixel++)
             for (int tap = 0; tap < 9; tap++) {
                 for (int i = 0; i < 9; i++) {
@@ -182,8 +164,8 @@ static void test_conv_tap_placement(void **state)
                 snprintf(what, sizeof what, "%s conv_transpose2d stride=%d pixel=%d tap=%d", k->isa,
                          stride, pixel, tap);
                 assert_allclose(what, y, want, ny, 0, 0);
-                check_guard(what, y, ny);
-                check_guard(what, ws, nws);
+                assert_guard_intact(what, y, ny);
+                assert_guard_intact(what, ws, nws);
             }
         free(y); free(ws);
     }
@@ -195,14 +177,15 @@ static void test_conv_tap_placement(void **state)
  * input stays 3x3 with counts (2, 3, 2). And for a 2 x 3 x 5 x 2 input at
  * stride 2, y is exactly 2 x 6 x 10 x 3: every element written (the NaN fill
  * is gone) and nothing past it. */
-static void test_conv_same_output_size(void **state)
+static void test_conv_transpose2d_same_output_size(void **state)
 {
     const struct kernels *k = *state;
     float ones[64], y_big[16], ws_small[4096]; /* ones covers every x and w below */
     for (int i = 0; i < 64; i++)
         ones[i] = 1.0f;
 
-    struct conv_shape s2 = { .batch = 1, .in_h = 2, .in_w = 2, .in_c = 1, .out_c = 1, .stride = 2 };
+    struct conv_transpose2d_shape s2 = { .batch = 1, .in_h = 2, .in_w = 2, .in_c = 1, .out_c = 1,
+                                         .stride = 2 };
     static const float counts2[4] = { 1, 1, 2, 1 }, counts1[3] = { 2, 3, 2 };
     float want[16];
     for (int i = 0; i < 16; i++)
@@ -213,7 +196,8 @@ static void test_conv_same_output_size(void **state)
     snprintf(what, sizeof what, "%s conv_transpose2d of ones, stride 2", k->isa);
     assert_allclose(what, y_big, want, 16, 0, 0);
 
-    struct conv_shape s1 = { .batch = 1, .in_h = 3, .in_w = 3, .in_c = 1, .out_c = 1, .stride = 1 };
+    struct conv_transpose2d_shape s1 = { .batch = 1, .in_h = 3, .in_w = 3, .in_c = 1, .out_c = 1,
+                                         .stride = 1 };
     for (int i = 0; i < 9; i++)
         want[i] = counts1[i / 3] * counts1[i % 3];
     assert_true(conv_transpose2d_workspace_floats(&s1) <= 4096);
@@ -221,18 +205,19 @@ static void test_conv_same_output_size(void **state)
     snprintf(what, sizeof what, "%s conv_transpose2d of ones, stride 1", k->isa);
     assert_allclose(what, y_big, want, 9, 0, 0);
 
-    struct conv_shape s = { .batch = 2, .in_h = 3, .in_w = 5, .in_c = 2, .out_c = 3, .stride = 2 };
+    struct conv_transpose2d_shape s = { .batch = 2, .in_h = 3, .in_w = 5, .in_c = 2, .out_c = 3,
+                                        .stride = 2 };
     size_t ny = y_floats(&s), nws = conv_transpose2d_workspace_floats(&s);
     assert_true(x_floats(&s) <= 64 && w_floats(&s) <= 64);
     assert_int_equal(ny, (size_t)2 * 6 * 10 * 3);
-    float *y = alloc_guarded(ny), *ws = alloc_guarded(nws);
+    float *y = test_alloc_guarded(ny), *ws = test_alloc_guarded(nws);
     k->conv_transpose2d(&s, ones, ones, NULL, y, ws);
     snprintf(what, sizeof what, "%s conv_transpose2d 2x3x5x2 -> 2x6x10x3", k->isa);
     for (size_t i = 0; i < ny; i++)
         if (isnan(y[i]))
             fail_msg("%s: element %zu of %zu not written", what, i, ny);
-    check_guard(what, y, ny);
-    check_guard(what, ws, nws);
+    assert_guard_intact(what, y, ny);
+    assert_guard_intact(what, ws, nws);
     free(y); free(ws);
 }
 
@@ -243,7 +228,7 @@ static void test_conv_same_output_size(void **state)
  * actually rounded to float. */
 #define FD_STEP 1e-2f
 
-static double conv_loss(const struct kernels *k, const struct conv_shape *s, const float *x,
+static double conv_loss(const struct kernels *k, const struct conv_transpose2d_shape *s, const float *x,
                         const float *w, const float *bias, const float *g, float *y, float *ws)
 {
     k->conv_transpose2d(s, x, w, bias, y, ws);
@@ -256,15 +241,15 @@ static double conv_loss(const struct kernels *k, const struct conv_shape *s, con
 /* The loss is linear in each input, so the only error is float rounding of
  * the few outputs the perturbed input reaches: 1e-3 relative, as the dense
  * layer's test. */
-static void test_conv_gradients_fd(void **state)
+static void test_conv_transpose2d_gradients_fd(void **state)
 {
     const struct kernels *k = *state;
-    static const struct conv_shape shapes[] = {
+    static const struct conv_transpose2d_shape shapes[] = {
         { .batch = 2, .in_h = 3, .in_w = 2, .in_c = 3, .out_c = 2, .stride = 1 },
         { .batch = 1, .in_h = 2, .in_w = 3, .in_c = 2, .out_c = 3, .stride = 2 },
     };
     for (size_t c = 0; c < sizeof shapes / sizeof shapes[0]; c++) {
-        const struct conv_shape *s = &shapes[c];
+        const struct conv_transpose2d_shape *s = &shapes[c];
         size_t nx = x_floats(s), ny = y_floats(s), nw = w_floats(s);
         size_t nws = conv_transpose2d_workspace_floats(s);
         float *x = test_alloc(nx), *w = test_alloc(nw), *bias = test_alloc((size_t)s->out_c);
@@ -304,22 +289,22 @@ static double dot(size_t n, const float *a, const float *b)
     return acc;
 }
 
-/* <dy, convT(x, w)> = <J_x^T dy, x> = <J_w^T dy, w>: the three are one
+/* <dy, conv_transpose2d(x, w)> = <J_x^T dy, x> = <J_w^T dy, w>: the three are one
  * sum of the products dy x w, bracketed differently. Each float output
  * carries an error of at most about terms eps times the sum of its
  * products' magnitudes, so the three agree within 4 eps max(terms) S, where
- * S = <|dy|, convT(|x|, |w|)> (ref) is the sum of every product's magnitude
+ * S = <|dy|, conv_transpose2d(|x|, |w|)> (ref) is the sum of every product's magnitude
  * and terms is the longest sum (9 Cin, 9 Cout or B H W). */
-static void test_conv_adjoint(void **state)
+static void test_conv_transpose2d_adjoint(void **state)
 {
     const struct kernels *k = *state, *ref = ref_table();
-    static const struct conv_shape shapes[] = {
+    static const struct conv_transpose2d_shape shapes[] = {
         { .batch = 2, .in_h = 5, .in_w = 3, .in_c = 3, .out_c = 17, .stride = 1 },
         { .batch = 3, .in_h = 7, .in_w = 5, .in_c = 17, .out_c = 3, .stride = 2 },
         { .batch = 2, .in_h = 7, .in_w = 7, .in_c = 64, .out_c = 64, .stride = 2 },
     };
     for (size_t c = 0; c < sizeof shapes / sizeof shapes[0]; c++) {
-        const struct conv_shape *s = &shapes[c];
+        const struct conv_transpose2d_shape *s = &shapes[c];
         size_t nx = x_floats(s), ny = y_floats(s), nw = w_floats(s);
         float *x = test_alloc(nx), *w = test_alloc(nw), *dy = test_alloc(ny), *y = test_alloc(ny);
         float *dx = test_alloc(nx), *dw = test_alloc(nw);
@@ -349,65 +334,20 @@ static void test_conv_adjoint(void **state)
     }
 }
 
-/* ---- sum_rows ----------------------------------------------------------------- */
-
-/* Dyadic data (multiples of 2^-8 in [-1, 1]): every partial sum of fewer
- * than 2^16 terms is exact in float, so each ISA must match ref exactly in
- * any order, at column counts around every vector width and panel and at
- * the bias gradients of the seed networks (conv outputs at batch 64 and
- * the dense layers). Then random data at the seed shapes: float against
- * ref's double, 2e-5 of the column's sum |x| (as sum's test). */
-static void test_sum_rows(void **state)
-{
-    const struct kernels *k = *state, *ref = ref_table();
-    static const size_t rows[] = { 0, 1, 2, 3, 7, 64 };
-    static const size_t cols[] = { 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 65, 127, 129 };
-    static const size_t network[][2] = {
-        { 64 * 14 * 14, 64 }, { 64 * 28 * 28, 32 }, { 64 * 28 * 28, 1 }, { 64, 3136 }, { 64, 784 },
-    };
-    enum { SMALL = sizeof rows / sizeof rows[0] * (sizeof cols / sizeof cols[0]) };
-    for (size_t c = 0; c < SMALL + 2 * (sizeof network / sizeof network[0]); c++) {
-        int exact = c < SMALL + sizeof network / sizeof network[0];
-        size_t r = c < SMALL ? rows[c / (sizeof cols / sizeof cols[0])] : network[(c - SMALL) % 5][0];
-        size_t n = c < SMALL ? cols[c % (sizeof cols / sizeof cols[0])] : network[(c - SMALL) % 5][1];
-        float *x = test_alloc(r * n), *abs_x = test_alloc(r * n);
-        float *got = alloc_guarded(n), *want = test_alloc(n), *magnitude = test_alloc(n);
-        if (exact)
-            fill_dyadic(x, r * n, c);
-        else
-            fill_uniform(x, r * n, -1, 1, c);
-        for (size_t i = 0; i < r * n; i++)
-            abs_x[i] = fabsf(x[i]);
-        k->sum_rows(r, n, x, got);
-        ref->sum_rows(r, n, x, want);
-        ref->sum_rows(r, n, abs_x, magnitude);
-        char what[96];
-        snprintf(what, sizeof what, "%s sum_rows rows=%zu cols=%zu%s", k->isa, r, n, exact ? " (exact)" : "");
-        for (size_t j = 0; j < n; j++) {
-            float tol = exact ? 0.0f : 2e-5f * magnitude[j];
-            if (!(fabsf(got[j] - want[j]) <= tol))
-                fail_msg("%s: column %zu is %.9g, expected %.9g (tolerance %.3g)", what, j,
-                         (double)got[j], (double)want[j], (double)tol);
-        }
-        check_guard(what, got, n);
-        free(x); free(abs_x); free(got); free(want); free(magnitude);
-    }
-}
-
 /* ---- registration ----------------------------------------------------------- */
 
 static const struct isa_test isa_tests[] = {
-    { "conv_transpose2d (3 directions) matches ref", test_conv_matches_ref, 0 },
-    { "conv_transpose2d matches ref at the network shapes", test_conv_network_shapes, 0 },
-    { "conv_transpose2d places each tap as Keras 'same'", test_conv_tap_placement, 1 },
-    { "conv_transpose2d 'same' output size and TensorFlow's values", test_conv_same_output_size, 1 },
-    { "conv_transpose2d gradients match finite differences", test_conv_gradients_fd, 1 },
-    { "conv_transpose2d forward and backwards are adjoint", test_conv_adjoint, 1 },
-    { "sum_rows matches ref", test_sum_rows, 0 },
+    { "conv_transpose2d (3 directions) matches ref", test_conv_transpose2d_matches_ref, 0 },
+    { "conv_transpose2d matches ref at the network shapes", test_conv_transpose2d_network_shapes, 0 },
+    { "conv_transpose2d places each tap as Keras 'same'", test_conv_transpose2d_tap_placement, 1 },
+    { "conv_transpose2d 'same' output size and TensorFlow's values", test_conv_transpose2d_same_output_size,
+      1 },
+    { "conv_transpose2d gradients match finite differences", test_conv_transpose2d_gradients_fd, 1 },
+    { "conv_transpose2d forward and backwards are adjoint", test_conv_transpose2d_adjoint, 1 },
 };
 #define ISA_TEST_COUNT (sizeof isa_tests / sizeof isa_tests[0])
 
-size_t conv_kernel_tests(struct CMUnitTest *out)
+size_t conv_transpose2d_kernel_tests(struct CMUnitTest *out)
 {
     static char names[4 * ISA_TEST_COUNT][ISA_TEST_NAME_SIZE];
     return collect_isa_tests(isa_tests, ISA_TEST_COUNT, names, out);

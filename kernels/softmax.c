@@ -1,6 +1,6 @@
 /* Softmax and its cross-entropy in double, per row (see softmax.h). */
 #include <math.h>
-#include "runtime/graph/softmax.h"
+#include "softmax.h"
 
 /* The row's maximum, and sum_j exp(logits[j] - max) in *sum. */
 static double shifted_exp_sum(size_t classes, const float *logits, double *sum)

@@ -1,4 +1,4 @@
-/* layers.h: the plain-C loops behind the graph ops of the Keras DDIM example's residual U-Net
+/* image_ops.h: the plain-C loops behind the graph ops of the Keras DDIM example's residual U-Net
  * (keras.io/examples/generative/ddim): average pooling, bilinear upsampling, channel concatenation,
  * batch normalization without scale and center, the sinusoidal noise embedding and its broadcast.
  *
@@ -6,8 +6,8 @@
  * tensor is any NHWC tensor seen as rows of channels. Every function is single-threaded, keeps no
  * state, and sums in a fixed order (reductions in double), so its results depend on nothing but its
  * arguments. Outputs must not overlap inputs. Sizes are >= 1 unless a comment says otherwise. */
-#ifndef DDIM_LAYERS_H
-#define DDIM_LAYERS_H
+#ifndef DDIM_IMAGE_OPS_H
+#define DDIM_IMAGE_OPS_H
 
 #include <stddef.h>
 
@@ -21,17 +21,17 @@ void avg_pool2_adjoint(int batch, int h, int w, int channels, const float *dy, f
  * UpSampling2D(size=2, interpolation="bilinear") uses): x [batch, h, w, channels] -> y [batch, 2h, 2w, channels].
  * Output pixel o samples input coordinate (o + 0.5) / 2 - 0.5, clamped to [0, h - 1] at the borders
  * (TF clamps the coordinate of the lower neighbour to 0 and the upper to h - 1). */
-void upsample_bilinear2(int batch, int h, int w, int channels, const float *x, float *y);
+void upsample2(int batch, int h, int w, int channels, const float *x, float *y);
 /* Its adjoint: dy [batch, 2h, 2w, channels] -> dx [batch, h, w, channels] (overwritten). */
-void upsample_bilinear2_adjoint(int batch, int h, int w, int channels, const float *dy, float *dx);
+void upsample2_adjoint(int batch, int h, int w, int channels, const float *dy, float *dx);
 
 /* Channel concatenation of two tensors with the same pixels (pixels = batch * height * width):
  * a [pixels, ca], b [pixels, cb] -> y [pixels, ca + cb]. */
-void concat_channels(size_t pixels, int ca, int cb, const float *a, const float *b, float *y);
+void concat(size_t pixels, int ca, int cb, const float *a, const float *b, float *y);
 /* y [pixels, count] = x[:, offset .. offset + count) of x [pixels, channels] (the adjoint of concat, per part). */
-void slice_channels(size_t pixels, int channels, int offset, int count, const float *x, float *y);
+void slice(size_t pixels, int channels, int offset, int count, const float *x, float *y);
 /* Inverse of slice for its gradient: y [pixels, channels] = 0 except y[:, offset .. offset+count) = x [pixels, count]. */
-void unslice_channels(size_t pixels, int channels, int offset, int count, const float *x, float *y);
+void unslice(size_t pixels, int channels, int offset, int count, const float *x, float *y);
 
 /* Batch normalization without scale and center (Keras BatchNormalization(center=False, scale=False)), training mode:
  * statistics over every pixel of the batch, per channel: mean [channels], variance [channels] (biased, divided by
@@ -47,10 +47,13 @@ void batch_norm_infer(size_t pixels, int channels, float epsilon, const float *x
  * dx = inv_std * (dy - mean(dy) - y * mean(dy * y)), means over the pixels per channel. */
 void batch_norm_backward(size_t pixels, int channels, const float *y, const float *inv_std, const float *dy,
                          float *dx);
+/* Backward of batch_norm_infer, dy -> dx [pixels, channels]: dx = dy / sqrt(moving_variance + epsilon). */
+void batch_norm_infer_backward(size_t pixels, int channels, float epsilon, const float *moving_variance,
+                               const float *dy, float *dx);
 /* Keras moving averages (momentum 0.99): moving = momentum * moving + (1 - momentum) * batch value, where the
  * batch value of the variance is the UNBIASED one, variance * pixels / (pixels - 1) (variance as
  * batch_norm_train writes it; factor 1 when pixels == 1). That is what TF2 Keras does for the example's
- * 4-D NHWC inputs, through its default fused path (FusedBatchNormV3); see layers.c for the sources and
+ * 4-D NHWC inputs, through its default fused path (FusedBatchNormV3); see image_ops.c for the sources and
  * for Keras 3, which feeds the biased variance instead. */
 void batch_norm_update_moving(int channels, float momentum, size_t pixels, const float *mean, const float *variance,
                               float *moving_mean, float *moving_variance);
@@ -61,8 +64,8 @@ void batch_norm_update_moving(int channels, float momentum, size_t pixels, const
 void sinusoidal_embedding(int batch, int dims, float min_frequency, float max_frequency, const float *x, float *y);
 /* Nearest upsampling of a 1x1 map to h x w (the example's UpSampling2D(size=image_size, "nearest") of the
  * embedding): x [batch, channels] -> y [batch, pixels_per_image, channels], each pixel a copy. */
-void pixel_broadcast(int batch, size_t pixels_per_image, int channels, const float *x, float *y);
+void upsample_nearest(int batch, size_t pixels_per_image, int channels, const float *x, float *y);
 /* Its adjoint: dy [batch, pixels_per_image, channels] -> dx [batch, channels] = sum over the pixels. */
-void pixel_sum(int batch, size_t pixels_per_image, int channels, const float *dy, float *dx);
+void upsample_nearest_adjoint(int batch, size_t pixels_per_image, int channels, const float *dy, float *dx);
 
 #endif

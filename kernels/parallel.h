@@ -8,7 +8,7 @@
 #define DDIM_PARALLEL_H
 
 #include <stddef.h>
-#include "kernels/kernels.h"
+#include "kernels.h"
 
 void parallel_unary(unary_fn *f, size_t n, const float *x, float *y);
 void parallel_binary(binary_fn *f, size_t n, const float *x, const float *y, float *out);

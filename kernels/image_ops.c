@@ -1,16 +1,18 @@
-/* The U-Net ops of layers.h as plain loops over NHWC floats. Each follows the TensorFlow kernel that
+/* The U-Net ops of image_ops.h as plain loops over NHWC floats. Each follows the TensorFlow kernel that
  * Keras runs for the DDIM example (sources named at each op), so the formulas and border conventions
  * are TF's; the arithmetic is not bit-identical to TF's (Eigen vectorises and sums in its own order).
  * Threads split images or pixels, never a sum: the results do not depend on the thread count. */
 #include <math.h>
 #include <string.h>
 #include <sleef.h>
-#include "runtime/graph/image_ops.h"
+#include "image_ops.h"
 
 void avg_pool2(int batch, int h, int w, int channels, const float *x, float *y)
 {
     size_t in_row = (size_t)2 * w * channels; /* one row of x: [2w, channels] */
+#ifdef _OPENMP
 #pragma omp parallel for schedule(static)
+#endif
     for (int b = 0; b < batch; b++)
         for (int i = 0; i < h; i++) {
             const float *top = x + ((size_t)b * 2 * h + 2 * (size_t)i) * in_row, *bottom = top + in_row;
@@ -26,7 +28,9 @@ void avg_pool2(int batch, int h, int w, int channels, const float *x, float *y)
 
 void avg_pool2_adjoint(int batch, int h, int w, int channels, const float *dy, float *dx)
 {
+#ifdef _OPENMP
 #pragma omp parallel for schedule(static)
+#endif
     for (int b = 0; b < batch; b++)
         for (int i = 0; i < 2 * h; i++) {
             const float *g = dy + ((size_t)b * h + i / 2) * w * channels; /* row i/2 of dy: [w, channels] */
@@ -55,10 +59,12 @@ static struct half_pixel half_pixel(int o, int n)
     return (struct half_pixel){ i, i + 1 < n ? i + 1 : n - 1, 0.25f };
 }
 
-void upsample_bilinear2(int batch, int h, int w, int channels, const float *x, float *y)
+void upsample2(int batch, int h, int w, int channels, const float *x, float *y)
 {
     size_t in_row = (size_t)w * channels, out_row = (size_t)2 * w * channels;
+#ifdef _OPENMP
 #pragma omp parallel for schedule(static)
+#endif
     for (int b = 0; b < batch; b++)
         for (int r = 0; r < 2 * h; r++) {
             struct half_pixel py = half_pixel(r, h);
@@ -82,11 +88,13 @@ void upsample_bilinear2(int batch, int h, int w, int channels, const float *x, f
 /* The transpose of the forward's weights: each output gradient goes to the four neighbours with weights
  * (1 - fy)(1 - fx), (1 - fy) fx, fy (1 - fx), fy fx, as TF's ResizeBilinearGrad (same file). At the
  * borders two neighbours coincide and receive both shares. Scattered in output order: deterministic. */
-void upsample_bilinear2_adjoint(int batch, int h, int w, int channels, const float *dy, float *dx)
+void upsample2_adjoint(int batch, int h, int w, int channels, const float *dy, float *dx)
 {
     size_t in_row = (size_t)w * channels, out_row = (size_t)2 * w * channels;
     memset(dx, 0, (size_t)batch * h * in_row * sizeof *dx);
+#ifdef _OPENMP
 #pragma omp parallel for schedule(static)
+#endif
     for (int b = 0; b < batch; b++)
         for (int r = 0; r < 2 * h; r++) {
             struct half_pixel py = half_pixel(r, h);
@@ -108,26 +116,32 @@ void upsample_bilinear2_adjoint(int batch, int h, int w, int channels, const flo
         }
 }
 
-void concat_channels(size_t pixels, int ca, int cb, const float *a, const float *b, float *y)
+void concat(size_t pixels, int ca, int cb, const float *a, const float *b, float *y)
 {
     size_t width = (size_t)ca + (size_t)cb;
+#ifdef _OPENMP
 #pragma omp parallel for schedule(static)
+#endif
     for (size_t p = 0; p < pixels; p++) {
         memcpy(y + p * width, a + p * ca, (size_t)ca * sizeof *y);
         memcpy(y + p * width + ca, b + p * cb, (size_t)cb * sizeof *y);
     }
 }
 
-void slice_channels(size_t pixels, int channels, int offset, int count, const float *x, float *y)
+void slice(size_t pixels, int channels, int offset, int count, const float *x, float *y)
 {
+#ifdef _OPENMP
 #pragma omp parallel for schedule(static)
+#endif
     for (size_t p = 0; p < pixels; p++)
         memcpy(y + p * count, x + p * channels + offset, (size_t)count * sizeof *y);
 }
 
-void unslice_channels(size_t pixels, int channels, int offset, int count, const float *x, float *y)
+void unslice(size_t pixels, int channels, int offset, int count, const float *x, float *y)
 {
+#ifdef _OPENMP
 #pragma omp parallel for schedule(static)
+#endif
     for (size_t p = 0; p < pixels; p++) {
         float *row = y + p * channels;
         memset(row, 0, (size_t)offset * sizeof *y);
@@ -161,7 +175,9 @@ static void channel_sums(enum channel_sum what, size_t pixels, int channels, con
 {
     double segment_sum[SUM_SEGMENTS][channels], segment_xy[SUM_SEGMENTS][channels];
     const size_t per_segment = (pixels + SUM_SEGMENTS - 1) / SUM_SEGMENTS;
+#ifdef _OPENMP
 #pragma omp parallel for schedule(static)
+#endif
     for (int s = 0; s < SUM_SEGMENTS; s++) {
         const size_t begin = s * per_segment < pixels ? s * per_segment : pixels;
         const size_t end = begin + per_segment < pixels ? begin + per_segment : pixels;
@@ -207,7 +223,9 @@ static void channel_sums(enum channel_sum what, size_t pixels, int channels, con
 /* y = (x - mean[c]) * inv[c], x and y [pixels, channels]. */
 static void normalize(size_t pixels, int channels, const float *x, const float *mean, const float *inv, float *y)
 {
+#ifdef _OPENMP
 #pragma omp parallel for schedule(static)
+#endif
     for (size_t p0 = 0; p0 < pixels; p0 += PIXEL_CHUNK)
         for (size_t p = p0; p < pixels && p < p0 + PIXEL_CHUNK; p++)
             for (int c = 0; c < channels; c++)
@@ -253,13 +271,26 @@ void batch_norm_backward(size_t pixels, int channels, const float *y, const floa
         mean_dy[c] = (float)(sum_dy[c] / (double)pixels);
         mean_dy_y[c] = (float)(sum_dy_y[c] / (double)pixels);
     }
+#ifdef _OPENMP
 #pragma omp parallel for schedule(static)
+#endif
     for (size_t p0 = 0; p0 < pixels; p0 += PIXEL_CHUNK)
         for (size_t p = p0; p < pixels && p < p0 + PIXEL_CHUNK; p++)
             for (int c = 0; c < channels; c++) {
                 size_t i = p * channels + c;
                 dx[i] = inv_std[c] * (dy[i] - mean_dy[c] - y[i] * mean_dy_y[c]);
             }
+}
+
+/* The moving statistics are constants of the inference-mode layer, which is then the affine map
+ * x / sqrt(moving_variance + epsilon) + c per channel: its backward scales dy alike, in float. */
+void batch_norm_infer_backward(size_t pixels, int channels, float epsilon, const float *moving_variance,
+                               const float *dy, float *dx)
+{
+    const size_t count = pixels * (size_t)channels;
+    for (size_t i = 0; i < count; i += (size_t)channels)
+        for (int c = 0; c < channels; c++)
+            dx[i + c] = dy[i + c] / sqrtf(moving_variance[c] + epsilon);
 }
 
 /* Which variance feeds Keras's moving average (checked in the sources):
@@ -308,18 +339,22 @@ void sinusoidal_embedding(int batch, int dims, float min_frequency, float max_fr
         }
 }
 
-void pixel_broadcast(int batch, size_t pixels_per_image, int channels, const float *x, float *y)
+void upsample_nearest(int batch, size_t pixels_per_image, int channels, const float *x, float *y)
 {
+#ifdef _OPENMP
 #pragma omp parallel for schedule(static)
+#endif
     for (int b = 0; b < batch; b++)
         for (size_t p = 0; p < pixels_per_image; p++)
             memcpy(y + ((size_t)b * pixels_per_image + p) * channels, x + (size_t)b * channels,
                    (size_t)channels * sizeof *y);
 }
 
-void pixel_sum(int batch, size_t pixels_per_image, int channels, const float *dy, float *dx)
+void upsample_nearest_adjoint(int batch, size_t pixels_per_image, int channels, const float *dy, float *dx)
 {
+#ifdef _OPENMP
 #pragma omp parallel for schedule(static)
+#endif
     for (int b = 0; b < batch; b++) {
         const float *image = dy + (size_t)b * pixels_per_image * channels; /* [pixels_per_image, channels] */
         double sum[channels];

@@ -1,7 +1,8 @@
-/* runtime/layers.c, the U-Net ops: hand-computed values (TensorFlow's half-pixel bilinear convention
+/* kernels/image_ops.c, the U-Net ops: hand-computed values (TensorFlow's half-pixel bilinear convention
  * among them), each linear op against its adjoint, batch normalization's statistics and its backward
- * against central differences of a double-precision reference, the Keras moving averages, and the
- * sinusoidal embedding; and that batch normalization gives the same bits on 1 and 2 threads. */
+ * against central differences of a double-precision reference, its inference-mode backward, the Keras
+ * moving averages, and the sinusoidal embedding; and that batch normalization gives the same bits on 1
+ * and 2 threads. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,7 @@
 #include <omp.h>
 #endif
 #include "test_util.h"
-#include "runtime/graph/image_ops.h"
+#include "kernels/image_ops.h"
 
 /* sum a[i] b[i] (or sum |a[i] b[i]|) in double */
 static double dot(const float *a, const float *b, size_t n, int absolute)
@@ -80,14 +81,14 @@ static void check_upsample_grid(int batch, int h, int w, const float *u, const f
                 pw[0] = u[r] * v[c];
                 pw[1] = 10 * u[r] + v[c] + 100.0f * b;
             }
-    upsample_bilinear2(batch, h, w, 2, x, y);
+    upsample2(batch, h, w, 2, x, y);
     char what[64];
-    snprintf(what, sizeof what, "upsample_bilinear2 %d x %dx%d", batch, h, w);
+    snprintf(what, sizeof what, "upsample2 %d x %dx%d", batch, h, w);
     assert_allclose(what, y, want, ny, 0, 0);
     free(x);
 }
 
-static void test_upsample_bilinear2_values(void **state)
+static void test_upsample2_values(void **state)
 {
     (void)state;
     check_upsample_grid(1, 2, 2, up_01, up_01);   /* e.g. y[1][1] = 0.25 * 0.25 = 0.0625 */
@@ -100,12 +101,12 @@ static void test_upsample_bilinear2_values(void **state)
     float y[12], want[12];
     for (int i = 0; i < 12; i++)
         want[i] = bump_up[i % 6];
-    upsample_bilinear2(1, 1, 3, 1, bump, y);
-    assert_allclose("upsample_bilinear2 1x3 bump", y, want, 12, 0, 0);
+    upsample2(1, 1, 3, 1, bump, y);
+    assert_allclose("upsample2 1x3 bump", y, want, 12, 0, 0);
     for (int i = 0; i < 12; i++)
         want[i] = bump_up[i / 2];
-    upsample_bilinear2(1, 3, 1, 1, bump, y);
-    assert_allclose("upsample_bilinear2 3x1 bump", y, want, 12, 0, 0);
+    upsample2(1, 3, 1, 1, bump, y);
+    assert_allclose("upsample2 3x1 bump", y, want, 12, 0, 0);
 }
 
 static void test_pool_and_upsample_adjoints(void **state)
@@ -124,14 +125,14 @@ static void test_pool_and_upsample_adjoints(void **state)
         avg_pool2(b, h, w, c, xb, fs);         /* big -> small */
         avg_pool2_adjoint(b, h, w, c, us, fb); /* small -> big */
         assert_adjoint("avg_pool2", us, fs, small, fb, xb, big);
-        upsample_bilinear2(b, h, w, c, xs, fb);         /* small -> big */
-        upsample_bilinear2_adjoint(b, h, w, c, ub, fs); /* big -> small */
-        assert_adjoint("upsample_bilinear2", ub, fb, big, fs, xs, small);
+        upsample2(b, h, w, c, xs, fb);         /* small -> big */
+        upsample2_adjoint(b, h, w, c, ub, fs); /* big -> small */
+        assert_adjoint("upsample2", ub, fb, big, fs, xs, small);
         free(xs);
     }
 }
 
-static void test_channels_concat_slice(void **state)
+static void test_concat_slice_unslice(void **state)
 {
     (void)state;
     enum { P = 7, CA = 3, CB = 5, C = CA + CB };
@@ -139,12 +140,12 @@ static void test_channels_concat_slice(void **state)
     fill_uniform(a, P * CA, -1, 1, 1);
     fill_uniform(b, P * CB, -1, 1, 2);
     fill_uniform(u, P * C, -1, 1, 3);
-    concat_channels(P, CA, CB, a, b, y);
+    concat(P, CA, CB, a, b, y);
     for (int p = 0; p < P; p++)
         for (int k = 0; k < C; k++)
             assert_true(y[p * C + k] == (k < CA ? a[p * CA + k] : b[p * CB + k - CA]));
-    slice_channels(P, C, 0, CA, u, ua);
-    slice_channels(P, C, CA, CB, u, ub);
+    slice(P, C, 0, CA, u, ua);
+    slice(P, C, CA, CB, u, ub);
     for (int p = 0; p < P; p++)
         for (int k = 0; k < C; k++)
             assert_true(u[p * C + k] == (k < CA ? ua[p * CA + k] : ub[p * CB + k - CA]));
@@ -156,25 +157,25 @@ static void test_channels_concat_slice(void **state)
     float um[P * CA];
     for (int i = 0; i < P * C; i++)
         z[i] = NAN;
-    unslice_channels(P, C, 2, CA, a, z);
+    unslice(P, C, 2, CA, a, z);
     for (int p = 0; p < P; p++)
         for (int k = 0; k < C; k++)
             assert_true(z[p * C + k] == (k >= 2 && k < 2 + CA ? a[p * CA + k - 2] : 0.0f));
-    slice_channels(P, C, 2, CA, u, um);
-    assert_adjoint("unslice_channels", u, z, P * C, um, a, P * CA);
+    slice(P, C, 2, CA, u, um);
+    assert_adjoint("unslice", u, z, P * C, um, a, P * CA);
 }
 
-static void test_pixel_broadcast_sum(void **state)
+static void test_upsample_nearest_and_adjoint(void **state)
 {
     (void)state;
     enum { B = 2, PIXELS = 6, C = 19 };
     float x[B * C], y[B * PIXELS * C], u[B * PIXELS * C], s[B * C];
     fill_uniform(x, B * C, -1, 1, 4);
     fill_uniform(u, B * PIXELS * C, -1, 1, 5);
-    pixel_broadcast(B, PIXELS, C, x, y);
+    upsample_nearest(B, PIXELS, C, x, y);
     for (int i = 0; i < B * PIXELS * C; i++) /* y[b, p, c] = x[b, c] */
         assert_true(y[i] == x[i / (PIXELS * C) * C + i % C]);
-    pixel_sum(B, PIXELS, C, u, s);
+    upsample_nearest_adjoint(B, PIXELS, C, u, s);
     for (int b = 0; b < B; b++)
         for (int c = 0; c < C; c++) {
             double want = 0;
@@ -182,7 +183,7 @@ static void test_pixel_broadcast_sum(void **state)
                 want += u[(b * PIXELS + p) * C + c];
             assert_true(s[b * C + c] == (float)want); /* the same double sum, rounded once */
         }
-    assert_adjoint("pixel_broadcast", u, y, B * PIXELS * C, s, x, B * C);
+    assert_adjoint("upsample_nearest", u, y, B * PIXELS * C, s, x, B * C);
 }
 
 /* x [50, 19]: channel c = offset_c + scale_c * uniform(-1, 1), scales 0.05 (variance ~8e-4, about
@@ -287,6 +288,28 @@ static void test_batch_norm_backward_finite_differences(void **state)
     assert_allclose("batch_norm_backward vs central differences", dx, fd, n, 1e-4f, 1e-4f);
 }
 
+/* Inference mode is x / sqrt(moving_variance + epsilon) + c per channel: its backward scales dy by the
+ * channel's 1 / sqrt(moving_variance + epsilon), here against that factor in double (float rounding of a
+ * square root and a division: 1e-6 relative); by hand, variance 3 and epsilon 1 halve dy. */
+static void test_batch_norm_infer_backward_values(void **state)
+{
+    (void)state;
+    const float eps = 1e-3f;
+    float dy[BN_PIXELS * BN_CHANNELS], dx[BN_PIXELS * BN_CHANNELS], want[BN_PIXELS * BN_CHANNELS];
+    float variance[BN_CHANNELS];
+    fill_uniform(dy, BN_PIXELS * BN_CHANNELS, -1, 1, 9);
+    fill_uniform(variance, BN_CHANNELS, 0, 2, 10);
+    for (int p = 0; p < BN_PIXELS; p++)
+        for (int c = 0; c < BN_CHANNELS; c++)
+            want[p * BN_CHANNELS + c] = (float)(dy[p * BN_CHANNELS + c] / sqrt((double)variance[c] + eps));
+    batch_norm_infer_backward(BN_PIXELS, BN_CHANNELS, eps, variance, dy, dx);
+    assert_allclose("batch_norm_infer_backward", dx, want, BN_PIXELS * BN_CHANNELS, 0, 1e-6f);
+    const float dyh[2] = { 1, -3 }, vh = 3, wanth[2] = { 0.5f, -1.5f };
+    float dxh[2];
+    batch_norm_infer_backward(2, 1, 1.0f, &vh, dyh, dxh);
+    assert_allclose("batch_norm_infer_backward by hand", dxh, wanth, 2, 0, 0);
+}
+
 static void test_batch_norm_update_moving_values(void **state)
 {
     (void)state;
@@ -347,16 +370,17 @@ static void test_batch_norm_thread_count_invariance(void **state)
 }
 #endif
 
-size_t layers_tests(struct CMUnitTest *out)
+size_t image_ops_kernel_tests(struct CMUnitTest *out)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_avg_pool2_values),
-        cmocka_unit_test(test_upsample_bilinear2_values),
+        cmocka_unit_test(test_upsample2_values),
         cmocka_unit_test(test_pool_and_upsample_adjoints),
-        cmocka_unit_test(test_channels_concat_slice),
-        cmocka_unit_test(test_pixel_broadcast_sum),
+        cmocka_unit_test(test_concat_slice_unslice),
+        cmocka_unit_test(test_upsample_nearest_and_adjoint),
         cmocka_unit_test(test_batch_norm_train_statistics),
         cmocka_unit_test(test_batch_norm_backward_finite_differences),
+        cmocka_unit_test(test_batch_norm_infer_backward_values),
         cmocka_unit_test(test_batch_norm_update_moving_values),
         cmocka_unit_test(test_sinusoidal_embedding_values),
 #ifdef _OPENMP

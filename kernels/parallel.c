@@ -1,15 +1,23 @@
 /* Elementwise kernels over OpenMP's threads, in fixed chunks (see parallel.h). */
-#include "runtime/graph/parallel.h"
+#include "parallel.h"
 
 /* 64 KiB of each operand per chunk: long enough to amortise the call, and
  * a multiple of every vector width. Below two chunks a call runs on the
  * calling thread alone. */
 #define CHUNK ((size_t)16384)
 
+/* The chunks' loop over OpenMP's threads; a plain loop in a build without
+ * OpenMP (the NEON build that runs under qemu). */
+#ifdef _OPENMP
+#define OMP_PARALLEL_FOR_CHUNKS _Pragma("omp parallel for schedule(static) if (chunks_ > 1)")
+#else
+#define OMP_PARALLEL_FOR_CHUNKS
+#endif
+
 #define FOR_EACH_CHUNK(n, body)                                                  \
     do {                                                                         \
         const long chunks_ = (long)(((n) + CHUNK - 1) / CHUNK);                  \
-        _Pragma("omp parallel for schedule(static) if (chunks_ > 1)")            \
+        OMP_PARALLEL_FOR_CHUNKS                                                  \
         for (long chunk_ = 0; chunk_ < chunks_; chunk_++) {                      \
             const size_t at = (size_t)chunk_ * CHUNK;                            \
             const size_t len = (n) - at < CHUNK ? (n) - at : CHUNK;              \
@@ -46,7 +54,9 @@ void parallel_sum_rows(sum_rows_fn *f, size_t rows, size_t cols, const float *x,
     }
     float partial[SUM_SEGMENTS][cols];
     const size_t per_segment = rows / SUM_SEGMENTS;
+#ifdef _OPENMP
 #pragma omp parallel for schedule(static)
+#endif
     for (int s = 0; s < SUM_SEGMENTS; s++) {
         const size_t begin = per_segment * s, end = s + 1 == SUM_SEGMENTS ? rows : begin + per_segment;
         f(end - begin, cols, x + begin * cols, partial[s]);
