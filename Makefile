@@ -59,7 +59,7 @@ obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 KERNEL_OBJ := $(call obj,$(KERNEL_SRC))
 RUNTIME_OBJ := $(call obj,$(RUNTIME_SRC))
 
-.PHONY: all quick deps deps-neon data test test-kernels test-neon test-sanitize test-layers test-sizes check bench clean help
+.PHONY: all quick deps deps-neon data test test-kernels test-neon test-sanitize test-layers test-sizes test-docs check bench clean help
 all: $(BUILD)/ddim-lab
 
 help:
@@ -72,7 +72,8 @@ help:
 	@echo "make test-sanitize  the tests under AddressSanitizer + UBSan"
 	@echo "make test-layers  every include in runtime/ from its own folder or one below (docs/architecture.md)"
 	@echo "make test-sizes   no file in runtime/ or kernels/ over 500 lines, no function over 100"
-	@echo "make check      test-layers + test-sizes + test + test-neon + test-sanitize (what CI runs)"
+	@echo "make test-docs    every file:function hop of docs/architecture.md exists"
+	@echo "make check      test-layers + test-sizes + test-docs + test + test-neon + test-sanitize (what CI runs)"
 	@echo "make bench      kernel benchmarks against the measured FMA peak and OpenBLAS, then the training step's"
 
 # Installing packages is order-only: it never makes anything out of date.
@@ -159,7 +160,11 @@ test-layers:
 test-sizes:
 	scripts/check-sizes.sh
 
-check: test-layers test-sizes test test-neon test-sanitize
+# The hops docs/architecture.md names (scripts/check-architecture-doc.sh).
+test-docs:
+	scripts/check-architecture-doc.sh
+
+check: test-layers test-sizes test-docs test test-neon test-sanitize
 
 # Medians of 5 repetitions: the machines are shared and noisy.
 BENCH_FLAGS ?= --benchmark_repetitions=5 --benchmark_report_aggregates_only=true --benchmark_min_time=0.2
