@@ -3,7 +3,7 @@
  * (tests/test_config.c) fails when the two differ. */
 #include <stdio.h>
 #include <string.h>
-#include "runtime/cli/command_config.h"
+#include "runtime/cli/commands.h"
 #include "runtime/config/config_fields.h"
 
 static void print_section(const char *section)

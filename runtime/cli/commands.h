@@ -46,4 +46,10 @@ int run_sample(const struct context *ctx, int argc, char **argv);
  * Exit status as for sample. */
 int run_eval(const struct context *ctx, int argc, char **argv);
 
+/* `ddim-lab config --list`: every config field (path, type, default,
+ * accepted values, description) as markdown on stdout, what docs/config.md
+ * holds (command_config.c). argv[0] is the first argument after "config".
+ * Returns the exit status: 2 for a bad command line. */
+int run_config(const struct context *ctx, int argc, char **argv);
+
 #endif

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "runtime/scoring/classifier.h"
-#include "runtime/cli/command_config.h"
 #include "runtime/cli/commands.h"
 #include "kernels/kernels.h"
 
