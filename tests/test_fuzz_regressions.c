@@ -3,7 +3,10 @@
  * naming the file) before the fix, named for what went wrong. Each is one
  * test here, replayed through the feed its target uses (fuzz/fuzz_feed.h);
  * all of them are malformed, so every read must fail, each with its one
- * line. Under `make test-sanitize` ASan and UBSan watch, as in the fuzzers. */
+ * line. Under `make test-sanitize` ASan and UBSan watch, as in the fuzzers.
+ * `make fuzz` replays them too (they are part of each target's corpus),
+ * under libFuzzer's memory limit: that is what sees a reader allocating
+ * gigabytes for a small file again, which the sanitizers let through. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
