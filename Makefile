@@ -225,4 +225,16 @@ $(BUILD)/make-fuzz-seeds: $(call obj,fuzz/make_seeds.c) $(RUNTIME_OBJ) $(KERNEL_
 fuzz-seeds: $(BUILD)/make-fuzz-seeds $(BUILD)/ddim-lab
 	fuzz/make-seeds.sh $(BUILD)
 
+# A tiny run under valgrind's memcheck (about 2 minutes): two training steps
+# of 16 images, 2 sampling steps, 16 samples scored by the tiny classifier
+# of fuzz/ (fuzz/tiny_classifier.lua), the report written. Any memory error
+# or definite or possible leak fails it. One thread, so that no OpenMP
+# worker threads run; valgrind hides AVX-512, so the kernels are AVX2's.
+test-valgrind: data $(BUILD)/ddim-lab
+	rm -rf $(BUILD)/valgrind
+	valgrind --error-exitcode=1 --leak-check=full $(BUILD)/ddim-lab experiments/skip_vs_noskip.lua \
+	  --variant skip --seed 1 --threads 1 train.max_images=32 train.batch_size=16 train.epochs=1 \
+	  diffusion.steps=2 sample.metric_samples=16 sample.grid=2 \
+	  --classifier fuzz/corpus/fuzz_classifier_file/classifier.ddim --out $(BUILD)/valgrind
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
