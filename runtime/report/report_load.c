@@ -240,9 +240,9 @@ static int read_metrics(const char *dir, struct report_data *d, int capacity, ch
         const int variant = find_variant(d, c.fields[row][0]);
         struct report_run *r = variant >= -1 ? find_run(d, variant, seed, capacity) : NULL;
         if (!r) {
-            csv_free(&c);
-            return path_error(err, errlen, c.path, "line %d: no variant '%s' in variants.csv, or over %d runs",
-                              row + 2, c.fields[row][0], capacity);
+            path_error(err, errlen, c.path, "line %d: no variant '%s' in variants.csv, or over %d runs", row + 2,
+                       c.fields[row][0], capacity);
+            return csv_free(&c), -1; /* after the message: the variant's name is in c's text */
         }
         r->scored = 1;
         r->samples = (int)samples;
