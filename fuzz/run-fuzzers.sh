@@ -20,14 +20,19 @@ for target in "$@"; do
     [ -d "tests/fuzz_regressions/$target" ] && corpora+=("tests/fuzz_regressions/$target")
     if "$build/$target" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 \
         -artifact_prefix="$build/findings/$target/" "${corpora[@]}" > "$log" 2>&1; then
-        result="no finding"
+        found=""
     else
-        result="FINDING: its input is in $build/findings/$target/, the log's end:"
+        found=yes
         failed="$failed $target"
     fi
     executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-    echo "fuzz: $target: ${executions:-?} executions in $seconds s: $result"
-    [ "$result" = "no finding" ] || tail -n 40 "$log"
+    if [ -z "$found" ]; then
+        echo "fuzz: $target: ${executions:-?} executions in $seconds s, no finding"
+    else
+        echo "fuzz: $target: FINDING after ${executions:-?} executions; its input is in" \
+             "$build/findings/$target/; the log's end:"
+        tail -n 40 "$log"
+    fi
 done
 if [ -n "$failed" ]; then
     echo "fuzz: findings in:$failed (full logs: $build/findings/<target>.log)" >&2
