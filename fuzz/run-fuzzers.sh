@@ -18,7 +18,9 @@ for target in "$@"; do
     log=$build/findings/$target.log
     corpora=("$build/corpus/$target" "fuzz/corpus/$target")
     [ -d "tests/fuzz_regressions/$target" ] && corpora+=("tests/fuzz_regressions/$target")
-    if "$build/$target" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 \
+    # The feeds' files (fuzz_feed.h) go under BUILD_DIR: a crash leaves them behind.
+    rm -rf "$build/tmp" && mkdir -p "$build/tmp"
+    if TMPDIR=$build/tmp "$build/$target" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 \
         -artifact_prefix="$build/findings/$target/" "${corpora[@]}" > "$log" 2>&1; then
         found=""
     else
