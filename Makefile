@@ -225,7 +225,7 @@ $(BUILD)/make-fuzz-seeds: $(call obj,fuzz/make_seeds.c) $(RUNTIME_OBJ) $(KERNEL_
 fuzz-seeds: $(BUILD)/make-fuzz-seeds $(BUILD)/ddim-lab
 	fuzz/make-seeds.sh $(BUILD)
 
-# A tiny run under valgrind's memcheck (about 2 minutes): two training steps
+# A tiny run under valgrind's memcheck (2 to 3 minutes): two training steps
 # of 16 images, 2 sampling steps, 16 samples scored by the tiny classifier
 # of fuzz/ (fuzz/tiny_classifier.lua), the report written. Any memory error
 # or definite or possible leak fails it. One thread, so that no OpenMP
