@@ -3,6 +3,8 @@
 # Variables a caller may set:
 #   BUILD=dir       where objects and binaries go (default build)
 #   SANITIZE=1      build with AddressSanitizer + UndefinedBehaviorSanitizer
+#   FUZZ=1          build for libFuzzer with clang, ASan + UBSan (what `make fuzz` builds with)
+#   FUZZ_SECONDS=n  how long `make fuzz` runs each target (default 60)
 #   TARGET_ARCH=aarch64  cross-build the kernel tests with aarch64-linux-gnu-gcc
 
 BUILD ?= build
@@ -29,6 +31,14 @@ endif
 ifeq ($(SANITIZE),1)
   CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
   LDFLAGS += -fsanitize=address,undefined
+endif
+# Every object with libFuzzer's coverage hooks, ASan and UBSan; a UBSan
+# report aborts, so that the fuzzer keeps its input. The fuzz targets run
+# on one thread: no OpenMP (clang's would need libomp).
+ifeq ($(FUZZ),1)
+  CFLAGS := $(filter-out -fopenmp,$(CFLAGS)) -fsanitize=fuzzer-no-link,address,undefined \
+            -fno-sanitize-recover=all -fno-omit-frame-pointer
+  LDFLAGS := $(filter-out -fopenmp,$(LDFLAGS)) -fsanitize=fuzzer,address,undefined
 endif
 
 # Each ISA directory gets exactly the flags of its ISA; everything else is
@@ -59,7 +69,8 @@ obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 KERNEL_OBJ := $(call obj,$(KERNEL_SRC))
 RUNTIME_OBJ := $(call obj,$(RUNTIME_SRC))
 
-.PHONY: all quick deps deps-neon data test test-kernels test-neon test-sanitize test-layers test-sizes test-docs check bench clean help
+.PHONY: all quick deps deps-neon data test test-kernels test-neon test-sanitize test-layers test-sizes test-docs check \
+        bench clean help fuzz fuzz-seeds test-valgrind
 all: $(BUILD)/ddim-lab
 
 help:
@@ -74,6 +85,9 @@ help:
 	@echo "make test-sizes   no file in runtime/ or kernels/ over 500 lines, no function over 100"
 	@echo "make test-docs    every file:function hop of docs/architecture.md exists"
 	@echo "make check      test-layers + test-sizes + test-docs + test + test-neon + test-sanitize (what CI runs)"
+	@echo "make fuzz       each reader's libFuzzer target (clang, ASan + UBSan) for FUZZ_SECONDS (60) in turn"
+	@echo "make fuzz-seeds rewrite the fuzz targets' seeds in fuzz/corpus/ with the project's writers"
+	@echo "make test-valgrind  a tiny experiment run under valgrind's memcheck: no errors, no leaks"
 	@echo "make bench      kernel benchmarks against the measured FMA peak and OpenBLAS, then the training step's"
 
 # Installing packages is order-only: it never makes anything out of date.
@@ -192,5 +206,36 @@ data: $(BUILD)/.deps-native
 
 clean:
 	rm -rf $(BUILD)
+
+# Fuzzing: one libFuzzer target per reader of input files (fuzz/fuzz_*.c),
+# built in $(BUILD)/fuzz and run one after the other (fuzz/run-fuzzers.sh).
+# The regression test replays the kept findings through the same feeds.
+FUZZ_TARGETS := fuzz_mnist_idx fuzz_checkpoint fuzz_classifier_file fuzz_report_csv
+FUZZ_SECONDS ?= 60
+$(BUILD)/.deps-fuzz: scripts/deps.sh
+	@scripts/deps.sh fuzz
+	@mkdir -p $(@D) && touch $@
+$(BUILD)/fuzz_%: $(call obj,fuzz/fuzz_%.c fuzz/fuzz_feed.c) $(RUNTIME_OBJ) $(KERNEL_OBJ)
+	$(CC) $(LDFLAGS) $^ $(RUNTIME_LIBS) $(KERNEL_LIBS) -o $@
+$(BUILD)/test-all: $(call obj,fuzz/fuzz_feed.c)
+fuzz: $(BUILD)/.deps-fuzz
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/fuzz FUZZ=1 CC=clang $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+	fuzz/run-fuzzers.sh $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+$(BUILD)/make-fuzz-seeds: $(call obj,fuzz/make_seeds.c) $(RUNTIME_OBJ) $(KERNEL_OBJ)
+	$(CC) $(LDFLAGS) $^ $(RUNTIME_LIBS) $(KERNEL_LIBS) -o $@
+fuzz-seeds: $(BUILD)/make-fuzz-seeds $(BUILD)/ddim-lab
+	fuzz/make-seeds.sh $(BUILD)
+
+# A tiny run under valgrind's memcheck (2 to 3 minutes): two training steps
+# of 16 images, 2 sampling steps, 16 samples scored by the tiny classifier
+# of fuzz/ (fuzz/tiny_classifier.lua), the report written. Any memory error
+# or definite or possible leak fails it. One thread, so that no OpenMP
+# worker threads run; valgrind hides AVX-512, so the kernels are AVX2's.
+test-valgrind: data $(BUILD)/ddim-lab
+	rm -rf $(BUILD)/valgrind
+	valgrind --error-exitcode=1 --leak-check=full $(BUILD)/ddim-lab experiments/skip_vs_noskip.lua \
+	  --variant skip --seed 1 --threads 1 train.max_images=32 train.batch_size=16 train.epochs=1 \
+	  diffusion.steps=2 sample.metric_samples=16 sample.grid=2 \
+	  --classifier fuzz/corpus/fuzz_classifier_file/classifier.ddim --out $(BUILD)/valgrind
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

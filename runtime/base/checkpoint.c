@@ -1,5 +1,6 @@
 /* Checkpoint files: sections behind a small header, with a CRC-32. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +96,7 @@ int checkpoint_read(const char *path, struct checkpoint *out, char *err, size_t 
     }
     long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
     rewind(f);
-    out->bytes = size > 0 ? malloc((size_t)size) : NULL;
+    out->bytes = size >= 0 ? malloc(size > 0 ? (size_t)size : 1) : NULL; /* an empty file: no header, below */
     int read_ok = out->bytes && fread(out->bytes, 1, (size_t)size, f) == (size_t)size;
     fclose(f);
     if (!read_ok)
@@ -108,7 +109,12 @@ int checkpoint_read(const char *path, struct checkpoint *out, char *err, size_t 
     if ((uint32_t)crc_update(crc32(0, Z_NULL, 0), out->bytes, (size_t)size - 4) != stored)
         return corrupt(out, path, "CRC mismatch (truncated or damaged)", err, errlen);
 
-    out->count = (int)get_u32(out->bytes + 12);
+    /* Each section takes at least its header's bytes: a count that cannot
+     * fit would only allocate (up to 200 GB) before failing. */
+    const uint32_t count = get_u32(out->bytes + 12);
+    if (count > ((size_t)size - HEADER_SIZE - 4) / SECTION_HEADER_SIZE || count > INT_MAX)
+        return corrupt(out, path, "more sections than the file has room for", err, errlen);
+    out->count = (int)count;
     out->sections = calloc((size_t)out->count + 1, sizeof *out->sections);
     if (!out->sections)
         return corrupt(out, path, "out of memory", err, errlen);

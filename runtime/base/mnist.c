@@ -79,7 +79,9 @@ static int read_fully(gzFile gz, const char *path, unsigned char *buf, size_t si
 }
 
 /* Opens an IDX file and reads its header: checks the magic number and fills
- * dimensions[] (as many as the magic number says). */
+ * dimensions[] (as many as the magic number says). The count, the first
+ * dimension, is at most MNIST_TRAIN_COUNT: the data is allocated before it
+ * is read, and a damaged header must not ask for gigabytes. */
 static int open_idx(const char *path, uint32_t magic, uint32_t *dimensions, gzFile *out,
                     char *err, size_t errlen)
 {
@@ -102,6 +104,11 @@ static int open_idx(const char *path, uint32_t magic, uint32_t *dimensions, gzFi
     }
     for (uint32_t d = 0; d < (magic & 0xff); d++)
         dimensions[d] = load_be32(header + 4 + 4 * d);
+    if (dimensions[0] > MNIST_TRAIN_COUNT) {
+        path_error(err, errlen, path, "the header declares %u %s; an MNIST file holds at most %d",
+                   (unsigned)dimensions[0], magic == IDX_IMAGES_MAGIC ? "images" : "labels", MNIST_TRAIN_COUNT);
+        goto fail;
+    }
     *out = gz;
     return 0;
 fail:
@@ -144,7 +151,7 @@ int mnist_load_images(const char *path, struct mnist_images *out, char *err, siz
         path_error(err, errlen, path, "images are %ux%u, expected %dx%d",
                (unsigned)dimensions[1], (unsigned)dimensions[2], MNIST_SIDE, MNIST_SIDE);
     } else {
-        /* At most 2^32 x 784 bytes: no overflow in a 64-bit size_t. */
+        /* At most 60,000 x 784 bytes (open_idx). */
         size_t size = (size_t)dimensions[0] * MNIST_IMAGE_PIXELS;
         unsigned char *pixels = malloc(size ? size : 1);
         if (!pixels) {

@@ -48,8 +48,9 @@ struct mnist_dataset {
 };
 
 /* Read one .gz IDX file, checking the gzip stream, the magic number, the
- * dimensions and that the data is exactly as long as the header says. On
- * failure *out is left empty. */
+ * dimensions (at most MNIST_TRAIN_COUNT items, MNIST's largest file, so that
+ * a header cannot make it allocate more) and that the data is exactly as
+ * long as the header says. On failure *out is left empty. */
 int mnist_load_images(const char *path, struct mnist_images *out, char *err, size_t errlen);
 int mnist_load_labels(const char *path, struct mnist_labels *out, char *err, size_t errlen);
 void mnist_free_images(struct mnist_images *images);

@@ -68,7 +68,7 @@ size_t memory_plan(const struct lifetime *items, int count, size_t *offsets)
         return (size_t)-1;
     int steps = 0;
     for (int i = 0; i < count; i++)
-        steps = items[i].last + 1 > steps && items[i].last != INT_MAX ? items[i].last + 1 : steps;
+        steps = items[i].last != INT_MAX && items[i].last + 1 > steps ? items[i].last + 1 : steps;
     for (int i = 0; i < count; i++)
         steps = items[i].first + 1 > steps ? items[i].first + 1 : steps;
     for (int step = 0; step < steps; step++) {

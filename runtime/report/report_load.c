@@ -3,6 +3,7 @@
  * wrong number of fields or a value that is not a number is one error line
  * naming the file and line. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,19 +21,26 @@ struct csv {
     char path[1024];
 };
 
+enum { TOO_MANY_FIELDS = -1, TEXT_AFTER_QUOTE = -2 };
+
 /* Splits one line at line (in place, quotes "..." with "" for a quote) into
- * fields; returns how many, or -1 for more than MAX_FIELDS. *next: the line after. */
+ * fields; returns how many, or TOO_MANY_FIELDS (over MAX_FIELDS), or
+ * TEXT_AFTER_QUOTE. *next: the line after. */
 static int split_line(char *line, char **fields, char **next)
 {
     int count = 0;
     char *in = line, *out = line;
     for (;;) {
         if (count == MAX_FIELDS)
-            return -1;
+            return TOO_MANY_FIELDS;
         fields[count++] = out;
         if (*in == '"') {
             for (in++; *in && !(in[0] == '"' && in[1] != '"'); in++)
                 *out++ = *in == '"' ? *++in : *in;
+            /* Text after the closing quote would start a row that no line
+             * break ends: more rows than the lines counted for them. */
+            if (*in == '"' && in[1] != ',' && in[1] != '\n' && in[1] != '\0')
+                return TEXT_AFTER_QUOTE;
             in += *in == '"';
         } else {
             while (*in && *in != ',' && *in != '\n')
@@ -74,7 +82,11 @@ static int csv_read(const char *dir, const char *name, const char *header, struc
         return path_error(err, errlen, c->path, "the first line must be the header '%s'", header);
     const int width = split_line(at, columns, &at);
     for (int line = 2; *at; line++) {
-        if (split_line(at, c->fields[c->rows], &at) != width)
+        const int fields = split_line(at, c->fields[c->rows], &at);
+        if (fields == TEXT_AFTER_QUOTE)
+            return path_error(err, errlen, c->path, "line %d: text after a closing quote (a quoted field ends at "
+                              "a comma or the line's end)", line);
+        if (fields != width)
             return path_error(err, errlen, c->path, "line %d: not %d comma-separated fields", line, width);
         c->rows++;
     }
@@ -90,6 +102,24 @@ static int number(const struct csv *c, int row, int column, double *out, char *e
     *out = strtod(text, &end);
     if (errno || end == text || *end)
         return path_error(err, errlen, c->path, "line %d: field %d is '%s', not a number", row + 2, column + 1, text);
+    return 0;
+}
+
+/* field as a whole number from min to max: the counts, epochs and seeds,
+ * which the run writes as integers; -1 on error with the message in err.
+ * (Through a double, a seed would lose its low bits and an out-of-range
+ * value would not convert.) */
+static int whole_number(const struct csv *c, int row, int column, uint64_t min, uint64_t max, uint64_t *out,
+                        char *err, size_t errlen)
+{
+    const char *text = c->fields[row][column];
+    char *end;
+    errno = 0;
+    *out = strtoull(text, &end, 10);
+    /* strtoull would take leading blanks and a sign (negating the value). */
+    if (errno || text[0] < '0' || text[0] > '9' || *end || *out < min || *out > max)
+        return path_error(err, errlen, c->path, "line %d: field %d is '%s', not a whole number from %llu to %llu",
+                          row + 2, column + 1, text, (unsigned long long)min, (unsigned long long)max);
     return 0;
 }
 
@@ -128,8 +158,8 @@ static int read_variants(const char *dir, struct report_data *d, char *err, size
     for (int row = 0; row < c.rows; row++) {
         struct report_variant *v = &d->variants[d->variant_count++];
         char *const *f = c.fields[row];
-        double parameters;
-        if (number(&c, row, 4, &parameters, err, errlen))
+        uint64_t parameters;
+        if (whole_number(&c, row, 4, 0, LONG_MAX, &parameters, err, errlen))
             return csv_free(&c), -1;
         snprintf(d->experiment, sizeof d->experiment, "%s", f[0]);
         snprintf(v->name, sizeof v->name, "%s", f[1]);
@@ -145,7 +175,7 @@ static int read_variants(const char *dir, struct report_data *d, char *err, size
 /* results.csv and timing.csv: one row per variant, seed and epoch. */
 static int read_epochs(const char *dir, struct report_data *d, int capacity, char *err, size_t errlen)
 {
-    struct csv results, timing;
+    struct csv results = { 0 }, timing = { 0 }; /* both freed at done, whichever was read */
     int status = -1;
     if (csv_read(dir, "results.csv", "variant,seed,epoch,noise_loss,image_loss,best_noise_loss", &results, err,
                  errlen) ||
@@ -154,15 +184,17 @@ static int read_epochs(const char *dir, struct report_data *d, int capacity, cha
     for (int file = 0; file < 2; file++) {
         const struct csv *c = file ? &timing : &results;
         for (int row = 0; row < c->rows; row++) {
-            double seed, epoch, a, b;
-            if (number(c, row, 1, &seed, err, errlen) || number(c, row, 2, &epoch, err, errlen) ||
-                number(c, row, 3, &a, err, errlen) || number(c, row, 4, &b, err, errlen))
+            uint64_t seed, epoch;
+            double a, b;
+            if (whole_number(c, row, 1, 0, UINT64_MAX, &seed, err, errlen) ||
+                whole_number(c, row, 2, 1, INT_MAX, &epoch, err, errlen) || number(c, row, 3, &a, err, errlen) ||
+                number(c, row, 4, &b, err, errlen))
                 goto done;
             const int variant = find_variant(d, c->fields[row][0]);
-            struct report_run *r = variant >= 0 ? find_run(d, variant, (uint64_t)seed, capacity) : NULL;
-            if (!r || epoch < 1) {
-                path_error(err, errlen, c->path, "line %d: no variant '%s' in variants.csv, or epoch %g", row + 2,
-                           c->fields[row][0], epoch);
+            struct report_run *r = variant >= 0 ? find_run(d, variant, seed, capacity) : NULL;
+            if (!r) {
+                path_error(err, errlen, c->path, "line %d: no variant '%s' in variants.csv, or over %d runs", row + 2,
+                           c->fields[row][0], capacity);
                 goto done;
             }
             const int e = (int)epoch - 1;
@@ -196,21 +228,26 @@ static int read_metrics(const char *dir, struct report_data *d, int capacity, ch
                  &c, err, errlen))
         return csv_free(&c), -1;
     for (int row = 0; row < c.rows; row++) {
-        double values[20];
-        for (int column = 1; column < 20; column++)
-            if (column != 4 && column != 5 && number(&c, row, column, &values[column], err, errlen))
+        uint64_t seed, samples, sampling_steps;
+        double values[20]; /* by column; the scores, from column 6 on */
+        if (whole_number(&c, row, 1, 0, UINT64_MAX, &seed, err, errlen) ||
+            whole_number(&c, row, 2, 0, INT_MAX, &samples, err, errlen) ||
+            whole_number(&c, row, 3, 0, INT_MAX, &sampling_steps, err, errlen))
+            return csv_free(&c), -1;
+        for (int column = 6; column < 20; column++)
+            if (number(&c, row, column, &values[column], err, errlen))
                 return csv_free(&c), -1;
         const int variant = find_variant(d, c.fields[row][0]);
-        struct report_run *r = variant >= -1 ? find_run(d, variant, (uint64_t)values[1], capacity) : NULL;
+        struct report_run *r = variant >= -1 ? find_run(d, variant, seed, capacity) : NULL;
         if (!r) {
-            csv_free(&c);
-            return path_error(err, errlen, c.path, "line %d: no variant '%s' in variants.csv", row + 2,
-                              c.fields[row][0]);
+            path_error(err, errlen, c.path, "line %d: no variant '%s' in variants.csv, or over %d runs", row + 2,
+                       c.fields[row][0], capacity);
+            return csv_free(&c), -1; /* after the message: the variant's name is in c's text */
         }
         r->scored = 1;
-        r->samples = (int)values[2];
-        r->sampling_steps = (int)values[3];
-        r->scores = (struct sample_scores){ .count = (long)values[2], .fid = values[6], .kid = values[7],
+        r->samples = (int)samples;
+        r->sampling_steps = (int)sampling_steps;
+        r->scores = (struct sample_scores){ .count = (long)samples, .fid = values[6], .kid = values[7],
                                             .recognisable = values[8], .class_entropy = values[9] };
         for (int k = 0; k < METRIC_CLASSES; k++)
             r->scores.class_share[k] = values[10 + k];
