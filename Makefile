@@ -135,7 +135,7 @@ FORCE:
 $(BUILD)/kernels/image_ops.o: CFLAGS += -O3
 # The CLI tests run the binary of this build.
 $(BUILD)/tests/test_program.o $(BUILD)/tests/test_diffusion.o \
-$(BUILD)/tests/test_classifier_file.o: \
+$(BUILD)/tests/test_classifier_file.o $(BUILD)/tests/test_resume.o: \
   CFLAGS += -DDDIM_LAB_BINARY='"$(BUILD)/ddim-lab"'
 
 # Kernel tests alone (what runs under qemu) and the full suite.

@@ -7,14 +7,14 @@
 
 test_collector sha256_tests, mnist_tests, cli_tests, output_tests, graph_tests, graph_unet_tests, config_tests,
     diffusion_tests, ablation_tests, classifier_tests, loss_plot_tests, sample_metrics_tests, report_tests,
-    checkpoint_command_tests, fuzz_regression_tests;
+    checkpoint_command_tests, fuzz_regression_tests, resume_tests;
 
 size_t runtime_tests(struct CMUnitTest *out)
 {
     test_collector *parts[] = { sha256_tests, mnist_tests, cli_tests, output_tests, graph_tests, graph_unet_tests,
                                 config_tests, diffusion_tests,
                                 ablation_tests, classifier_tests, loss_plot_tests, sample_metrics_tests, report_tests,
-                                checkpoint_command_tests, fuzz_regression_tests };
+                                checkpoint_command_tests, fuzz_regression_tests, resume_tests };
     size_t count = 0;
     for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++)
         count += parts[p](out ? out + count : NULL);

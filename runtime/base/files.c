@@ -2,6 +2,7 @@
  * target (see files.h for why). */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -170,6 +171,21 @@ int atomic_file_printf(struct atomic_file *file, const char *format, ...)
     return written < 0 ? fail(file) : 0;
 }
 
+/* Fault injection for the tests of resuming (tests/test_resume.c): with
+ * DDIM_FAULT_KILL_AT_COMMIT=N in the environment, the process kills itself
+ * with SIGKILL in its Nth commit, when the temporary file is complete on
+ * the disk but not yet renamed: the worst moment for a kill. */
+static void fault_kill_at_commit(void)
+{
+    static long commits, kill_at = -1;
+    if (kill_at < 0) {
+        const char *value = getenv("DDIM_FAULT_KILL_AT_COMMIT");
+        kill_at = value ? strtol(value, NULL, 10) : 0;
+    }
+    if (kill_at > 0 && ++commits == kill_at)
+        raise(SIGKILL);
+}
+
 int atomic_file_commit(struct atomic_file *file, char *err, size_t errlen)
 {
     /* stdio buffers, so a full disk may only show in fflush or fclose. */
@@ -187,6 +203,8 @@ int atomic_file_commit(struct atomic_file *file, char *err, size_t errlen)
         fail(file);
     }
     file->stream = NULL;
+    if (!file->error)
+        fault_kill_at_commit();
     if (!file->error && rename(file->temp_path, file->path) != 0) {
         stage = "renaming the temporary file over it";
         fail(file);

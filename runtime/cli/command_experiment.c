@@ -9,13 +9,16 @@
  *     results.csv       variant, seed, epoch, losses   } deterministic: same seeds,
  *     metrics.csv       variant, seed, FID, KID, ...   } same files
  *     timing.csv        variant, seed, epoch, seconds, images/s
- *     report.md, loss_curves.png (report.h), meta.json (run_meta.h)
- *     <variant>/seed<N>/epoch_NN.png, samples.png, checkpoint.ddim
+ *     runs.csv          variant, seed, state (pending, running, complete, diverged, interrupted), detail
+ *     report.md, loss_curves.png (report.h), meta.json (run_meta.h: its status says how the run ended)
+ *     <variant>/seed<N>/epoch_NN.png, samples.png, checkpoint.ddim, state.ddim (run_state.h)
  *
- * Every file is written atomically, the CSVs and the report again after
- * each epoch or run, so an interrupted run keeps all it had finished. */
+ * Every file is written atomically; meta.json, runs.csv and the report are
+ * written when the run starts and again as it goes. A diverging (variant,
+ * seed) run stops alone; SIGINT and SIGTERM save the state and stop the
+ * experiment (exit 130, 143); `--resume RUN_DIR` (or `ddim-lab resume
+ * RUN_DIR`, command_resume.c) goes on from the saved states. */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,37 +27,13 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-#include "runtime/diffusion/checkpoint_model.h"
-#include "runtime/cli/commands.h"
-#include "runtime/config/config.h"
 #include "runtime/base/files.h"
-#include "runtime/report/image_grid.h"
-#include "runtime/base/mnist.h"
+#include "runtime/base/interrupt.h"
 #include "runtime/base/progress.h"
-#include "runtime/report/report.h"
-#include "runtime/base/rng.h"
+#include "runtime/cli/commands.h"
+#include "runtime/cli/experiment_run.h"
+#include "runtime/config/config.h"
 #include "runtime/report/run_meta.h"
-#include "runtime/scoring/sample_scorer.h"
-#include "runtime/base/text.h"
-#include "runtime/diffusion/train.h"
-
-struct run_options {
-    struct experiment_options experiment;
-    const char *out;
-    const char *classifier;
-    int threads;        /* 0: OpenMP's default, every core */
-};
-
-/* What every (variant, seed) run of the experiment shares. */
-struct run_state {
-    const struct context *ctx;
-    const struct experiment *e;
-    const struct run_options *options;
-    char dir[512];
-    struct sample_scorer scorer;              /* the classifier and the test set's features */
-    struct mnist_dataset all;                 /* train then test (mnist.h); the splits are views into it */
-    struct text results, timing, metrics;
-};
 
 /* --seed N (one seed) or --seeds N,M,... (a list) into o's seeds. */
 static int parse_seeds(const char *value, struct experiment_options *o, int list, char *err, size_t errlen)
@@ -88,7 +67,7 @@ static int parse_options(int argc, char **argv, struct run_options *o, char *err
             o->experiment.quick = 1;
         } else if (strcmp(arg, "--out") == 0 || strcmp(arg, "--variant") == 0 || strcmp(arg, "--seed") == 0 ||
                    strcmp(arg, "--seeds") == 0 || strcmp(arg, "--threads") == 0 ||
-                   strcmp(arg, "--classifier") == 0) {
+                   strcmp(arg, "--classifier") == 0 || strcmp(arg, "--resume") == 0) {
             if (!value) {
                 snprintf(err, errlen, "option '%s' needs a value", arg);
                 return -1;
@@ -96,6 +75,8 @@ static int parse_options(int argc, char **argv, struct run_options *o, char *err
             i++;
             if (strcmp(arg, "--out") == 0) {
                 o->out = value;
+            } else if (strcmp(arg, "--resume") == 0) {
+                o->resume = value;
             } else if (strcmp(arg, "--classifier") == 0) {
                 o->classifier = value;
             } else if (strcmp(arg, "--variant") == 0) {
@@ -156,42 +137,7 @@ static int make_run_directory(const char *out, const char *name, char *dir, size
     return -1;
 }
 
-static int write_text(const char *dir, const char *name, const struct text *text, char *err, size_t errlen)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (text->failed)
-        return path_error(err, errlen, path, "out of memory");
-    return write_file_atomic(path, text->text ? text->text : "", text->length, err, errlen);
-}
-
-/* The CSVs, then the report rebuilt from them (as `ddim-lab report` would). */
-static int write_results(struct run_state *s, char *err, size_t errlen)
-{
-    struct report_data d;
-    if (write_text(s->dir, "results.csv", &s->results, err, errlen) ||
-        write_text(s->dir, "timing.csv", &s->timing, err, errlen) ||
-        write_text(s->dir, "metrics.csv", &s->metrics, err, errlen) || report_load(s->dir, &d, err, errlen))
-        return -1;
-    int status = report_write(s->dir, &d, err, errlen);
-    report_free(&d);
-    return status;
-}
-
-/* A CSV field: quoted, with quotes doubled, when it holds a comma or quote. */
-static void append_csv_field(struct text *t, const char *field)
-{
-    if (!strpbrk(field, ",\"\n")) {
-        text_append(t, "%s", field);
-        return;
-    }
-    text_append(t, "\"");
-    for (const char *c = field; *c; c++)
-        text_append(t, *c == '"' ? "\"\"" : "%c", *c);
-    text_append(t, "\"");
-}
-
-static int write_variants(struct run_state *s, char *err, size_t errlen)
+static int write_variants(struct experiment_run *s, char *err, size_t errlen)
 {
     struct text t = { 0 };
     text_append(&t, "experiment,variant,reference,samples_from,parameters,changes\n");
@@ -207,173 +153,8 @@ static int write_variants(struct run_state *s, char *err, size_t errlen)
     return status;
 }
 
-static void append_metrics(struct text *t, const char *variant, uint64_t seed, int steps, const char *classifier,
-                           const char *sha256, const struct sample_scores *m)
-{
-    text_append(t, "%s,%llu,%ld,%d,", variant, (unsigned long long)seed, m->count, steps);
-    append_csv_field(t, classifier);
-    text_append(t, ",%s,%.6f,%.6f,%.6f,%.6f", sha256, m->fid, m->kid, m->recognisable, m->class_entropy);
-    for (int c = 0; c < METRIC_CLASSES; c++)
-        text_append(t, ",%.6f", m->class_share[c]);
-    text_append(t, "\n");
-}
-
-/* The data floor at seed: count training digits drawn without replacement
- * (a partial Fisher-Yates from the seed), scored as samples are. */
-static int score_data_floor(struct run_state *s, uint64_t seed, long count, char *err, size_t errlen)
-{
-    long *order = malloc(MNIST_TRAIN_COUNT * sizeof *order);
-    float *images = malloc((size_t)count * MNIST_IMAGE_PIXELS * sizeof *images);
-    int status = -1;
-    if (!order || !images || count > MNIST_TRAIN_COUNT) {
-        snprintf(err, errlen, "the data floor: out of memory for %ld digits", count);
-        goto done;
-    }
-    for (long i = 0; i < MNIST_TRAIN_COUNT; i++)
-        order[i] = i;
-    for (long i = 0; i < count; i++) {
-        long j = i + (long)(rng_bits(seed, RNG_DATA_FLOOR, 0, (uint64_t)i) % (uint64_t)(MNIST_TRAIN_COUNT - i));
-        long swap = order[i];
-        order[i] = order[j];
-        order[j] = swap;
-        for (int p = 0; p < MNIST_IMAGE_PIXELS; p++)
-            images[(size_t)i * MNIST_IMAGE_PIXELS + p] =
-                s->all.pixels[(size_t)order[i] * MNIST_IMAGE_PIXELS + p] * MNIST_PIXEL_SCALE;
-    }
-    struct sample_scores scores;
-    if (score_images(&s->scorer.classifier, &s->scorer.test_reference, images, count, &scores, err, errlen))
-        goto done;
-    append_metrics(&s->metrics, REPORT_FLOOR, seed, 0, s->options->classifier, s->scorer.classifier_sha256,
-                   &scores);
-    printf("data floor, seed %llu: FID %.2f  KID %.4f  recognisable %.1f%%  class entropy %.2f bits\n",
-           (unsigned long long)seed, scores.fid, scores.kid, 100 * scores.recognisable, scores.class_entropy);
-    fflush(stdout);
-    status = 0;
-done:
-    free(order);
-    free(images);
-    return status;
-}
-
-/* The grid of the first grid x grid of the available samples (fewer when
- * fewer are drawn: sample.metric_samples may be below grid^2). */
-static int write_grid(const char *dir, const char *file, const struct variant *v, const float *samples,
-                      long available, char *err, size_t errlen)
-{
-    char path[1100];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
-    long count = (long)v->sample.grid * v->sample.grid;
-    if (count > SAMPLE_BATCH)
-        count = SAMPLE_BATCH;
-    if (count > available)
-        count = available;
-    return write_sample_grid_png(path, samples, (int)count, MNIST_SIDE, MNIST_SIDE, v->sample.grid,
-                                 v->sample.scale, err, errlen);
-}
-
-/* The guide's weights among the kept epochs' (param_floats each, from
- * epoch 1), or NULL when v has no diffusion.guide_epoch. */
-static const float *guide_weights(const struct variant *v, const float *epoch_weights, size_t param_floats)
-{
-    const int epoch = v->diffusion.guide_epoch;
-    return epoch > 0 ? epoch_weights + (size_t)(epoch - 1) * param_floats : NULL;
-}
-
-/* Trains variant v at its train.seed, then samples and scores it. */
-static int run_variant(struct run_state *s, struct variant *v, char *err, size_t errlen)
-{
-    const struct mnist_dataset train_set = variant_training_set(v, &s->all);
-    const long count = (long)train_set.count;
-    const int model_nodes = v->graph.count;
-    const unsigned long long seed = (unsigned long long)v->train.seed;
-    const long scored = v->sample.metric_samples;
-    struct trainer t = { 0 };
-    float *best = NULL, *samples = NULL, *batch = NULL;
-    /* With diffusion.guide_epoch: the sampled weights at the end of every
-     * epoch before the last, the guide's among them (eval may pick another). */
-    float *epoch_weights = NULL;
-    const int kept_epochs = v->diffusion.guide_epoch > 0 ? v->train.epochs - 1 : 0;
-    int status = -1;
-    char subdir[1024];
-    snprintf(subdir, sizeof subdir, "%s/%s/seed%llu", s->dir, v->name, seed);
-    if (make_directories(subdir, err, errlen) ||
-        trainer_create(&t, v, s->ctx->kernels, train_set.pixels, count, SAMPLE_BATCH, err, errlen))
-        goto done;
-    best = malloc(t.param_floats * sizeof(float));
-    samples = malloc((size_t)scored * MNIST_IMAGE_PIXELS * sizeof(float));
-    batch = malloc((size_t)SAMPLE_BATCH * MNIST_IMAGE_PIXELS * sizeof(float));
-    if (kept_epochs)
-        epoch_weights = malloc((size_t)kept_epochs * t.param_floats * sizeof(float));
-    if (!best || !samples || !batch || (kept_epochs && !epoch_weights)) {
-        snprintf(err, errlen, "out of memory");
-        goto done;
-    }
-    double best_loss = INFINITY;
-    int best_epoch = 0, epochs = 0;
-    struct progress progress;
-    char label[96];
-    snprintf(label, sizeof label, "%s seed %llu", v->name, seed);
-    progress_start(&progress, stderr, label, v->train.epochs, (int)(count / v->train.batch_size),
-                   v->train.batch_size, progress_clock());
-    for (int epoch = 0; epoch < v->train.epochs; epoch++) {
-        struct epoch_result er;
-        if (trainer_epoch(&t, epoch, &progress, &er, err, errlen)) {
-            progress_clear(&progress);
-            goto done;
-        }
-        progress_epoch_end(&progress, epoch + 1, er.noise_loss, er.image_loss, er.seconds);
-        epochs = epoch + 1;
-        /* The seed's checkpoint: the weights of the best epoch noise loss. */
-        if (er.noise_loss < best_loss) {
-            best_loss = er.noise_loss;
-            best_epoch = epoch + 1;
-            memcpy(best, t.params, t.param_floats * sizeof(float));
-        }
-        text_append(&s->results, "%s,%llu,%d,%.6f,%.6f,%.6f\n", v->name, seed, epoch + 1, er.noise_loss,
-                    er.image_loss, best_loss);
-        text_append(&s->timing, "%s,%llu,%d,%.3f,%.1f\n", v->name, seed, epoch + 1, er.seconds,
-                    er.seconds > 0 ? (double)er.images / er.seconds : 0.0);
-        const float *sampled = t.ema ? t.ema : t.params;
-        if (epoch < kept_epochs)
-            memcpy(epoch_weights + (size_t)epoch * t.param_floats, sampled, t.param_floats * sizeof(float));
-        const float *guide = epochs > v->diffusion.guide_epoch ? guide_weights(v, epoch_weights, t.param_floats)
-                                                               : NULL;
-        char name[32];
-        snprintf(name, sizeof name, "epoch_%02d.png", epoch + 1);
-        trainer_sample(&t, sampled, guide, 0, batch);
-        if (write_results(s, err, errlen) || write_grid(subdir, name, v, batch, SAMPLE_BATCH, err, errlen))
-            goto done;
-    }
-    /* The samples scored: from the EMA of the weights when the variant keeps
-     * one (as the Keras example samples), else from the best epoch's. */
-    draw_samples(&t, t.ema ? t.ema : best, guide_weights(v, epoch_weights, t.param_floats), scored, samples, batch);
-    struct sample_scores scores;
-    if (score_images(&s->scorer.classifier, &s->scorer.test_reference, samples, scored, &scores, err, errlen))
-        goto done;
-    append_metrics(&s->metrics, v->name, v->train.seed, v->diffusion.steps, s->options->classifier,
-                   s->scorer.classifier_sha256, &scores);
-    printf("%s, seed %llu: noise loss %.4f  FID %.2f  KID %.4f  recognisable %.1f%%  class entropy %.2f bits\n",
-           v->name, seed, best_loss, scores.fid, scores.kid, 100 * scores.recognisable, scores.class_entropy);
-    fflush(stdout);
-    const double counters[4] = { (double)t.step, epochs, best_epoch, best_loss };
-    status = write_grid(subdir, "samples.png", v, samples, scored, err, errlen) ||
-                     save_run_checkpoint(subdir, s->e, &s->options->experiment, &t, best, epoch_weights, kept_epochs,
-                                         counters, err, errlen) ||
-                     write_results(s, err, errlen)
-                 ? -1
-                 : 0;
-done:
-    free(best);
-    free(epoch_weights);
-    free(samples);
-    free(batch);
-    trainer_free(&t);
-    graph_truncate(&v->graph, model_nodes); /* the next seed's trainer starts from the model */
-    return status;
-}
-
 /* Loads the classifier, the test set's features and the data. */
-static int prepare(struct run_state *s, char *err, size_t errlen)
+static int prepare(struct experiment_run *s, char *err, size_t errlen)
 {
     return sample_scorer_load(&s->scorer, s->options->classifier, s->ctx->kernels, s->ctx->data_dir, err, errlen) ||
                    mnist_load_dataset(s->ctx->data_dir, "all", &s->all, err, errlen)
@@ -382,11 +163,13 @@ static int prepare(struct run_state *s, char *err, size_t errlen)
 }
 
 /* Every variant at every seed (seed by seed, so that an interrupted run has
- * whole seeds); returns how many runs finished in *done. */
-static int run_all(struct run_state *s, struct experiment *e, int *done, char *err, size_t errlen)
+ * whole seeds). Returns 0 when every run finished, RUN_VARIANT_DIVERGED
+ * when some diverged and the others finished, RUN_VARIANT_INTERRUPTED, or
+ * -1 with the message in err. */
+static int run_all(struct experiment_run *s, struct experiment *e, char *err, size_t errlen)
 {
-    const int seed_rounds = e->seed_count ? e->seed_count : 1;
-    for (int round = 0; round < seed_rounds; round++) {
+    int diverged = 0;
+    for (int round = 0; round < s->rounds; round++) {
         const uint64_t floor_seed = e->seed_count ? e->seeds[round] : e->variants[0].train.seed;
         if (score_data_floor(s, floor_seed, e->variants[0].sample.metric_samples, err, errlen))
             return -1;
@@ -394,12 +177,77 @@ static int run_all(struct run_state *s, struct experiment *e, int *done, char *e
             struct variant *v = &e->variants[i];
             if (e->seed_count)
                 v->train.seed = e->seeds[round];
-            if (run_variant(s, v, err, errlen))
-                return -1;
-            ++*done;
+            const int status = interrupt_requested() ? RUN_VARIANT_INTERRUPTED
+                                                     : run_variant(s, v, round * e->variant_count + i, err, errlen);
+            if (status < 0 || status == RUN_VARIANT_INTERRUPTED)
+                return status;
+            diverged |= status == RUN_VARIANT_DIVERGED;
         }
     }
-    return 0;
+    return diverged ? RUN_VARIANT_DIVERGED : 0;
+}
+
+/* The run's directory: a new one, or with --resume the one named, whose
+ * config.lua must be this run's config (else the differing fields). Then
+ * the files that say what runs: config.lua, variants.csv, runs.csv, the
+ * CSVs' headers and the report. */
+static int open_run_directory(struct experiment_run *s, char *err, size_t errlen)
+{
+    const struct run_options *o = s->options;
+    if (o->resume) {
+        snprintf(s->dir, sizeof s->dir, "%s", o->resume);
+        if (check_resumed_config(o->resume, s->e->resolved, err, errlen))
+            return -1;
+    } else if (make_run_directory(o->out, s->e->name, s->dir, sizeof s->dir, err, errlen)) {
+        return -1;
+    }
+    text_append(&s->results, "variant,seed,epoch,noise_loss,image_loss,best_noise_loss\n");
+    text_append(&s->timing, "variant,seed,epoch,seconds,images_per_second\n");
+    text_append(&s->metrics, "variant,seed,samples,sampling_steps,classifier,classifier_sha256,fid,kid,recognisable,"
+                             "class_entropy,class_0,class_1,class_2,class_3,class_4,class_5,class_6,class_7,"
+                             "class_8,class_9\n");
+    struct text config = { 0 };
+    text_append(&config, "%s", s->e->resolved);
+    const int written = o->resume ? 0 : write_text(s->dir, "config.lua", &config, err, errlen);
+    text_free(&config);
+    return written || write_variants(s, err, errlen) || write_results(s, err, errlen) ? -1 : 0;
+}
+
+/* meta.json as the run stands: status running, complete, diverged,
+ * interrupted or failed. */
+static int write_meta(struct experiment_run *s, int argc, char **argv, int threads, time_t started, double start,
+                      const char *status)
+{
+    struct text command = { 0 };
+    char err[1024], *arguments[argc > 0 ? argc : 1];
+    int done = 0, kept = 0;
+    for (int i = 0; i < argc; i++) /* what `ddim-lab resume` reruns: not the --resume itself */
+        if (strcmp(argv[i], "--resume") == 0)
+            i++;
+        else
+            arguments[kept++] = argv[i];
+    for (int i = 0; i < s->rounds * s->e->variant_count; i++)
+        done += s->entries[i].state == RUN_COMPLETE;
+    text_append(&command, "ddim-lab");
+    for (int i = 0; i < argc; i++)
+        text_append(&command, " %s", argv[i]);
+    const struct run_meta meta = { command.text, s->ctx->data_dir, threads, started, progress_clock() - start,
+                                   done, s->rounds * s->e->variant_count, s->options->classifier,
+                                   s->scorer.classifier_sha256, status, kept, arguments };
+    const int failed = write_run_meta(s->dir, s->e, s->ctx->kernels, &meta, err, sizeof err);
+    if (failed)
+        fprintf(stderr, "ddim-lab: %s\n", err);
+    text_free(&command);
+    return failed;
+}
+
+/* The status word and exit status of run_all's result. */
+static const char *outcome(int status, int *exit_status)
+{
+    *exit_status = status == 0 ? 0 : status == RUN_VARIANT_DIVERGED ? EXIT_DIVERGED
+                                 : status == RUN_VARIANT_INTERRUPTED ? interrupt_exit_status() : 1;
+    return status == 0 ? "complete" : status == RUN_VARIANT_DIVERGED ? "diverged"
+           : status == RUN_VARIANT_INTERRUPTED ? "interrupted" : "failed";
 }
 
 int run_experiment(const struct context *ctx, int argc, char **argv)
@@ -424,54 +272,45 @@ int run_experiment(const struct context *ctx, int argc, char **argv)
         fprintf(stderr, "ddim-lab: %s\n", err);
         return 2;
     }
-    struct run_state s = { .ctx = ctx, .e = &e, .options = &o };
-    struct text command = { 0 };
+    struct experiment_run s = { .ctx = ctx, .e = &e, .options = &o, .rounds = e.seed_count ? e.seed_count : 1 };
     const time_t started = time(NULL);
     const double start = progress_clock();
-    const int runs_total = e.variant_count * (e.seed_count ? e.seed_count : 1);
-    int status = 1, done = 0;
-    if (prepare(&s, err, sizeof err) || make_run_directory(o.out, e.name, s.dir, sizeof s.dir, err, sizeof err))
+    int exit_status = 1, status = -1;
+    s.entries = calloc((size_t)s.rounds * (size_t)e.variant_count, sizeof *s.entries);
+    if (!s.entries || interrupt_install()) {
+        snprintf(err, sizeof err, "out of memory, or the signal handlers cannot be installed");
         goto out;
-    text_append(&s.results, "variant,seed,epoch,noise_loss,image_loss,best_noise_loss\n");
-    text_append(&s.timing, "variant,seed,epoch,seconds,images_per_second\n");
-    text_append(&s.metrics, "variant,seed,samples,sampling_steps,classifier,classifier_sha256,fid,kid,recognisable,"
-                            "class_entropy,class_0,class_1,class_2,class_3,class_4,class_5,class_6,class_7,"
-                            "class_8,class_9\n");
-    struct text config = { 0 };
-    text_append(&config, "%s", e.resolved);
-    const int written = write_text(s.dir, "config.lua", &config, err, sizeof err);
-    text_free(&config);
-    if (written || write_variants(&s, err, sizeof err))
+    }
+    if (prepare(&s, err, sizeof err) || open_run_directory(&s, err, sizeof err) ||
+        write_meta(&s, argc, argv, threads, started, start, "running"))
         goto out;
-    printf("experiment %s (%s): %d variant(s) x %d seed(s), kernels %s, %d thread(s), metrics by %s; writing %s\n",
-           e.name, e.path, e.variant_count, e.seed_count ? e.seed_count : 1, ctx->kernels->isa, threads,
-           o.classifier, s.dir);
+    printf("experiment %s (%s): %d variant(s) x %d seed(s), kernels %s, %d thread(s), metrics by %s; %s %s\n",
+           e.name, e.path, e.variant_count, s.rounds, ctx->kernels->isa, threads, o.classifier,
+           o.resume ? "resuming" : "writing", s.dir);
     fflush(stdout);
-    if (run_all(&s, &e, &done, err, sizeof err) == 0) {
-        status = 0;
-        printf("\nwrote %s/report.md\n", s.dir);
-    }
-out:
-    if (status)
+    status = run_all(&s, &e, err, sizeof err);
+out:;
+    const char *word = outcome(status, &exit_status);
+    if (status < 0)
         fprintf(stderr, "ddim-lab: %s\n", err);
-    if (s.dir[0]) { /* meta.json, also of a run that stopped: how far it got */
-        char meta_err[1024];
-        text_append(&command, "ddim-lab");
-        for (int i = 0; i < argc; i++)
-            text_append(&command, " %s", argv[i]);
-        const struct run_meta meta = { command.text, ctx->data_dir, threads, started, progress_clock() - start,
-                                       done, runs_total, o.classifier, s.scorer.classifier_sha256 };
-        if (write_run_meta(s.dir, &e, ctx->kernels, &meta, meta_err, sizeof meta_err)) {
-            fprintf(stderr, "ddim-lab: %s\n", meta_err);
-            status = 1;
+    if (status == RUN_VARIANT_INTERRUPTED)
+        fprintf(stderr, "ddim-lab: interrupted; `ddim-lab resume %s` goes on from here\n", s.dir);
+    if (s.dir[0]) { /* also of a run that stopped: how far it got */
+        if (status != -1 && write_results(&s, err, sizeof err)) {
+            fprintf(stderr, "ddim-lab: %s\n", err);
+            exit_status = exit_status ? exit_status : 1;
         }
+        if (write_meta(&s, argc, argv, threads, started, start, word))
+            exit_status = exit_status ? exit_status : 1;
     }
+    if (status >= 0 && status != RUN_VARIANT_INTERRUPTED)
+        printf("\nwrote %s/report.md\n", s.dir);
     mnist_free_dataset(&s.all);
     sample_scorer_free(&s.scorer);
     text_free(&s.results);
     text_free(&s.timing);
     text_free(&s.metrics);
-    text_free(&command);
+    free(s.entries);
     experiment_free(&e);
-    return status;
+    return exit_status;
 }

@@ -15,6 +15,12 @@ struct context {
  * file. Returns the exit status (2 for a bad command line or config). */
 int run_experiment(const struct context *ctx, int argc, char **argv);
 
+/* `ddim-lab resume RUN_DIR [--threads N ...]`: the run's experiment again,
+ * with the arguments its meta.json saved and --resume RUN_DIR: finished
+ * (variant, seed) runs are kept, unfinished ones go on from their state
+ * (command_resume.c). */
+int run_resume(const struct context *ctx, int argc, char **argv);
+
 /* `ddim-lab info`: CPU features, kernel ISAs, library versions, and whether
  * the MNIST files are verified (command_info.c). */
 int run_info(const struct context *ctx, int argc, char **argv);

@@ -34,6 +34,8 @@ static const struct command {
 } commands[] = {
     { "FILE.lua", "run an experiment: train its variants, write runs/<experiment>/<time>/ with a report",
       run_experiment, 1 },
+    { "resume", "RUN_DIR: go on with an interrupted run from its saved state, to the files a whole run writes",
+      run_resume, 1 },
     { "report", "RUN_DIR: rebuild a run's report.md and loss_curves.png from its saved results", run_report, 0 },
     { "sample", "CHECKPOINT: draw digits from a run's checkpoint into a PNG grid", run_sample, 1 },
     { "eval", "CHECKPOINT: score a run's checkpoint's samples as the run does (FID, KID, recognisable, classes)",
@@ -65,6 +67,8 @@ static void print_help(FILE *out)
             "  --classifier FILE  the classifier scoring the samples (default " CLASSIFIER_DEFAULT_PATH ")\n"
             "  --variant NAME   run only this variant\n"
             "  --threads N      threads to use (default: every core)\n"
+            "  --resume RUN_DIR go on with that run (same config): finished runs are kept, the others\n"
+            "                   continue from their state.ddim (also: ddim-lab resume RUN_DIR)\n"
             "  key.path=value   override a config field, e.g. train.epochs=1\n"
             "\nsample options (after CHECKPOINT, a run's <variant>/seed<N>/checkpoint.ddim):\n"
             "  -n N             samples to draw (default 64, at most 4096)\n"
@@ -89,6 +93,8 @@ static void print_help(FILE *out)
             "  --max-images N   train on the first N training digits (default all 60,000)\n"
             "  --test-images N  measure on the first N test digits (default all 10,000)\n"
             "  --threads N      threads to use (default: every core)\n"
+            "  --resume RUN_DIR go on with that run (same config): finished runs are kept, the others\n"
+            "                   continue from their state.ddim (also: ddim-lab resume RUN_DIR)\n"
             "\nenvironment:\n"
             "  DDIM_ISA     use this kernel ISA (ref, avx2, avx512, neon) instead of the best one\n"
             "  DDIM_DATA    default for --data\n");

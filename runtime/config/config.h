@@ -39,6 +39,9 @@ struct train_config {
                                  * (diffusion.h) with this gamma; 0: every noise level alike */
     int p2_sampling;            /* with p2_gamma: draw the times in proportion to the weight instead
                                  * (p2_sampler in diffusion.h), the loss unweighted */
+    long checkpoint_every;      /* optimizer steps between the run's state saves (state.ddim), besides
+                                 * every epoch's end; 0: at epoch ends only */
+    double max_weight;          /* a weight of larger magnitude (or not finite) stops the run as diverged */
 };
 
 struct diffusion_config {

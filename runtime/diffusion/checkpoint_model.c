@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "runtime/diffusion/checkpoint_model.h"
 #include "runtime/base/files.h"
+#include "runtime/base/interrupt.h"
 #include "runtime/base/text.h"
 
 int save_run_checkpoint(const char *dir, const struct experiment *e, const struct experiment_options *o,
@@ -53,13 +54,16 @@ int save_run_checkpoint(const char *dir, const struct experiment *e, const struc
     return status;
 }
 
-void draw_samples(struct trainer *t, const float *weights, const float *guide, long count, float *out, float *batch)
+int draw_samples(struct trainer *t, const float *weights, const float *guide, long count, float *out, float *batch)
 {
     for (long first = 0, set = 0; first < count; first += SAMPLE_BATCH, set++) {
+        if (interrupt_requested())
+            return -1;
         const long n = count - first < SAMPLE_BATCH ? count - first : SAMPLE_BATCH;
         trainer_sample(t, weights, guide, (uint64_t)set, batch);
         memcpy(out + (size_t)first * MNIST_IMAGE_PIXELS, batch, (size_t)n * MNIST_IMAGE_PIXELS * sizeof *out);
     }
+    return 0;
 }
 
 /* The text of section name into out (size bytes with the NUL). Returns 0,

@@ -46,8 +46,9 @@ int save_run_checkpoint(const char *dir, const struct experiment *e, const struc
  * at a time through batch (room for SAMPLE_BATCH images; t samples
  * SAMPLE_BATCH at once): noise set b is batch b, a last partial batch keeps
  * its first images. So a run and `ddim-lab eval` that draw as many get the
- * same samples. */
-void draw_samples(struct trainer *t, const float *weights, const float *guide, long count, float *out, float *batch);
+ * same samples. Returns 0, or -1 when SIGINT or SIGTERM stopped it
+ * (interrupt.h; only a process that installed the handlers sees them). */
+int draw_samples(struct trainer *t, const float *weights, const float *guide, long count, float *out, float *batch);
 
 struct checkpoint_model_options {
     const char *experiment;   /* the experiment file whose network to take, or NULL: the one the checkpoint

@@ -92,11 +92,41 @@ int trainer_create(struct trainer *t, struct variant *v, const struct kernels *k
                    const unsigned char *pixels, long image_count, int sample_batch, char *err, size_t errlen);
 void trainer_free(struct trainer *t);
 
-/* One epoch (counted from 0) over the data: the seed's fixed batches of
- * consecutive digits in an order reshuffled from the seed and the epoch;
- * the remainder is dropped. Reports each step to progress
- * (when not NULL). Returns -1 with a message in err if a loss is not
- * finite (a diverging run). */
+/* How far an epoch has got: its steps taken, the sums of their losses and
+ * the seconds they took; all zero at the epoch's start. With the trainer's
+ * weights, moments, EMA and step count it is all a run needs to go on: the
+ * batches' order and every random number are keyed by (seed, epoch) and
+ * (seed, step), so the epoch's order is recomputed, not stored. */
+struct epoch_progress {
+    long steps;
+    double noise_sum, image_sum, seconds;
+};
+
+/* Why trainer_steps returned. */
+enum train_stop {
+    TRAIN_EPOCH_END,        /* the epoch's last step is done */
+    TRAIN_CHECKPOINT_DUE,   /* the optimizer step count reached a multiple of `every` */
+    TRAIN_INTERRUPTED,      /* SIGINT or SIGTERM (interrupt.h), after a whole step */
+    TRAIN_DIVERGED,         /* err says where and what: the step is not taken */
+};
+
+/* Runs the steps of epoch (counted from 0) from p->steps on, over the
+ * seed's fixed batches of consecutive digits in an order reshuffled from
+ * the seed and the epoch (the remainder dropped), reporting each step to
+ * progress (when not NULL). It stops at the epoch's end, when t->step
+ * reaches a multiple of every (0: never), on an interrupt, or when the
+ * run diverges: a noise loss that is not finite (err names the first
+ * non-finite tensor of that step) or a weight past train.max_weight (err
+ * names it). A diverged step is not counted in p; its weights are not to be kept. */
+enum train_stop trainer_steps(struct trainer *t, int epoch, long every, struct epoch_progress *p,
+                              struct progress *progress, char *err, size_t errlen);
+
+/* The means of a finished epoch's progress. */
+void epoch_result_of(const struct trainer *t, const struct epoch_progress *p, struct epoch_result *r);
+
+/* One whole epoch (trainer_steps from its start to its end), for the
+ * benchmarks. Returns -1 with a message in err if it diverged or was
+ * interrupted. */
 int trainer_epoch(struct trainer *t, int epoch, struct progress *progress, struct epoch_result *r,
                   char *err, size_t errlen);
 

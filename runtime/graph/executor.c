@@ -2,6 +2,7 @@
  * kernel of kernels/, made by the function of its op's family, over the
  * buffers fixed at plan time; and a node's FLOPs and sizes for profiles. */
 #include <stdio.h>
+#include <math.h>
 #include <time.h>
 #include "kernels/image_ops.h"
 #include "kernels/parallel.h"
@@ -269,6 +270,22 @@ void plan_run(const struct plan *p)
         p->node_seconds[p->order[i]] +=
             (double)(end.tv_sec - start.tv_sec) + 1e-9 * (double)(end.tv_nsec - start.tv_nsec);
     }
+}
+
+int plan_run_to_first_nonfinite(const struct plan *p)
+{
+    for (int i = 0; i < p->order_count; i++) {
+        const int node = p->order[i];
+        if (p->fused[node])
+            continue;
+        run_node(p, node);
+        const float *values = p->buffers[node];
+        const size_t count = plan_node_floats(p, node);
+        for (size_t j = 0; j < count; j++)
+            if (!isfinite(values[j]))
+                return node;
+    }
+    return -1;
 }
 
 double node_flops(const struct plan *p, int node)

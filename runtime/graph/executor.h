@@ -45,6 +45,12 @@ size_t plan_node_floats(const struct plan *p, int node);
 
 void plan_run(const struct plan *p);
 
+/* plan_run that stops after the first node whose values hold a NaN or an
+ * infinity and returns its id, or -1 when every value is finite: what a
+ * diverged step names. The inputs must be as plan_run found them (the
+ * memory plan may reuse an input's buffer for later nodes). */
+int plan_run_to_first_nonfinite(const struct plan *p);
+
 /* The kernel shape of a planned convolution node, any of its three
  * directions (the forward, the data and the weight gradient). */
 struct conv_transpose2d_shape plan_conv_transpose2d_shape(const struct plan *p, int node);

@@ -250,6 +250,33 @@ done:
     return status;
 }
 
+/* When some (variant, seed) run is not complete: which, and why, before
+ * any figure, so that a partial run does not read like a finished one. */
+static void write_run_states(struct text *out, const struct report_data *d, const char *dir)
+{
+    int complete = 0, diverged = 0;
+    for (int i = 0; i < d->state_count; i++) {
+        complete += strcmp(d->states[i].state, "complete") == 0;
+        diverged += strcmp(d->states[i].state, "diverged") == 0;
+    }
+    if (complete == d->state_count)
+        return;
+    text_append(out, "**This run is not complete: %d of %d (variant, seed) runs finished%s.** The figures below "
+                     "are of the finished runs alone.\n\n", complete, d->state_count,
+                diverged ? ", some diverged" : "");
+    for (int i = 0; i < d->state_count; i++) {
+        const struct report_state *r = &d->states[i];
+        if (strcmp(r->state, "complete") != 0)
+            text_append(out, "- `%s` seed %llu: %s%s%s\n", r->variant, (unsigned long long)r->seed,
+                        strcmp(r->state, "pending") == 0 ? "not started" : r->state, r->detail[0] ? ": " : "",
+                        r->detail);
+    }
+    if (complete + diverged < d->state_count)
+        text_append(out, "\n`ddim-lab resume %s` goes on with the unfinished runs and ends with the files an "
+                         "uninterrupted run writes.\n", dir);
+    text_append(out, "\n");
+}
+
 int report_write(const char *dir, const struct report_data *d, char *err, size_t errlen)
 {
     struct text out = { 0 };
@@ -268,6 +295,7 @@ int report_write(const char *dir, const struct report_data *d, char *err, size_t
                       "results.csv and metrics.csv to the last digit; `ddim-lab report %s` rebuilds this page "
                       "from them.\n\n",
                 d->experiment, dir, dir);
+    write_run_states(&out, d, dir);
     text_append(&out, "Figures are the mean ± standard deviation [95%% confidence interval, Student's t] over "
                       "the seeds listed. Sample metrics score %d samples per variant and seed (%d DDIM steps) "
                       "with the classifier `%s` (SHA-256 %.16s...), in its 128 penultimate-layer features "

@@ -7,6 +7,8 @@
  *   metrics.csv    variant, seed, samples, sampling_steps, classifier, classifier_sha256, fid, kid,
  *                  recognisable, class_entropy, class_0 .. class_9; the rows of variant "data_floor"
  *                  score a same-size draw of training digits
+ *   runs.csv       variant, seed, state, detail: each (variant, seed) run's state (pending, running,
+ *                  complete, diverged, interrupted) and what stopped it; optional
  *
  * and writes report.md (the table of means, standard deviations and 95%
  * intervals over seeds, each ablation's paired difference to its reference,
@@ -39,12 +41,22 @@ struct report_run {
     int samples, sampling_steps;
 };
 
+/* A row of runs.csv: how far one (variant, seed) run got. */
+struct report_state {
+    char variant[64];
+    uint64_t seed;
+    char state[16];                 /* pending, running, complete, diverged, interrupted */
+    char detail[512];               /* what stopped it */
+};
+
 struct report_data {
     char experiment[64];
     int variant_count, run_count;
     struct report_variant *variants;
     struct report_run *runs;        /* the floor's runs too (variant -1) */
     char classifier[256], classifier_sha256[72];
+    int state_count;                /* rows of runs.csv; 0 when the directory has none */
+    struct report_state *states;
 };
 
 /* Reads the CSV files of the run directory dir. Returns 0, or -1 with ONE

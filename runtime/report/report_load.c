@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "runtime/base/files.h"
 #include "runtime/report/report.h"
 
@@ -258,6 +259,33 @@ static int read_metrics(const char *dir, struct report_data *d, int capacity, ch
     return 0;
 }
 
+/* runs.csv, when the directory has one (runs before it existed do not):
+ * each (variant, seed) run's state and what stopped it. */
+static int read_states(const char *dir, struct report_data *d, char *err, size_t errlen)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    if (access(path, F_OK) != 0)
+        return 0;
+    struct csv c;
+    if (csv_read(dir, "runs.csv", "variant,seed,state,detail", &c, err, errlen))
+        return csv_free(&c), -1;
+    d->states = calloc((size_t)c.rows + 1, sizeof *d->states);
+    if (!d->states)
+        return csv_free(&c), path_error(err, errlen, c.path, "out of memory");
+    for (int row = 0; row < c.rows; row++) {
+        struct report_state *r = &d->states[row];
+        if (whole_number(&c, row, 1, 0, UINT64_MAX, &r->seed, err, errlen))
+            return csv_free(&c), -1;
+        snprintf(r->variant, sizeof r->variant, "%s", c.fields[row][0]);
+        snprintf(r->state, sizeof r->state, "%s", c.fields[row][2]);
+        snprintf(r->detail, sizeof r->detail, "%s", c.fields[row][3]);
+        d->state_count++;
+    }
+    csv_free(&c);
+    return 0;
+}
+
 int report_load(const char *dir, struct report_data *d, char *err, size_t errlen)
 {
     memset(d, 0, sizeof *d);
@@ -270,7 +298,8 @@ int report_load(const char *dir, struct report_data *d, char *err, size_t errlen
         report_free(d);
         return path_error(err, errlen, dir, "out of memory");
     }
-    if (read_epochs(dir, d, capacity, err, errlen) || read_metrics(dir, d, capacity, err, errlen))
+    if (read_epochs(dir, d, capacity, err, errlen) || read_metrics(dir, d, capacity, err, errlen) ||
+        read_states(dir, d, err, errlen))
         return report_free(d), -1;
     return 0;
 }
@@ -279,5 +308,6 @@ void report_free(struct report_data *d)
 {
     free(d->variants);
     free(d->runs);
+    free(d->states);
     memset(d, 0, sizeof *d);
 }

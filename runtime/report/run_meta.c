@@ -57,7 +57,14 @@ int write_run_meta(const char *dir, const struct experiment *e, const struct ker
         return -1;
     }
     fprintf(f, "{\n");
+    put_field(f, "status", m->status);
     put_field(f, "command_line", m->command_line);
+    fprintf(f, "  \"arguments\": [");
+    for (int i = 0; i < m->argument_count; i++) {
+        fprintf(f, i ? ", " : "");
+        put_string(f, m->arguments[i]);
+    }
+    fprintf(f, "],\n");
     put_field(f, "experiment", e->path);
     put_field(f, "data_dir", m->data_dir);
     put_field(f, "ddim_lab_version", DDIM_VERSION);

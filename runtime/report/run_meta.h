@@ -2,7 +2,8 @@
  * and to know what produced it: the command line, the git commit, the
  * compiler and its flags, the kernel ISA, the libraries, the CPU, the
  * thread count, the SHA-256 of the resolved config (config.lua), each
- * variant's seed, and when and how long it ran. */
+ * variant's seed, and when and how long it ran; its status (running until
+ * the run ends) and its arguments, for `ddim-lab resume RUN_DIR`. */
 #ifndef DDIM_RUN_META_H
 #define DDIM_RUN_META_H
 
@@ -20,6 +21,9 @@ struct run_meta {
     int runs_done, runs_total;  /* (variant, seed) runs finished, of all */
     const char *classifier;     /* the file that scored the samples, and its SHA-256 */
     const char *classifier_sha256;
+    const char *status;         /* running, complete, diverged, interrupted or failed */
+    int argument_count;         /* the experiment's arguments (FILE.lua first), which `ddim-lab resume` */
+    char **arguments;           /* reruns with --resume */
 };
 
 /* Writes dir/meta.json (atomically). Returns 0, or -1 with one line in err. */
