@@ -207,10 +207,11 @@ data: $(BUILD)/.deps-native
 clean:
 	rm -rf $(BUILD)
 
-# Fuzzing: one libFuzzer target per reader of input files (fuzz/fuzz_*.c),
+# Fuzzing: one libFuzzer target per reader of input files, the experiment
+# loader among them (fuzz/fuzz_*.c),
 # built in $(BUILD)/fuzz and run one after the other (fuzz/run-fuzzers.sh).
 # The regression test replays the kept findings through the same feeds.
-FUZZ_TARGETS := fuzz_mnist_idx fuzz_checkpoint fuzz_classifier_file fuzz_report_csv
+FUZZ_TARGETS := fuzz_mnist_idx fuzz_checkpoint fuzz_classifier_file fuzz_report_csv fuzz_experiment
 FUZZ_SECONDS ?= 60
 $(BUILD)/.deps-fuzz: scripts/deps.sh
 	@scripts/deps.sh fuzz

@@ -3,11 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 #include "fuzz/fuzz_feed.h"
 #include "kernels/kernels.h"
 #include "runtime/base/checkpoint.h"
 #include "runtime/base/mnist.h"
+#include "runtime/config/config.h"
+#include "runtime/lua/lua_sandbox.h"
 #include "runtime/report/report.h"
 #include "runtime/scoring/classifier.h"
 
@@ -18,7 +21,7 @@
  * so that it is empty when removed. */
 static const char *const feed_names[] = {
     "idx.gz", "raw.gz", "checkpoint.ddim", "classifier.ddim",
-    "report/variants.csv", "report/results.csv", "report/timing.csv", "report/metrics.csv", "report",
+    "report/variants.csv", "report/results.csv", "report/timing.csv", "report/metrics.csv", "report", "lib",
 };
 static const char *const report_csv_names[4] = { "variants.csv", "results.csv", "timing.csv", "metrics.csv" };
 
@@ -55,6 +58,13 @@ static char *feed_path(char path[PATH_SIZE], const char *name)
         snprintf(path, PATH_SIZE, "%s/report", directory);
         if (mkdir(path, 0700))
             harness_failure("mkdir", path);
+        char lib[PATH_SIZE];
+        if (!getcwd(lib, sizeof lib - 32))
+            harness_failure("getcwd for", "experiments/lib");
+        strcat(lib, "/experiments/lib");
+        snprintf(path, PATH_SIZE, "%s/lib", directory);
+        if (symlink(lib, path))
+            harness_failure("symlink", path);
     }
     snprintf(path, PATH_SIZE, "%s/%s", directory, name);
     return path;
@@ -208,5 +218,39 @@ int feed_report_csv(const uint8_t *data, size_t size)
     count_answer(&t, status, dir, err);
     if (status == 0)
         report_free(&d);
+    return outcome(&t);
+}
+
+/* Sets variable to value for a feed; restore_variable puts the old value back. */
+static char *set_variable(const char *variable, const char *value)
+{
+    const char *old = getenv(variable);
+    char *saved = old ? strdup(old) : NULL;
+    if ((old && !saved) || setenv(variable, value, 1))
+        harness_failure("setting", variable);
+    return saved;
+}
+
+static void restore_variable(const char *variable, char *saved)
+{
+    if (saved ? setenv(variable, saved, 1) : unsetenv(variable))
+        harness_failure("restoring", variable);
+    free(saved);
+}
+
+int feed_experiment(const uint8_t *data, size_t size)
+{
+    char path[PATH_SIZE], err[ERR_SIZE] = "";
+    feed_path(path, "experiment.lua");
+    char *seconds = set_variable(DDIM_LUA_SECONDS_VARIABLE, "1");
+    char *memory = set_variable(DDIM_LUA_MEMORY_VARIABLE, "256");
+    struct experiment e;
+    struct tally t = { 0 };
+    const int status = experiment_load_text(path, (const char *)data, size, NULL, &e, err, sizeof err);
+    restore_variable(DDIM_LUA_SECONDS_VARIABLE, seconds);
+    restore_variable(DDIM_LUA_MEMORY_VARIABLE, memory);
+    count_answer(&t, status, path, err);
+    if (status == 0)
+        experiment_free(&e);
     return outcome(&t);
 }

@@ -2,7 +2,8 @@
  * libFuzzer targets (fuzz/fuzz_*.c) and the regression test that replays
  * their kept inputs (tests/test_fuzz_regressions.c).
  *
- * The readers take paths, so each feed writes the input as the file(s) its
+ * The readers take paths, so each feed (but the experiment's, whose loader
+ * also takes text) writes the input as the file(s) its
  * reader reads, in a directory of the process's own under $TMPDIR (made on
  * first use, removed at exit), and calls the reader(s) on them.
  *
@@ -35,5 +36,14 @@ int feed_classifier_file(const uint8_t *data, size_t size);
  * none): variants.csv, results.csv, timing.csv, metrics.csv in that order,
  * the files past the last piece absent; it goes to report_load. */
 int feed_report_csv(const uint8_t *data, size_t size);
+
+/* The input is an experiment file's text; it goes to experiment_load_text
+ * under the name <the feeds' directory>/experiment.lua, beside which a
+ * link `lib` to experiments/lib lets `require "lib.unet"` work as in
+ * experiments/ (the feed runs from the repository's top). The Lua limits
+ * are 1 s and 256 MiB (DDIM_LUA_SECONDS, DDIM_LUA_MEMORY_MIB, restored
+ * after), so that a loop costs a second and libFuzzer's memory limit is
+ * never the one reached. */
+int feed_experiment(const uint8_t *data, size_t size);
 
 #endif

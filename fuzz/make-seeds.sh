@@ -4,7 +4,8 @@
 # the IDX, checkpoint and classifier files, and a tiny run of
 # experiments/skip_vs_noskip.lua, scored by the tiny classifier just
 # written, for the report's CSV files, joined by NUL bytes as
-# feed_report_csv (fuzz/fuzz_feed.h) splits them.
+# feed_report_csv (fuzz/fuzz_feed.h) splits them. The experiment loader's
+# seeds are three shipped experiments (and tiny_variants.lua, by hand).
 # Usage: fuzz/make-seeds.sh BUILD_DIR, from the repository's top (make fuzz-seeds).
 set -euo pipefail
 build=$1
@@ -22,3 +23,5 @@ mkdir -p fuzz/corpus/fuzz_report_csv
     cat "$run/timing.csv"; printf '\0'
     cat "$run/metrics.csv"
 } > fuzz/corpus/fuzz_report_csv/run.csv
+mkdir -p fuzz/corpus/fuzz_experiment
+cp experiments/skip_vs_noskip.lua experiments/unet_full.lua experiments/seed_extras.lua fuzz/corpus/fuzz_experiment/

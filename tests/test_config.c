@@ -492,7 +492,8 @@ static void test_config_script_errors(void **state)
     /* No io, os or C modules in an experiment. */
     assert_fails_at("local f = io.open('/tmp/x', 'w')\n", 1, "attempt to index a nil value (global 'io')");
     assert_fails_at("local nets = require 'lib.missing'\n", 1,
-                    "module 'lib.missing' not found: no field package.preload['lib.missing']; no file '/tmp/");
+                    "module 'lib.missing' not found: no file '/tmp/ddim-config-");
+    assert_fails_at("local nets = require 'lib.missing'\n", 1, "/lib/missing.lua'");
 }
 
 /* ddim.model_of names the variant or the file it cannot find, at its

@@ -25,6 +25,7 @@ static const struct target {
     { "fuzz_checkpoint", feed_checkpoint },
     { "fuzz_classifier_file", feed_classifier_file },
     { "fuzz_report_csv", feed_report_csv },
+    { "fuzz_experiment", feed_experiment },
 };
 
 static struct kept_input {

@@ -1,12 +1,12 @@
 /* lua_config.c: experiment_load and classifier_network_build, the one
  * place a Lua state lives.
  *
- * Each load gets a fresh state with a reduced standard library (no io, no
- * os, no C modules: an experiment describes a run, it does not perform
- * one, and it cannot depend on the clock or the environment), a `ddim`
- * module (lua_graph.c and lua_experiment.c), and package.path set to the
- * experiment's directory so that `require "lib.seed_nets"` finds
- * experiments/lib/seed_nets.lua.
+ * Each load gets a fresh sandboxed state (lua_sandbox.c: a reduced
+ * standard library, text chunks only, limits on time and memory: an
+ * experiment describes a run, it does not perform one, and it cannot
+ * depend on the clock or the environment), a `ddim` module (lua_graph.c
+ * and lua_experiment.c), and require looking in the experiment's directory
+ * so that `require "lib.seed_nets"` finds experiments/lib/seed_nets.lua.
  *
  * All the Lua work runs inside one lua_pcall (load_protected), so that any
  * error, ours or the script's, unwinds to a single place with its message.
@@ -23,6 +23,7 @@
 #include "runtime/config/config.h"
 #include "runtime/lua/lua_experiment.h"
 #include "runtime/lua/lua_graph.h"
+#include "runtime/lua/lua_sandbox.h"
 
 /* What load_protected gets (as a light userdata) and fills. */
 struct load {
@@ -41,62 +42,6 @@ static int open_ddim(lua_State *L)
     ddim_experiment_register(L);
     ddim_model_of_register(L);
     return 1;
-}
-
-/* The standard libraries an experiment may use, and ddim, which is also a global. */
-static void open_libraries(lua_State *L)
-{
-    static const luaL_Reg libraries[] = {
-        { LUA_GNAME, luaopen_base },
-        { LUA_LOADLIBNAME, luaopen_package },
-        { LUA_COLIBNAME, luaopen_coroutine },
-        { LUA_TABLIBNAME, luaopen_table },
-        { LUA_STRLIBNAME, luaopen_string },
-        { LUA_MATHLIBNAME, luaopen_math },
-        { LUA_UTF8LIBNAME, luaopen_utf8 },
-        { "ddim", open_ddim },
-        { NULL, NULL },
-    };
-    for (const luaL_Reg *lib = libraries; lib->func; lib++) {
-        luaL_requiref(L, lib->name, lib->func, 1);      /* lib */
-        lua_pop(L, 1);                                  /* */
-    }
-    /* Base functions that read files by name outside require's path. */
-    lua_pushnil(L);
-    lua_setglobal(L, "dofile");
-    lua_pushnil(L);
-    lua_setglobal(L, "loadfile");
-}
-
-/* package.path = "DIR/?.lua;DIR/?/init.lua" for the experiment's DIR; no
- * C modules (package.cpath, loadlib and the C searchers go). */
-void ddim_set_package_path(lua_State *L, const char *experiment_path)
-{
-    const char *slash = strrchr(experiment_path, '/');
-    int dir_length = slash ? (int)(slash - experiment_path) : 1;
-    const char *dir = slash ? experiment_path : ".";
-    if (slash == experiment_path)
-        dir_length = 1; /* "/x.lua": the root */
-    for (int i = 0; i < dir_length; i++)
-        if (dir[i] == ';' || dir[i] == '?')
-            luaL_error(L, "%s: the experiment's directory name must not contain ';' or '?' (Lua's path "
-                       "separators)", experiment_path);
-    lua_getglobal(L, LUA_LOADLIBNAME);                  /* package */
-    lua_pushlstring(L, dir, (size_t)dir_length);        /* package dir */
-    lua_pushfstring(L, "%s/?.lua;%s/?/init.lua", lua_tostring(L, -1), lua_tostring(L, -1)); /* package dir path */
-    lua_setfield(L, -3, "path");                        /* package dir */
-    lua_pop(L, 1);                                      /* package */
-    lua_pushliteral(L, "");
-    lua_setfield(L, -2, "cpath");
-    lua_pushnil(L);
-    lua_setfield(L, -2, "loadlib");
-    /* Keep the first two searchers (package.preload, Lua files); drop the C ones. */
-    lua_getfield(L, -1, "searchers");                   /* package searchers */
-    for (lua_Integer i = (lua_Integer)lua_rawlen(L, -1); i > 2; i--) {
-        lua_pushnil(L);
-        lua_rawseti(L, -2, i);
-    }
-    lua_pop(L, 2);                                      /* */
 }
 
 /* The experiment's name into out: its `name`, else the file's name without .lua. */
@@ -119,13 +64,16 @@ static int load_protected(lua_State *L)
 {
     struct load *load = lua_touserdata(L, 1);
     lua_settop(L, 0);
-    open_libraries(L);
-    ddim_set_package_path(L, load->path);
+    sandbox_open_libraries(L, open_ddim);
+    sandbox_set_require_dir(L, load->path);             /* nil */
+    lua_pop(L, 1);                                      /* */
     const struct experiment_request request = { load->path, load->options };
     ddim_experiment_set_request(L, &request);
-    /* A syntax error reads "file.lua:LINE: ...", a missing file "cannot open file.lua". */
-    const int status = load->text ? luaL_loadbuffer(L, load->text, load->size, lua_pushfstring(L, "=%s", load->path))
-                                  : luaL_loadfile(L, load->path); /* [chunk_name] chunk | message */
+    /* A syntax error reads "file.lua:LINE: ...", a missing file "cannot open file.lua"; text only (bytecode
+     * is not checked by Lua). */
+    const int status = load->text ? luaL_loadbufferx(L, load->text, load->size,
+                                                     lua_pushfstring(L, "=%s", load->path), "t")
+                                  : luaL_loadfilex(L, load->path, "t"); /* [chunk_name] chunk | message */
     if (status != LUA_OK)
         return lua_error(L);
     lua_call(L, 0, 1);                                  /* [chunk_name] experiment */
@@ -137,37 +85,6 @@ static int load_protected(lua_State *L)
     lua_replace(L, 1);                                  /* resolution models */
     ddim_push_resolved_source(L, r, 2, load->name, load->path, load->options); /* resolution models resolved */
     return 3;
-}
-
-/* Copies message to err as one line: require's "module not found"
- * message, for one, lists the places it looked on lines of their own. */
-static void copy_one_line(char *err, size_t errlen, const char *message)
-{
-    size_t used = 0;
-    for (; *message && used + 1 < errlen; message++) {
-        if (*message == '\n') {
-            while (message[1] == '\t' || message[1] == '\n')
-                message++;
-            if (used + 3 >= errlen)
-                break;
-            if (used > 0 && err[used - 1] != ':')
-                err[used++] = ';';
-            err[used++] = ' ';
-        } else {
-            err[used++] = *message;
-        }
-    }
-    err[used] = '\0';
-}
-
-/* err = the message the failed lua_pcall left on the stack, as one line. */
-static void copy_lua_error(lua_State *L, const char *path, char *err, size_t errlen)
-{
-    const char *message = lua_tostring(L, -1);
-    if (message)
-        copy_one_line(err, errlen, message);
-    else
-        snprintf(err, errlen, "%s: the script raised a %s, not an error message", path, luaL_typename(L, -1));
 }
 
 /* experiment_load and experiment_load_text. */
@@ -182,15 +99,15 @@ static int load_experiment(struct load load, struct experiment *out, char *err, 
         snprintf(err, errlen, "%s: the path is too long (at most %zu characters)", path, sizeof out->path - 1);
         return -1;
     }
-    lua_State *L = luaL_newstate();
-    if (!L) {
-        snprintf(err, errlen, "%s: not enough memory for a Lua state", path);
+    struct lua_sandbox sandbox;
+    lua_State *L = sandbox_new(&sandbox, path, "the experiment file", err, errlen);
+    if (!L)
         return -1;
-    }
     lua_pushcfunction(L, load_protected);
     lua_pushlightuserdata(L, &load);
-    if (lua_pcall(L, 1, 3, 0) != LUA_OK) {              /* message */
-        copy_lua_error(L, path, err, errlen);
+    const int status = lua_pcall(L, 1, 3, 0);
+    if (status != LUA_OK) {                             /* message */
+        sandbox_error(L, &sandbox, status, err, errlen);
         lua_close(L);
         return -1;
     }
@@ -254,10 +171,12 @@ static int build_classifier_protected(lua_State *L)
 {
     const struct classifier_source *module = lua_touserdata(L, 1);
     lua_settop(L, 0);
-    open_libraries(L);
-    ddim_set_package_path(L, module->name);
+    sandbox_open_libraries(L, open_ddim);
+    sandbox_set_require_dir(L, module->name);           /* nil */
+    lua_pop(L, 1);                                      /* */
     const char *chunk_name = lua_pushfstring(L, "@%s", module->name); /* chunk_name */
-    if (luaL_loadbuffer(L, module->source, module->size, chunk_name) != LUA_OK) /* chunk_name chunk | message */
+    /* Text only: a CRC-valid file can still hold any bytes, and Lua does not check bytecode. */
+    if (luaL_loadbufferx(L, module->source, module->size, chunk_name, "t") != LUA_OK) /* chunk_name chunk | message */
         return lua_error(L);
     lua_call(L, 0, 1);                                  /* chunk_name module */
     if (!lua_istable(L, 2) || lua_getfield(L, 2, "network") != LUA_TFUNCTION) /* chunk_name module network? */
@@ -274,15 +193,15 @@ int classifier_network_build(const char *name, const char *source, size_t size, 
 {
     struct classifier_source module = { name, source, size };
     memset(out, 0, sizeof *out);
-    lua_State *L = luaL_newstate();
-    if (!L) {
-        snprintf(err, errlen, "%s: not enough memory for a Lua state", name);
+    struct lua_sandbox sandbox;
+    lua_State *L = sandbox_new(&sandbox, name, "the classifier's Lua source", err, errlen);
+    if (!L)
         return -1;
-    }
     lua_pushcfunction(L, build_classifier_protected);
     lua_pushlightuserdata(L, &module);
-    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {              /* message */
-        copy_lua_error(L, name, err, errlen);
+    const int status = lua_pcall(L, 1, 1, 0);
+    if (status != LUA_OK) {                             /* message */
+        sandbox_error(L, &sandbox, status, err, errlen);
         lua_close(L);
         return -1;
     }

@@ -63,10 +63,6 @@ void ddim_resolve_model(lua_State *L, int index);
  * the model at index; for any other model, file and variant themselves. */
 void ddim_push_model_source(lua_State *L, int model, const char *file, const char *variant);
 
-/* package.path set to find modules beside the file at path, and no C
- * modules (lua_config.c). */
-void ddim_set_package_path(lua_State *L, const char *path);
-
 /* Pushes the resolved config of the kept variants of r (their models in
  * the list at index models, as ddim_experiment_resolution pushes it) as Lua
  * source (lua_resolved.c): name is the experiment's, path its file,

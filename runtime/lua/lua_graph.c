@@ -71,7 +71,9 @@ static void push_tensor(lua_State *L, int box_index, int node)
 }
 
 /* The box of the tensor at index (which keeps it alive: nothing is left
- * on the stack), its node in *node; NULL when the value is no tensor. */
+ * on the stack), its node in *node; NULL when the value is no tensor.
+ * Raises when the graph is gone: moved into a variant, or freed by its
+ * __gc as lua_close frees the state (a box's __gc may run first). */
 static struct graph_box *tensor_box(lua_State *L, int index, int *node)
 {
     struct tensor *t = luaL_testudata(L, index, TENSOR_TYPE);
@@ -81,6 +83,8 @@ static struct graph_box *tensor_box(lua_State *L, int index, int *node)
     lua_getiuservalue(L, index, 1);                     /* ... box */
     struct graph_box *box = lua_touserdata(L, -1);
     lua_pop(L, 1);                                      /* ... */
+    if (t->node >= box->graph.count)
+        luaL_error(L, "this tensor's graph is gone (its model was handed over or freed)");
     return box;
 }
 

@@ -16,6 +16,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 #include "runtime/lua/lua_experiment.h"
+#include "runtime/lua/lua_sandbox.h"
 #include "runtime/lua/lua_settings.h"
 
 #define MODEL_REF_TYPE "ddim.model_ref"
@@ -51,21 +52,18 @@ static void push_registry_table(lua_State *L, const char *key, int weak)
 static void run_experiment_file(struct reader *r, const char *file)
 {
     lua_State *L = r->L;
-    lua_getglobal(L, LUA_LOADLIBNAME);                  /* ... package */
-    lua_getfield(L, -1, "path");                        /* ... package path */
-    ddim_set_package_path(L, file);
-    const int status = luaL_loadfile(L, file);          /* ... package path chunk | message */
+    sandbox_set_require_dir(L, file);                   /* ... dir */
+    const int status = luaL_loadfilex(L, file, "t");    /* ... dir chunk | message */
     if (status == LUA_ERRFILE)
         settings_error(r, "ddim.model_of: %s (a run's config.lua runs from the directory the run started in)",
                        lua_tostring(L, -1));
     if (status != LUA_OK) /* a syntax error: "file.lua:LINE: ..." */
         lua_error(L);
     const struct experiment_request *request = ddim_experiment_set_request(L, NULL);
-    lua_call(L, 0, 1);                                  /* ... package path experiment */
+    lua_call(L, 0, 1);                                  /* ... dir experiment */
     ddim_experiment_set_request(L, request);
-    lua_insert(L, -3);                                  /* ... experiment package path */
-    lua_setfield(L, -2, "path");                        /* ... experiment package */
-    lua_pop(L, 1);                                      /* ... experiment */
+    lua_insert(L, -2);                                  /* ... experiment dir */
+    sandbox_restore_require_dir(L);                     /* ... experiment */
 }
 
 /* Pushes the experiment the file at from returns, run on first use. */
