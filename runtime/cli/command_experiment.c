@@ -26,6 +26,7 @@
 #endif
 #include "runtime/diffusion/checkpoint_model.h"
 #include "runtime/cli/commands.h"
+#include "runtime/cli/run_checks.h"
 #include "runtime/config/config.h"
 #include "runtime/base/files.h"
 #include "runtime/report/image_grid.h"
@@ -43,6 +44,7 @@ struct run_options {
     const char *out;
     const char *classifier;
     int threads;        /* 0: OpenMP's default, every core */
+    struct run_checks checks;  /* --memory-limit, --allow-unverified-data */
 };
 
 /* What every (variant, seed) run of the experiment shares. */
@@ -53,6 +55,7 @@ struct run_state {
     char dir[512];
     struct sample_scorer scorer;              /* the classifier and the test set's features */
     struct mnist_dataset all;                 /* train then test (mnist.h); the splits are views into it */
+    struct mnist_file_digest data_digests[MNIST_FILE_COUNT]; /* for meta.json */
     struct text results, timing, metrics;
 };
 
@@ -84,6 +87,11 @@ static int parse_options(int argc, char **argv, struct run_options *o, char *err
 {
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
+        const int check = run_checks_option(argc, argv, &i, &o->checks, err, errlen);
+        if (check < 0)
+            return -1;
+        if (check)
+            continue;
         if (strcmp(arg, "--quick") == 0) {
             o->experiment.quick = 1;
         } else if (strcmp(arg, "--out") == 0 || strcmp(arg, "--variant") == 0 || strcmp(arg, "--seed") == 0 ||
@@ -372,10 +380,13 @@ done:
     return status;
 }
 
-/* Loads the classifier, the test set's features and the data. */
+/* Checks the run (run_checks.h), then loads the classifier, the test set's
+ * features and the data: all before the run directory exists. */
 static int prepare(struct run_state *s, char *err, size_t errlen)
 {
-    return sample_scorer_load(&s->scorer, s->options->classifier, s->ctx->kernels, s->ctx->data_dir, err, errlen) ||
+    return run_checks(s->e, s->ctx->data_dir, &s->options->checks, s->data_digests, err, errlen) ||
+                   sample_scorer_load(&s->scorer, s->options->classifier, s->ctx->kernels, s->ctx->data_dir, err,
+                                      errlen) ||
                    mnist_load_dataset(s->ctx->data_dir, "all", &s->all, err, errlen)
                ? -1
                : 0;
@@ -460,7 +471,8 @@ out:
         for (int i = 0; i < argc; i++)
             text_append(&command, " %s", argv[i]);
         const struct run_meta meta = { command.text, ctx->data_dir, threads, started, progress_clock() - start,
-                                       done, runs_total, o.classifier, s.scorer.classifier_sha256 };
+                                       done, runs_total, o.classifier, s.scorer.classifier_sha256,
+                                       s.data_digests };
         if (write_run_meta(s.dir, &e, ctx->kernels, &meta, meta_err, sizeof meta_err)) {
             fprintf(stderr, "ddim-lab: %s\n", meta_err);
             status = 1;
