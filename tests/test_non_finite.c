@@ -132,8 +132,7 @@ static void test_classifier_with_a_nan_is_refused(void **state)
              "123): a diverged or damaged classifier, not used", path);
     assert_string_equal(err, want);
 
-    snprintf(args, sizeof args, "experiments/skip_vs_noskip.lua --variant skip train.max_images=32 --classifier %s "
-             "--out %s", path, runs);
+    snprintf(args, sizeof args, TINY_RUN " --classifier %s --out %s", path, runs); /* the last --classifier */
     assert_int_equal(run_ddim_lab(NULL, NULL, args, out, sizeof out), 1);
     assert_one_line(out, want);
     struct stat st;
