@@ -316,7 +316,7 @@ void mnist_free_dataset(struct mnist_dataset *dataset)
     *dataset = (struct mnist_dataset){ 0 };
 }
 
-int mnist_verify_file(const char *path, const char *expected_sha256_hex, char *err, size_t errlen)
+int mnist_content_sha256(const char *path, char hex[SHA256_HEX_SIZE], char *err, size_t errlen)
 {
     gzFile gz;
     if (open_gz(path, &gz, err, errlen))
@@ -335,9 +335,16 @@ int mnist_verify_file(const char *path, const char *expected_sha256_hex, char *e
     gzclose(gz);
 
     unsigned char digest[SHA256_DIGEST_SIZE];
-    char hex[SHA256_HEX_SIZE];
     sha256_final(&hash, digest);
     sha256_hex(digest, hex);
+    return 0;
+}
+
+int mnist_verify_file(const char *path, const char *expected_sha256_hex, char *err, size_t errlen)
+{
+    char hex[SHA256_HEX_SIZE];
+    if (mnist_content_sha256(path, hex, err, errlen))
+        return -1;
     if (strcmp(hex, expected_sha256_hex) != 0)
         return path_error(err, errlen, path, "SHA-256 of the uncompressed content is %s, expected %s",
                       hex, expected_sha256_hex);

@@ -11,6 +11,7 @@
 #define DDIM_MNIST_H
 
 #include <stddef.h>
+#include "runtime/base/sha256.h"
 
 #define MNIST_SIDE 28                         /* pixels per row and column */
 #define MNIST_IMAGE_PIXELS (MNIST_SIDE * MNIST_SIDE)
@@ -25,6 +26,13 @@ struct mnist_file {
 };
 #define MNIST_FILE_COUNT 4
 extern const struct mnist_file mnist_files[]; /* MNIST_FILE_COUNT of them */
+
+/* What a run found a data file to be: the SHA-256 of its uncompressed
+ * content, and whether that is the one mnist_files lists. */
+struct mnist_file_digest {
+    char sha256[SHA256_HEX_SIZE];
+    int verified;
+};
 
 struct mnist_images {
     size_t count;
@@ -67,6 +75,11 @@ int mnist_load_pair(const char *images_path, const char *labels_path, size_t exp
 int mnist_load_dataset(const char *dir, const char *split, struct mnist_dataset *out,
                        char *err, size_t errlen);
 void mnist_free_dataset(struct mnist_dataset *dataset);
+
+/* The SHA-256 of the uncompressed content of the .gz at path, as hex (what
+ * runtime/base/mnist.sha256 lists; a run's meta.json records it). Inflating
+ * and hashing the four files takes a fraction of a second. */
+int mnist_content_sha256(const char *path, char hex[SHA256_HEX_SIZE], char *err, size_t errlen);
 
 /* Checks that the SHA-256 of the uncompressed content of the .gz at path is
  * expected_sha256_hex (64 hex digits, as sha256sum prints them). */

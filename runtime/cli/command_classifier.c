@@ -27,6 +27,7 @@
 #include "runtime/scoring/classifier.h"
 #include "runtime/cli/commands.h"
 #include "runtime/base/files.h"
+#include "runtime/base/finite.h"
 #include "runtime/base/mnist.h"
 #include "runtime/scoring/non_digits.h"
 #include "kernels/parallel.h"
@@ -244,6 +245,13 @@ static long count_correct(const struct classifier *c, const float *images, const
 static int write_classifier(const char *path, const struct classifier *c, const char *source, size_t source_size,
                             char *err, size_t errlen)
 {
+    /* classifier_load would refuse such a file: a classifier already at
+     * path is kept rather than replaced by one that cannot score. */
+    const struct non_finite bad = find_non_finite(c->params, c->net.graph.param_floats);
+    if (bad.count)
+        return path_error(err, errlen, path, "not written: the trained parameters hold %zu non-finite values (the "
+                          "first, %s, at element %zu): training diverged", bad.count,
+                          non_finite_name(bad.first_value), bad.first);
     const char *slash = strrchr(path, '/');
     if (slash && slash != path) {
         char dir[1024];

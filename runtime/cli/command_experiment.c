@@ -63,6 +63,11 @@ static int parse_options(int argc, char **argv, struct run_options *o, char *err
 {
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
+        const int check = run_checks_option(argc, argv, &i, &o->checks, err, errlen);
+        if (check < 0)
+            return -1;
+        if (check)
+            continue;
         if (strcmp(arg, "--quick") == 0) {
             o->experiment.quick = 1;
         } else if (strcmp(arg, "--out") == 0 || strcmp(arg, "--variant") == 0 || strcmp(arg, "--seed") == 0 ||
@@ -153,10 +158,13 @@ static int write_variants(struct experiment_run *s, char *err, size_t errlen)
     return status;
 }
 
-/* Loads the classifier, the test set's features and the data. */
+/* Checks the run (run_checks.h), then loads the classifier, the test set's
+ * features and the data: all before the run directory exists. */
 static int prepare(struct experiment_run *s, char *err, size_t errlen)
 {
-    return sample_scorer_load(&s->scorer, s->options->classifier, s->ctx->kernels, s->ctx->data_dir, err, errlen) ||
+    return run_checks(s->e, s->ctx->data_dir, &s->options->checks, s->data_digests, err, errlen) ||
+                   sample_scorer_load(&s->scorer, s->options->classifier, s->ctx->kernels, s->ctx->data_dir, err,
+                                      errlen) ||
                    mnist_load_dataset(s->ctx->data_dir, "all", &s->all, err, errlen)
                ? -1
                : 0;
@@ -233,7 +241,7 @@ static int write_meta(struct experiment_run *s, int argc, char **argv, int threa
         text_append(&command, " %s", argv[i]);
     const struct run_meta meta = { command.text, s->ctx->data_dir, threads, started, progress_clock() - start,
                                    done, s->rounds * s->e->variant_count, s->options->classifier,
-                                   s->scorer.classifier_sha256, status, kept, arguments };
+                                   s->scorer.classifier_sha256, s->data_digests, status, kept, arguments };
     const int failed = write_run_meta(s->dir, s->e, s->ctx->kernels, &meta, err, sizeof err);
     if (failed)
         fprintf(stderr, "ddim-lab: %s\n", err);

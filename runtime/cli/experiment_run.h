@@ -10,6 +10,7 @@
 #include "runtime/base/mnist.h"
 #include "runtime/base/text.h"
 #include "runtime/cli/commands.h"
+#include "runtime/cli/run_checks.h"
 #include "runtime/config/config.h"
 #include "runtime/scoring/sample_scorer.h"
 
@@ -19,6 +20,7 @@ struct run_options {
     const char *classifier;
     const char *resume;     /* --resume RUN_DIR: go on with that run, else NULL */
     int threads;            /* 0: OpenMP's default, every core */
+    struct run_checks checks;  /* --memory-limit, --allow-unverified-data */
 };
 
 /* How one (variant, seed) run ended, or how far it is: runs.csv's states. */
@@ -37,6 +39,7 @@ struct experiment_run {
     char dir[512];
     struct sample_scorer scorer;              /* the classifier and the test set's features */
     struct mnist_dataset all;                 /* train then test (mnist.h); the splits are views into it */
+    struct mnist_file_digest data_digests[MNIST_FILE_COUNT]; /* for meta.json */
     struct text results, timing, metrics;
     int rounds;                               /* seeds (1 without a seeds list) */
     struct run_entry *entries;                /* rounds x variants, in the order they run */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "runtime/diffusion/checkpoint_model.h"
 #include "runtime/base/files.h"
+#include "runtime/base/finite.h"
 #include "runtime/base/interrupt.h"
 #include "runtime/base/text.h"
 
@@ -180,6 +181,21 @@ static const struct checkpoint_section *choose_weights(struct checkpoint_model *
     return NULL;
 }
 
+/* -1 with a line in err when section s (floats of them) holds a value that
+ * is not finite: the weights of a run that diverged, or a damaged file
+ * whose CRC was made to match. Their samples would be NaN, which scoring
+ * clipped to blank digits; so they are refused before anything is drawn. */
+static int refuse_non_finite(const char *path, const struct checkpoint_section *s, size_t floats, char *err,
+                             size_t errlen)
+{
+    const struct non_finite bad = find_non_finite(s->data, floats);
+    if (!bad.count)
+        return 0;
+    return path_error(err, errlen, path, "section %s holds a non-finite value (%s) at element %zu (%zu of its %zu "
+                      "values are not finite): not sampled", s->name, non_finite_name(bad.first_value), bad.first,
+                      bad.count, floats);
+}
+
 /* The guide's weights (bytes of them): the section of epoch
  * diffusion.guide_epoch, into m->guide. */
 static int load_guide(struct checkpoint_model *m, const char *path, size_t bytes, char *err, size_t errlen)
@@ -193,6 +209,8 @@ static int load_guide(struct checkpoint_model *m, const char *path, size_t bytes
     if (s->size != bytes)
         return path_error(err, errlen, path, "not a run's checkpoint: its %s section is %llu bytes, its params %zu",
                           name, (unsigned long long)s->size, bytes);
+    if (refuse_non_finite(path, s, bytes / sizeof(float), err, errlen))
+        return -1;
     m->guide = malloc(bytes);
     if (!m->guide)
         return path_error(err, errlen, path, "out of memory for the guide's weights");
@@ -254,6 +272,8 @@ static int rebuild(struct checkpoint_model *m, const char *path, const struct ch
     if (weights->size != bytes)
         return path_error(err, errlen, path, "not a run's checkpoint: its %s weights are %llu bytes, its params %zu",
                           m->weights_name, (unsigned long long)weights->size, bytes);
+    if (refuse_non_finite(path, weights, v->graph.param_floats, err, errlen))
+        return -1;
 
     /* Sampling reads no training images: only the standardisation
      * (train.normalize) is fitted on them, so they are loaded only then. */

@@ -74,7 +74,8 @@ struct checkpoint_model {
  * settings over the run's (an older checkpoint's experiment file with the
  * run's options instead); its network checked against the checkpoint's weights, a
  * trainer created on kernels k (standardising with the variant's training
- * images from data_dir when it did), and the weights o asks for chosen.
+ * images from data_dir when it did), and the weights o asks for chosen
+ * (refused, as the guide's are, when one of them is not finite).
  * Returns 0, or -1 with ONE line in err naming the file at fault (the
  * checkpoint, the experiment file, the MNIST data); m is then empty. */
 int checkpoint_model_load(struct checkpoint_model *m, const char *path, const struct checkpoint_model_options *o,

@@ -1,5 +1,5 @@
 /* meta.json (run_meta.h), written by hand: a flat object of strings and
- * numbers and one array of {variant, seed}. */
+ * numbers, an array of {file, sha256, verified} and one of {variant, seed}. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +79,15 @@ int write_run_meta(const char *dir, const struct experiment *e, const struct ker
     put_field(f, "classifier", m->classifier);
     put_field(f, "classifier_sha256", m->classifier_sha256);
     put_field(f, "started_utc", started);
+    fprintf(f, "  \"data_files\": [");
+    for (int i = 0; i < MNIST_FILE_COUNT; i++) {
+        fprintf(f, "%s\n    {\"file\": ", i ? "," : "");
+        put_string(f, mnist_files[i].name);
+        fprintf(f, ", \"sha256\": ");
+        put_string(f, m->data_digests[i].sha256);
+        fprintf(f, ", \"verified\": %s}", m->data_digests[i].verified ? "true" : "false");
+    }
+    fprintf(f, "\n  ],\n");
     fprintf(f, "  \"threads\": %d,\n  \"wall_seconds\": %.1f,\n  \"runs_done\": %d,\n  \"runs_total\": %d,\n"
                "  \"seeds\": [", m->threads, m->wall_seconds, m->runs_done, m->runs_total);
     for (int i = 0; i < e->seed_count; i++)

@@ -1,14 +1,16 @@
 /* run_meta.h: a run directory's meta.json, what it takes to rerun the run
  * and to know what produced it: the command line, the git commit, the
  * compiler and its flags, the kernel ISA, the libraries, the CPU, the
- * thread count, the SHA-256 of the resolved config (config.lua), each
- * variant's seed, and when and how long it ran; its status (running until
+ * thread count, the SHA-256 of the resolved config (config.lua) and of
+ * each MNIST file's content (and whether it is the one mnist.sha256 lists),
+ * each variant's seed, and when and how long it ran; its status (running until
  * the run ends) and its arguments, for `ddim-lab resume RUN_DIR`. */
 #ifndef DDIM_RUN_META_H
 #define DDIM_RUN_META_H
 
 #include <stddef.h>
 #include <time.h>
+#include "runtime/base/mnist.h"
 #include "runtime/config/config.h"
 #include "kernels/kernels.h"
 
@@ -21,6 +23,7 @@ struct run_meta {
     int runs_done, runs_total;  /* (variant, seed) runs finished, of all */
     const char *classifier;     /* the file that scored the samples, and its SHA-256 */
     const char *classifier_sha256;
+    const struct mnist_file_digest *data_digests; /* MNIST_FILE_COUNT, in mnist_files' order */
     const char *status;         /* running, complete, diverged, interrupted or failed */
     int argument_count;         /* the experiment's arguments (FILE.lua first), which `ddim-lab resume` */
     char **arguments;           /* reruns with --resume */

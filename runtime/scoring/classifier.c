@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "runtime/base/checkpoint.h"
+#include "runtime/base/finite.h"
 #include "runtime/scoring/classifier.h"
 #include "runtime/base/mnist.h"
 #include "kernels/softmax.h"
@@ -51,6 +52,20 @@ int classifier_load(struct classifier *c, const char *path, const struct kernels
         snprintf(problem, sizeof problem, "%llu bytes of parameters for the %zu floats of its network, %llu of "
                  "standardisation for 8", (unsigned long long)params->size, param_floats,
                  (unsigned long long)data->size);
+        return load_failed(c, &file, err, errlen, path, problem);
+    }
+    /* A NaN weight makes every feature NaN, and FID and KID of NaN
+     * features came out 0: the best score there is. So it is refused here. */
+    const struct non_finite bad = find_non_finite(params->data, param_floats);
+    const struct non_finite bad_data = find_non_finite(data->data, 2);
+    if (bad.count || bad_data.count) {
+        if (bad.count)
+            snprintf(problem, sizeof problem, "the classifier's parameters hold %zu non-finite value%s (the first, "
+                     "%s, at element %zu): a diverged or damaged classifier, not used", bad.count,
+                     bad.count == 1 ? "" : "s", non_finite_name(bad.first_value), bad.first);
+        else
+            snprintf(problem, sizeof problem, "the classifier's standardisation holds a non-finite value (%s): a "
+                     "damaged classifier, not used", non_finite_name(bad_data.first_value));
         return load_failed(c, &file, err, errlen, path, problem);
     }
     c->params = aligned_alloc(64, (param_floats * sizeof(float) + 63) / 64 * 64);

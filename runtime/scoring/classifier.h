@@ -31,7 +31,8 @@ struct classifier {
     struct plan plan;              /* the forward pass of CLASSIFIER_BATCH images: logits, features */
 };
 
-/* Loads the classifier at path (checking its CRC, format and sizes) and
+/* Loads the classifier at path (checking its CRC, format, sizes, and that
+ * its parameters and standardisation are finite numbers) and
  * plans its forward pass on kernels k. Returns 0, or -1 with ONE line in
  * err naming path and the problem. */
 int classifier_load(struct classifier *c, const char *path, const struct kernels *k, char *err, size_t errlen);

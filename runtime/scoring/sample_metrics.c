@@ -7,8 +7,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "runtime/base/finite.h"
 #include "runtime/base/mnist.h"
 #include "runtime/scoring/sample_metrics.h"
+
+/* -1 with a line in err when any of the n values at x is not finite:
+ * "<what> hold N non-finite values (the first, NaN, at element i): not
+ * scored". A NaN feature would make FID and KID NaN or, through the
+ * eigendecomposition, any number; so it is refused, not scored. */
+static int refuse_non_finite(const float *x, size_t n, const char *what, char *err, size_t errlen)
+{
+    const struct non_finite bad = find_non_finite(x, n);
+    if (!bad.count)
+        return 0;
+    snprintf(err, errlen, "%s hold %zu non-finite value%s (the first, %s, at element %zu): not scored", what,
+             bad.count, bad.count == 1 ? "" : "s", non_finite_name(bad.first_value), bad.first);
+    return -1;
+}
 
 /* Mean [dims] and unbiased covariance [dims, dims] of rows [count, dims]. */
 static void mean_and_covariance(const double *rows, long count, int dims, double *mean, double *covariance)
@@ -78,6 +93,9 @@ int metric_reference_create(struct metric_reference *r, const float *features, l
         snprintf(err, errlen, "the metrics' reference needs at least 2 images, got %ld", count);
         return -1;
     }
+    if (refuse_non_finite(features, (size_t)count * (size_t)dims, "the classifier's features of the reference "
+                          "images", err, errlen))
+        return -1;
     const size_t values = (size_t)count * (size_t)dims;
     r->count = count;
     r->dims = dims;
@@ -193,6 +211,11 @@ int score_features(const struct metric_reference *r, const float *features, cons
         snprintf(err, errlen, "the metrics need at least 2 images, got %ld", count);
         return -1;
     }
+    if (refuse_non_finite(features, (size_t)count * (size_t)r->dims, "the classifier's features of the samples",
+                          err, errlen) ||
+        refuse_non_finite(probabilities, (size_t)count * METRIC_CLASSES, "the classifier's probabilities of the "
+                          "samples", err, errlen))
+        return -1;
     const int dims = r->dims;
     const size_t values = (size_t)count * (size_t)dims;
     double *rows = to_double(features, values), *reference = to_double(r->features, (size_t)r->count * (size_t)dims);
@@ -257,7 +280,7 @@ static int classify(const struct classifier *c, const float *images, long count,
         return -1;
     }
     for (size_t i = 0; i < pixels; i++)
-        clipped[i] = fminf(fmaxf(images[i], 0.0f), 1.0f); /* NaN becomes 0 */
+        clipped[i] = fminf(fmaxf(images[i], 0.0f), 1.0f); /* callers refuse NaN first */
     classifier_run(c, clipped, (size_t)count, *probabilities, *features);
     free(clipped);
     return 0;
@@ -269,6 +292,15 @@ int score_images(const struct classifier *c, const struct metric_reference *r, c
     if (c->classes != METRIC_CLASSES || c->feature_count != r->dims) {
         snprintf(err, errlen, "the classifier gives %d classes and %d features; the metrics need %d and %d",
                  c->classes, c->feature_count, METRIC_CLASSES, r->dims);
+        return -1;
+    }
+    /* Before clipping, which would make a NaN pixel 0: a diverged model's
+     * samples are refused, not scored as blank digits. */
+    const struct non_finite bad = find_non_finite(images, (size_t)count * MNIST_IMAGE_PIXELS);
+    if (bad.count) {
+        snprintf(err, errlen, "the samples hold %zu non-finite value%s (the first, %s, in sample %zu): not scored",
+                 bad.count, bad.count == 1 ? "" : "s", non_finite_name(bad.first_value),
+                 bad.first / MNIST_IMAGE_PIXELS);
         return -1;
     }
     float *features, *probabilities;

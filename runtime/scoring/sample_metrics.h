@@ -42,20 +42,24 @@ struct metric_reference {
 };
 
 /* Prepares the reference from count feature rows [count, dims] (copied).
- * Returns 0, or -1 with a reason in err (out of memory, count < 2). */
+ * Returns 0, or -1 with a reason in err (out of memory, count < 2, a
+ * feature that is not finite). */
 int metric_reference_create(struct metric_reference *r, const float *features, long count, int dims, char *err,
                             size_t errlen);
 void metric_reference_free(struct metric_reference *r);
 
 /* Scores count images from their classifier outputs: features [count,
  * r->dims] and probabilities [count, METRIC_CLASSES]. Returns 0, or -1 with
- * a reason in err (count < 2, out of memory, the eigendecomposition failed). */
+ * a reason in err (count < 2, a value that is not finite, out of memory, the
+ * eigendecomposition failed). */
 int score_features(const struct metric_reference *r, const float *features, const float *probabilities, long count,
                    struct sample_scores *out, char *err, size_t errlen);
 
 /* Runs the classifier on count images [count, 28, 28] of pixel values
  * (clipped to [0, 1] first, as the sample grids show them) and scores them
- * against r. Returns 0, or -1 with a reason in err. */
+ * against r. Returns 0, or -1 with a reason in err: images holding a value
+ * that is not finite (NaN, inf: a diverged model's) are refused, "the
+ * samples hold N non-finite values (...): not scored", never clipped. */
 int score_images(const struct classifier *c, const struct metric_reference *r, const float *images, long count,
                  struct sample_scores *out, char *err, size_t errlen);
 
