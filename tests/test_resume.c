@@ -15,7 +15,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "test_classifier_file.h"
 #include "test_program.h"
 #include "test_util.h"
 
@@ -41,6 +40,10 @@ static const char tiny_experiment[] =
     "    { name = \"wide\", model = net(64), reference = \"narrow\", changes = \"64 hidden units\"%s },\n"
     "  },\n"
     "}\n";
+
+/* fuzz/'s tiny classifier scores in a fraction of the time of the tests'
+ * shared one: these tests compare files, not figures. */
+#define TINY_CLASSIFIER "fuzz/corpus/fuzz_classifier_file/classifier.ddim"
 
 static char scratch[] = "/tmp/ddim-lab-resume-XXXXXX";
 static char experiment[160], reference[600];
@@ -79,7 +82,7 @@ static void run_dir_of(const char *out, char path[MATCH_PATH_SIZE])
 
 static void run_args(char *args, size_t size, const char *out)
 {
-    snprintf(args, size, "%s --threads 2 --classifier %s --out %s", experiment, test_classifier_file(), out);
+    snprintf(args, size, "%s --threads 2 --classifier %s --out %s", experiment, TINY_CLASSIFIER, out);
 }
 
 /* Starts ddim-lab with args (the shell execs it, so pid is ddim-lab's),
@@ -344,7 +347,7 @@ static void test_resume_with_another_config_is_refused(void **state)
     (void)state;
     char args[2048], out[8192];
     snprintf(args, sizeof args, "%s --resume %s --classifier %s train.epochs=3", experiment, reference,
-             test_classifier_file());
+             TINY_CLASSIFIER);
     assert_int_equal(run_ddim_lab(NULL, NULL, args, out, sizeof out), 1);
     assert_contains(out, "config.lua: cannot resume: this run's config differs from the run's: ");
     assert_contains(out, "narrow.train.epochs (run: 2; now: 3)");
@@ -364,7 +367,7 @@ static void test_a_diverging_variant_stops_alone(void **state)
     assert_non_null(f);
     fprintf(f, tiny_experiment, ", train = { learning_rate = 1e3 }");
     fclose(f);
-    snprintf(args, sizeof args, "%s --threads 2 --classifier %s --out %s", path, test_classifier_file(), out_path);
+    snprintf(args, sizeof args, "%s --threads 2 --classifier %s --out %s", path, TINY_CLASSIFIER, out_path);
     assert_int_equal(run_ddim_lab(NULL, NULL, args, out, sizeof out), 3);
     assert_contains(out, "ddim-lab: variant wide seed 1 diverged at epoch 1 step ");
     assert_contains(out, "(train.max_weight 10000); the other runs go on");
