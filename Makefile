@@ -133,6 +133,8 @@ FORCE:
 # The U-Net layers' loops run over a block of channels whose count is known
 # only at run time; -O3's vectoriser takes such loops, -O2's does not.
 $(BUILD)/kernels/image_ops.o: CFLAGS += -O3
+# So is the check of every weight after every training step (finite.h).
+$(BUILD)/runtime/base/finite.o: CFLAGS += -O3
 # The CLI tests run the binary of this build.
 $(BUILD)/tests/test_program.o $(BUILD)/tests/test_diffusion.o \
 $(BUILD)/tests/test_classifier_file.o $(BUILD)/tests/test_resume.o: \

@@ -20,6 +20,14 @@ struct non_finite find_non_finite(const void *data, size_t n)
     return found;
 }
 
+int any_magnitude_above(const float *data, size_t n, float bound)
+{
+    int above = 0;
+    for (size_t i = 0; i < n; i++)
+        above |= !(fabsf(data[i]) <= bound); /* NaN compares false */
+    return above;
+}
+
 const char *non_finite_name(float value)
 {
     return isnan(value) ? "NaN" : isinf(value) ? (value > 0 ? "+inf" : "-inf") : "finite";

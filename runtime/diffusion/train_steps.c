@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include "runtime/base/finite.h"
 #include "runtime/base/interrupt.h"
 #include "runtime/base/mnist.h"
 #include "runtime/base/rng.h"
@@ -140,9 +141,7 @@ static int find_bad_weight(const struct trainer *t, float *value)
         const struct node *n = &g->nodes[t->param_nodes[i]];
         const float *p = t->params + n->param_offset;
         const size_t count = shape_size(&n->shape);
-        int bad = 0;
-        for (size_t j = 0; j < count; j++) /* no branch: the compiler may vectorise it */
-            bad |= !(fabsf(p[j]) <= bound);
+        const int bad = any_magnitude_above(p, count, bound);
         for (size_t j = 0; bad && j < count; j++)
             if (!(fabsf(p[j]) <= bound)) {
                 *value = p[j];
