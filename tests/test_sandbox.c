@@ -239,6 +239,31 @@ static void test_sandbox_random_is_seeded(void **state)
                    "error(a == math.random(1000) and 'same' or 'different')\n", "%s:4: same");
 }
 
+/* lib.NAME comes from the project's experiments/lib when the file's own
+ * directory has no lib/NAME.lua: experiment files kept elsewhere use the
+ * shipped networks. */
+static void test_sandbox_require_reaches_experiments_lib(void **state)
+{
+    assert_refused(state, "elsewhere.lua", "local nets = require 'lib.seed_nets'\nerror(type(nets.skip))\n",
+                   "%s:2: function");
+    assert_refused(state, "missing.lua", "require 'lib.missing'\n",
+                   "%s:1: module 'lib.missing' not found: no file '%2$s/lib/missing.lua'; no file "
+                   "'experiments/lib/missing.lua'");
+}
+
+/* Lua patterns backtrack in C, out of the time limit's reach: the pattern
+ * functions are gone and find searches plain text only. */
+static void test_sandbox_patterns_are_refused(void **state)
+{
+    assert_refused(state, "pattern.lua", "string.find(string.rep('a', 30), string.rep('a*', 30) .. 'b')\n",
+                   "%s:1: string.find: Lua patterns are not available in an experiment file (one can run for hours "
+                   "where the time limit cannot stop it); search plain text with s:find(text, 1, true)");
+    assert_refused(state, "match.lua", "local m = ('abc'):match('b')\n",
+                   "%s:1: attempt to call a nil value (method 'match')");
+    assert_refused(state, "plain.lua", "local a, b = ('hello world'):find('o w', 1, true)\nerror(a .. ',' .. b)\n",
+                   "%s:2: 5,7");
+}
+
 size_t sandbox_tests(struct CMUnitTest *out)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +276,8 @@ size_t sandbox_tests(struct CMUnitTest *out)
         cmocka_unit_test_setup_teardown(test_sandbox_memory_limit, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(test_sandbox_require_stays_beside_the_file, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(test_sandbox_random_is_seeded, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(test_sandbox_patterns_are_refused, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(test_sandbox_require_reaches_experiments_lib, make_scratch, remove_scratch),
     };
     if (out)
         memcpy(out, tests, sizeof tests);

@@ -3,9 +3,11 @@
  *
  * An experiment describes a run, it does not perform one: its file gets
  * text chunks only (no bytecode: `load` is text-only, string.dump is gone),
- * no io, os, dofile, loadfile or C modules, no __gc finalizers, `require`
- * only for modules beside the file, math.random seeded the same every
- * time, and limits on its CPU time and memory. */
+ * no io, os, dofile, loadfile or C modules, no __gc finalizers, no Lua
+ * patterns (they backtrack in C, out of the time limit's reach), `require`
+ * only for modules beside the file and the project's experiments/lib,
+ * math.random seeded the same every time, and limits on its CPU time and
+ * memory. */
 #ifndef DDIM_LUA_SANDBOX_H
 #define DDIM_LUA_SANDBOX_H
 

@@ -67,6 +67,23 @@ static int seeded_randomseed(lua_State *L)
     return lua_gettop(L);
 }
 
+/* string.find for plain text only. Lua's pattern matcher backtracks in C,
+ * where the time limit's hook never runs: string.find(string.rep("a", 30),
+ * string.rep("a*", 30) .. "b") would run for hours. So the pattern
+ * functions (match, gmatch, gsub) are out and find takes plain = true. */
+static int plain_find(lua_State *L)
+{
+    if (!lua_toboolean(L, 4))
+        return luaL_error(L, "string.find: Lua patterns are not available in an experiment file (one can run "
+                          "for hours where the time limit cannot stop it); search plain text with "
+                          "s:find(text, 1, true)");
+    const int given = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, given, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
 /* Returns what the call of a wrapper left from index 1 up (lua_callk's
  * continuation too, so that the wrapped function may still yield). */
 static int all_results(lua_State *L, int status, lua_KContext context)
@@ -204,6 +221,12 @@ void sandbox_open_libraries(lua_State *L, lua_CFunction open_ddim)
     lua_getfield(L, -1, LUA_STRLIBNAME);                /* _G string */
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");                        /* bytecode out, to be loaded back */
+    static const char *const patterns[] = { "match", "gmatch", "gsub" }; /* see plain_find */
+    for (size_t i = 0; i < sizeof patterns / sizeof patterns[0]; i++) {
+        lua_pushnil(L);
+        lua_setfield(L, -2, patterns[i]);
+    }
+    wrap_field(L, -1, "find", plain_find);
     lua_getfield(L, -2, LUA_MATHLIBNAME);               /* _G string math */
     lua_getfield(L, -1, "randomseed");                  /* _G string math randomseed */
     lua_pushinteger(L, 0);                              /* the same numbers every time */
@@ -240,7 +263,10 @@ static int plain_module_name(const char *name)
 }
 
 /* require's searcher: NAME.lua (dots as '/') in the require directory,
- * as text; otherwise the reason, for require's "module not found". */
+ * else, for lib.NAME, the project's experiments/lib/NAME.lua (from the
+ * working directory, as data/mnist is), so that an experiment file kept
+ * anywhere can use the shipped networks; as text; otherwise the reasons,
+ * for require's "module not found". */
 static int search_beside(lua_State *L)
 {
     const char *name = luaL_checkstring(L, 1);
@@ -251,23 +277,38 @@ static int search_beside(lua_State *L)
         lua_concat(L, 2);
         return lua_error(L);
     }
-    lua_getfield(L, LUA_REGISTRYINDEX, REQUIRE_DIR);    /* name dir */
-    const char *relative = luaL_gsub(L, name, ".", "/"); /* name dir relative */
-    lua_pushfstring(L, "%s/%s.lua", lua_tostring(L, 2), relative); /* name dir relative file */
-    lua_remove(L, 3);                                   /* name dir file */
-    int status = luaL_loadfilex(L, lua_tostring(L, 3), "t"); /* name dir file chunk | message */
-    if (status == LUA_ERRFILE) {
-        lua_pushfstring(L, "no file '%s'", lua_tostring(L, 3));
-        return 1;
+    const int roots = strncmp(name, "lib.", 4) == 0 ? 2 : 1;
+    for (int root = 0; root < roots; root++) {
+        lua_settop(L, 1);                               /* name */
+        if (root == 0)
+            lua_getfield(L, LUA_REGISTRYINDEX, REQUIRE_DIR); /* name dir */
+        else
+            lua_pushliteral(L, "experiments");          /* name dir */
+        const char *relative = luaL_gsub(L, name, ".", "/"); /* name dir relative */
+        lua_pushfstring(L, "%s/%s.lua", lua_tostring(L, 2), relative); /* name dir relative file */
+        lua_remove(L, 3);                               /* name dir file */
+        const int status = luaL_loadfilex(L, lua_tostring(L, 3), "t"); /* name dir file chunk | message */
+        if (status == LUA_ERRFILE)
+            continue;
+        if (status != LUA_OK) {                         /* name dir file message */
+            luaL_where(L, 2);                           /* ... message where: the require's line */
+            lua_pushfstring(L, "error loading module '%s' from %s: %s", name, lua_tostring(L, 3),
+                            lua_tostring(L, -2));
+            lua_concat(L, 2);
+            return lua_error(L);
+        }
+        lua_insert(L, -2);                              /* name dir chunk file */
+        return 2;
     }
-    if (status != LUA_OK) {                             /* name dir file message */
-        luaL_where(L, 2);                               /* ... message where: the require's line */
-        lua_pushfstring(L, "error loading module '%s' from %s: %s", name, lua_tostring(L, 3), lua_tostring(L, -2));
-        lua_concat(L, 2);
-        return lua_error(L);
-    }
-    lua_insert(L, -2);                                  /* name dir chunk file */
-    return 2;
+    lua_settop(L, 1);                                   /* name */
+    const char *relative = luaL_gsub(L, name, ".", "/"); /* name relative */
+    lua_getfield(L, LUA_REGISTRYINDEX, REQUIRE_DIR);    /* name relative dir */
+    if (roots == 2)
+        lua_pushfstring(L, "no file '%s/%s.lua'\n\tno file 'experiments/%s.lua'", lua_tostring(L, 3), relative,
+                        relative);
+    else
+        lua_pushfstring(L, "no file '%s/%s.lua'", lua_tostring(L, 3), relative);
+    return 1;
 }
 
 void sandbox_set_require_dir(lua_State *L, const char *path)
