@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "runtime/base/files.h"
+#include "runtime/base/finite.h"
 #include "runtime/base/interrupt.h"
 #include "runtime/base/progress.h"
 #include "runtime/base/rng.h"
@@ -162,6 +163,24 @@ static int end_epoch(struct seed_run *r, struct progress *progress, char *err, s
                : 0;
 }
 
+/* Ends r as diverged, for the reason format says: the state keeps the
+ * rows and why, not the weights; the other runs go on. Returns
+ * RUN_VARIANT_DIVERGED, or -1 when the files cannot be written. */
+static int stop_diverged(struct seed_run *r, char *err, size_t errlen, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+static int stop_diverged(struct seed_run *r, char *err, size_t errlen, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    vsnprintf(r->rows.diverged, sizeof r->rows.diverged, format, args);
+    va_end(args);
+    snprintf(r->entry->detail, sizeof r->entry->detail, "%s", r->rows.diverged);
+    r->progress.phase = RUN_DIVERGED;
+    r->entry->state = RUN_DIVERGED_STATE;
+    fprintf(stderr, "ddim-lab: %s; the other runs go on\n", r->rows.diverged);
+    return save_state(r, err, errlen) || write_results(r->s, err, errlen) ? -1 : RUN_VARIANT_DIVERGED;
+}
+
 /* The epochs from where the run is to the last. Returns 0 when they are
  * done, RUN_VARIANT_DIVERGED or RUN_VARIANT_INTERRUPTED (the state saved
  * either way), or -1. */
@@ -179,13 +198,9 @@ static int train_epochs(struct seed_run *r, char *err, size_t errlen)
         if (stop != TRAIN_EPOCH_END && stop != TRAIN_CHECKPOINT_DUE)
             progress_clear(&progress);
         if (stop == TRAIN_DIVERGED) {
-            /* The weights are not kept: the state holds the rows and why. */
-            snprintf(r->rows.diverged, sizeof r->rows.diverged, "%s", err);
-            snprintf(r->entry->detail, sizeof r->entry->detail, "%s", err);
-            r->progress.phase = RUN_DIVERGED;
-            r->entry->state = RUN_DIVERGED_STATE;
-            fprintf(stderr, "ddim-lab: %s; the other runs go on\n", err);
-            return save_state(r, err, errlen) || write_results(r->s, err, errlen) ? -1 : RUN_VARIANT_DIVERGED;
+            char message[1024];
+            snprintf(message, sizeof message, "%s", err);
+            return stop_diverged(r, err, errlen, "%s", message);
         }
         if (stop == TRAIN_INTERRUPTED) {
             snprintf(r->entry->detail, sizeof r->entry->detail, "at epoch %d step %ld",
@@ -212,6 +227,12 @@ static int sample_and_score(struct seed_run *r, char *err, size_t errlen)
         snprintf(r->entry->detail, sizeof r->entry->detail, "interrupted while sampling");
         return RUN_VARIANT_INTERRUPTED; /* the state of the last epoch's end is saved */
     }
+    const struct non_finite bad = find_non_finite(r->samples, (size_t)scored * MNIST_IMAGE_PIXELS);
+    if (bad.count) /* finite weights, samples that are not: diverged all the same, never scored */
+        return stop_diverged(r, err, errlen, "variant %s seed %llu diverged in sampling: its samples hold %zu "
+                             "non-finite values (the first, %s, in sample %zu): not scored", v->name,
+                             (unsigned long long)v->train.seed, bad.count, non_finite_name(bad.first_value),
+                             bad.first / MNIST_IMAGE_PIXELS + 1);
     struct sample_scores scores;
     if (score_images(&s->scorer.classifier, &s->scorer.test_reference, r->samples, scored, &scores, err, errlen))
         return -1;
