@@ -28,10 +28,12 @@ static void test_cli_version(void **state)
 static void test_cli_help_lists_commands_and_options(void **state)
 {
     (void)state;
-    char out[4096];
+    char out[16384];
     assert_int_equal(run_ddim_lab(NULL, NULL, "--help", out, sizeof out), 0);
     assert_contains(out, "usage: ddim-lab");
     assert_contains(out, "  info ");
+    assert_contains(out, "\n  resume       RUN_DIR: ");
+    assert_contains(out, "  --resume RUN_DIR ");
     assert_contains(out, "--data DIR");
     assert_contains(out, "DDIM_ISA");
 }
