@@ -29,8 +29,17 @@ int classifier_load(struct classifier *c, const char *path, const struct kernels
     if (!format)
         return load_failed(c, &file, err, errlen, path, "not a classifier: the checkpoint has no 'format' section");
     if (format->size != strlen(CLASSIFIER_FORMAT) || memcmp(format->data, CLASSIFIER_FORMAT, format->size) != 0) {
-        snprintf(problem, sizeof problem, "unsupported classifier format '%.*s'; this ddim-lab reads '%s'",
-                 (int)(format->size < 64 ? format->size : 64), (const char *)format->data, CLASSIFIER_FORMAT);
+        /* The file's bytes shown printable: a line break or a control
+         * character in them must not break the message's one line. */
+        char shown[65];
+        const size_t length = format->size < 64 ? (size_t)format->size : 64;
+        for (size_t i = 0; i < length; i++) {
+            const unsigned char byte = ((const unsigned char *)format->data)[i];
+            shown[i] = byte >= 0x20 && byte < 0x7f ? (char)byte : '?';
+        }
+        shown[length] = '\0';
+        snprintf(problem, sizeof problem, "unsupported classifier format '%s'; this ddim-lab reads '%s'", shown,
+                 CLASSIFIER_FORMAT);
         return load_failed(c, &file, err, errlen, path, problem);
     }
     static const char *const needed[] = { "source", "standardisation", "params" };
