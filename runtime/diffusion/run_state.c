@@ -8,7 +8,7 @@
 #include "runtime/base/files.h"
 #include "runtime/diffusion/run_state.h"
 
-#define MAX_SECTIONS (16 + 64)
+#define FIXED_SECTIONS 11 /* besides one params_epoch_N per kept epoch */
 
 static void pack_progress(const struct run_progress *p, double out[RUN_PROGRESS_FIELDS])
 {
@@ -46,13 +46,16 @@ int run_state_save(const char *dir, const char *config, const struct run_progres
                    const struct trainer *t, const float *best, const float *epoch_weights, int kept,
                    char *err, size_t errlen)
 {
-    char path[1100], names[64][CHECKPOINT_NAME_SIZE];
+    char path[1100];
     snprintf(path, sizeof path, "%s/%s", dir, RUN_STATE_FILE);
     if (rows->results.failed || rows->timing.failed || rows->metrics.failed)
         return path_error(err, errlen, path, "out of memory for the run's rows");
     double progress[RUN_PROGRESS_FIELDS];
     pack_progress(p, progress);
-    struct checkpoint_section sections[MAX_SECTIONS];
+    const int epochs_kept = p->phase == RUN_TRAINING ? kept_so_far(p, kept) : 0;
+    struct checkpoint_section *sections = calloc(FIXED_SECTIONS + (size_t)epochs_kept, sizeof *sections);
+    if (!sections)
+        return path_error(err, errlen, path, "out of memory");
     int count = 0;
     add(sections, &count, "config", config, strlen(config));
     add(sections, &count, "progress", progress, sizeof progress);
@@ -69,12 +72,15 @@ int run_state_save(const char *dir, const char *config, const struct run_progres
         if (t->ema)
             add(sections, &count, "params_ema", t->ema, bytes);
         add(sections, &count, "params_best", best, bytes);
-        for (int e = 0; e < kept_so_far(p, kept) && e < 64; e++) {
-            snprintf(names[e], sizeof names[e], "params_epoch_%d", e + 1);
-            add(sections, &count, names[e], epoch_weights + (size_t)e * t->param_floats, bytes);
+        for (int e = 0; e < epochs_kept; e++) { /* add() copies the name */
+            char name[CHECKPOINT_NAME_SIZE];
+            snprintf(name, sizeof name, "params_epoch_%d", e + 1);
+            add(sections, &count, name, epoch_weights + (size_t)e * t->param_floats, bytes);
         }
     }
-    return checkpoint_write(path, sections, count, err, errlen);
+    const int status = checkpoint_write(path, sections, count, err, errlen);
+    free(sections);
+    return status;
 }
 
 /* Section name of c, exactly size bytes, into out; -1 when missing or of
