@@ -126,6 +126,38 @@ static void test_report_from_known_results(void **state)
     fclose(f);
 }
 
+/* A run made with --quick (meta.json's arguments) says under its title that
+ * it is a smoke test; one without --quick, or without meta.json, does not. */
+static void test_report_of_quick_run_says_smoke_test(void **state)
+{
+    const struct scratch *scratch = *state;
+    const char *const metas[3] = {
+        "{\n  \"status\": \"complete\",\n  \"arguments\": [\"e.lua\", \"--seed\", \"1\", \"--quick\"]\n}\n",
+        "{\n  \"status\": \"complete\",\n  \"arguments\": [\"e.lua\", \"--seed\", \"1\"]\n}\n",
+        NULL,
+    };
+    for (int i = 0; i < 3; i++) {
+        write_run(state);
+        char path[256];
+        scratch_path(path, state, "meta.json");
+        remove(path);
+        if (metas[i])
+            write_file(state, "meta.json", metas[i]);
+        struct report_data d;
+        char err[512];
+        if (report_load(scratch->dir, &d, err, sizeof err) || report_write(scratch->dir, &d, err, sizeof err))
+            fail_msg("%s", err);
+        assert_int_equal(d.quick, i == 0);
+        report_free(&d);
+        const char *report = read_file(state, "report.md");
+        const char *smoke = strstr(report, "**A smoke test, not a result:**");
+        if (i == 0)
+            assert_true(smoke && smoke == strstr(report, "\n\n") + 2); /* right under the title */
+        else
+            assert_null(smoke);
+    }
+}
+
 static void test_report_refuses_malformed_csv(void **state)
 {
     write_run(state);
@@ -149,6 +181,7 @@ size_t report_tests(struct CMUnitTest *out)
     static const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_statistics_of_known_values),
         cmocka_unit_test_setup_teardown(test_report_from_known_results, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(test_report_of_quick_run_says_smoke_test, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(test_report_refuses_malformed_csv, make_scratch, remove_scratch),
     };
     if (out)

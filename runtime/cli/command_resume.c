@@ -2,13 +2,13 @@
  * reruns the experiment with the arguments its meta.json saved and
  * --resume RUN_DIR; the checks that a resumed run is the run it resumes
  * (experiment_run.h). */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "runtime/base/files.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/experiment_run.h"
+#include "runtime/report/run_meta.h"
 
 #define MAX_ENTRIES 4096
 #define MAX_ARGUMENTS 256
@@ -166,61 +166,6 @@ int check_resumed_config(const char *dir, const char *config, char *err, size_t 
     return -1;
 }
 
-/* The JSON string at *at (just past its opening quote) into out, with the
- * escapes meta.json writes (\", \\, \u00XX); *at moves past the closing
- * quote. Returns -1 on anything else. */
-static int json_string(const char **at, char *out, size_t size)
-{
-    size_t n = 0;
-    for (const char *p = *at; *p; p++) {
-        char c = *p;
-        if (c == '"') {
-            out[n] = '\0';
-            *at = p + 1;
-            return 0;
-        }
-        if (c == '\\') {
-            p++;
-            if (*p == 'u' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2]) &&
-                isxdigit((unsigned char)p[3]) && isxdigit((unsigned char)p[4])) {
-                char hex[5] = { p[1], p[2], p[3], p[4], 0 };
-                c = (char)strtol(hex, NULL, 16);
-                p += 4;
-            } else if (*p == '"' || *p == '\\') {
-                c = *p;
-            } else {
-                return -1;
-            }
-        }
-        if (n + 1 >= size)
-            return -1;
-        out[n++] = c;
-    }
-    return -1;
-}
-
-/* meta.json's "arguments" array into args (strings in text's copy). */
-static int saved_arguments(char *json, char **args, int *count)
-{
-    const char *at = strstr(json, "\"arguments\": [");
-    if (!at)
-        return -1;
-    at += strlen("\"arguments\": [");
-    char *out = json; /* written over the text already read */
-    *count = 0;
-    while (*at == '"' && *count < MAX_ARGUMENTS - 4) {
-        at++;
-        const size_t room = (size_t)(at - out);
-        if (json_string(&at, out, room) != 0)
-            return -1;
-        args[(*count)++] = out;
-        out += strlen(out) + 1;
-        if (*at == ',')
-            at += 2;
-    }
-    return *at == ']' && *count > 0 ? 0 : -1;
-}
-
 int run_resume(const struct context *ctx, int argc, char **argv)
 {
     if (argc < 1 || argv[0][0] == '-') {
@@ -236,7 +181,7 @@ int run_resume(const struct context *ctx, int argc, char **argv)
         fprintf(stderr, "ddim-lab: %s\n", err);
         return 1;
     }
-    if (saved_arguments(json, args, &count) || count + 2 + argc - 1 > MAX_ARGUMENTS) {
+    if (run_meta_arguments(json, args, MAX_ARGUMENTS - 4, &count) || count + 2 + argc - 1 > MAX_ARGUMENTS) {
         fprintf(stderr, "ddim-lab: %s: no \"arguments\" list to rerun (a run from before ddim-lab resume?): "
                         "run its experiment file with --resume %s\n", path, argv[0]);
         free(json);

@@ -287,14 +287,20 @@ int report_write(const char *dir, const struct report_data *d, char *err, size_t
             steps = d->runs[i].sampling_steps;
             break;
         }
-    text_append(&out, "# %s\n\nRun directory `%s`: resolved config [config.lua](config.lua), per-epoch losses "
+    text_append(&out, "# %s\n\n", d->experiment);
+    if (d->quick)
+        text_append(&out, "**A smoke test, not a result:** this run had `--quick`, the experiment's reduced budget "
+                          "(fewer images, epochs, steps and samples). Its figures show that everything runs "
+                          "end to end; the experiment without `--quick` gives the ones to draw conclusions "
+                          "from.\n\n");
+    text_append(&out, "Run directory `%s`: resolved config [config.lua](config.lua), per-epoch losses "
                       "[results.csv](results.csv), times [timing.csv](timing.csv), sample metrics "
                       "[metrics.csv](metrics.csv), and what built and ran it (commit, compiler and flags, ISA, "
                       "libraries, CPU, threads, config hash, seeds, wall time) [meta.json](meta.json). "
                       "Rerunning the experiment with the same seeds, kernel ISA and thread count gives the same "
                       "results.csv and metrics.csv to the last digit; `ddim-lab report %s` rebuilds this page "
                       "from them.\n\n",
-                d->experiment, dir, dir);
+                dir, dir);
     write_run_states(&out, d, dir);
     text_append(&out, "Figures are the mean ± standard deviation [95%% confidence interval, Student's t] over "
                       "the seeds listed. Sample metrics score %d samples per variant and seed (%d DDIM steps) "

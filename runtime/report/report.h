@@ -57,6 +57,7 @@ struct report_data {
     char classifier[256], classifier_sha256[72];
     int state_count;                /* rows of runs.csv; 0 when the directory has none */
     struct report_state *states;
+    int quick;                      /* the run had --quick (meta.json's arguments): a smoke test */
 };
 
 /* Reads the CSV files of the run directory dir. Returns 0, or -1 with ONE

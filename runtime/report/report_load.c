@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "runtime/base/files.h"
 #include "runtime/report/report.h"
+#include "runtime/report/run_meta.h"
 
 #define MAX_FIELDS 32
 
@@ -286,6 +287,23 @@ static int read_states(const char *dir, struct report_data *d, char *err, size_t
     return 0;
 }
 
+/* Whether meta.json's arguments have --quick. A run directory from before
+ * meta.json kept its arguments, or without meta.json, reads as not quick. */
+static int read_quick(const char *dir)
+{
+    char path[1024], err[256], *json, *args[256];
+    size_t size;
+    int count, quick = 0;
+    snprintf(path, sizeof path, "%s/meta.json", dir);
+    if (read_text_file(path, &json, &size, err, sizeof err))
+        return 0;
+    if (run_meta_arguments(json, args, 256, &count) == 0)
+        for (int i = 0; i < count; i++)
+            quick |= strcmp(args[i], "--quick") == 0;
+    free(json);
+    return quick;
+}
+
 int report_load(const char *dir, struct report_data *d, char *err, size_t errlen)
 {
     memset(d, 0, sizeof *d);
@@ -301,6 +319,7 @@ int report_load(const char *dir, struct report_data *d, char *err, size_t errlen
     if (read_epochs(dir, d, capacity, err, errlen) || read_metrics(dir, d, capacity, err, errlen) ||
         read_states(dir, d, err, errlen))
         return report_free(d), -1;
+    d->quick = read_quick(dir);
     return 0;
 }
 

@@ -1,5 +1,6 @@
 /* meta.json (run_meta.h), written by hand: a flat object of strings and
  * numbers, an array of {file, sha256, verified} and one of {variant, seed}. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,4 +104,58 @@ int write_run_meta(const char *dir, const struct experiment *e, const struct ker
     int status = write_file_atomic(path, json, length, err, errlen);
     free(json);
     return status;
+}
+
+/* The JSON string at *at (just past its opening quote) into out, with the
+ * escapes meta.json writes (\", \\, \u00XX); *at moves past the closing
+ * quote. Returns -1 on anything else. */
+static int json_string(const char **at, char *out, size_t size)
+{
+    size_t n = 0;
+    for (const char *p = *at; *p; p++) {
+        char c = *p;
+        if (c == '"') {
+            out[n] = '\0';
+            *at = p + 1;
+            return 0;
+        }
+        if (c == '\\') {
+            p++;
+            if (*p == 'u' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2]) &&
+                isxdigit((unsigned char)p[3]) && isxdigit((unsigned char)p[4])) {
+                char hex[5] = { p[1], p[2], p[3], p[4], 0 };
+                c = (char)strtol(hex, NULL, 16);
+                p += 4;
+            } else if (*p == '"' || *p == '\\') {
+                c = *p;
+            } else {
+                return -1;
+            }
+        }
+        if (n + 1 >= size)
+            return -1;
+        out[n++] = c;
+    }
+    return -1;
+}
+
+int run_meta_arguments(char *json, char **args, int capacity, int *count)
+{
+    const char *at = strstr(json, "\"arguments\": [");
+    if (!at)
+        return -1;
+    at += strlen("\"arguments\": [");
+    char *out = json; /* written over the text already read */
+    *count = 0;
+    while (*at == '"' && *count < capacity) {
+        at++;
+        const size_t room = (size_t)(at - out);
+        if (json_string(&at, out, room) != 0)
+            return -1;
+        args[(*count)++] = out;
+        out += strlen(out) + 1;
+        if (*at == ',')
+            at += 2;
+    }
+    return *at == ']' && *count > 0 ? 0 : -1;
 }

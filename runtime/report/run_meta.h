@@ -33,4 +33,10 @@ struct run_meta {
 int write_run_meta(const char *dir, const struct experiment *e, const struct kernels *k, const struct run_meta *m,
                    char *err, size_t errlen);
 
+/* meta.json's text json (read whole) into its "arguments" list: at most
+ * capacity strings into args, unescaped over json's own bytes (json is
+ * changed). Returns 0, or -1 when there is no such list or it is not as
+ * write_run_meta writes it. */
+int run_meta_arguments(char *json, char **args, int capacity, int *count);
+
 #endif
