@@ -305,6 +305,35 @@ static void test_unet_runs_do_not_depend_on_the_thread_count(void **state)
     remove_tree(dir);
 }
 
+/* The digits-in-minutes recipe's --quick (seconds): it trains, samples and
+ * scores end to end, its noise loss falls below the untrained network's
+ * (its last layer starts at zero: the loss of predicting v = 0, about 1),
+ * and its report says that it is a smoke test. */
+static void test_digits_in_minutes_quick_runs(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ddim-lab-test-XXXXXX", args[1024], out[8192], pattern[600], text[8192];
+    assert_non_null(mkdtemp(dir));
+    snprintf(args, sizeof args, "experiments/digits_in_minutes.lua --quick --seed 1 --classifier %s --out %s",
+             test_classifier_file(), dir);
+    if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
+        fail_msg("ddim-lab %s failed:\n%s", args, out);
+    snprintf(pattern, sizeof pattern, "%s/digits_in_minutes/*/metrics.csv", dir);
+    read_only_match(pattern, text, sizeof text);
+    assert_contains(text, "\nsmall_unet,1,128,10,");
+    snprintf(pattern, sizeof pattern, "%s/digits_in_minutes/*/results.csv", dir);
+    read_only_match(pattern, text, sizeof text);
+    const char *row = strstr(text, "\nsmall_unet,1,1,");
+    assert_non_null(row);
+    const double noise_loss = strtod(row + strlen("\nsmall_unet,1,1,"), NULL);
+    if (!(noise_loss > 0 && noise_loss < 0.5))
+        fail_msg("the quick run's noise loss is %g, not in (0, 0.5)", noise_loss);
+    snprintf(pattern, sizeof pattern, "%s/digits_in_minutes/*/report.md", dir);
+    read_only_match(pattern, text, sizeof text);
+    assert_contains(text, "**A smoke test, not a result:**");
+    remove_tree(dir);
+}
+
 /* A typo in a key fails before training, naming file:line, exit code 2,
  * and nothing is written. */
 static void test_experiment_bad_config_writes_nothing(void **state)
@@ -364,6 +393,7 @@ size_t cli_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_cli_info_reports_the_state_of_the_data),
         cmocka_unit_test(test_experiment_runs_are_reproducible),
         cmocka_unit_test(test_unet_runs_do_not_depend_on_the_thread_count),
+        cmocka_unit_test(test_digits_in_minutes_quick_runs),
         cmocka_unit_test(test_experiment_bad_config_writes_nothing),
         cmocka_unit_test(test_bench_profiles_a_variant),
     };

@@ -62,9 +62,16 @@ static void test_config_seed_experiment(void **state)
     load_ok(NULL, &e);
     assert_string_equal(e.name, "skip_vs_noskip");
     assert_string_equal(e.path, SEED_EXPERIMENT);
-    assert_int_equal(e.variant_count, 2);
+    assert_int_equal(e.variant_count, 3);
     assert_string_equal(e.variants[0].name, "first");
     assert_string_equal(e.variants[1].name, "skip");
+    assert_string_equal(e.variants[2].name, "recipe");
+    /* the recipe's own settings over the file's (lib/recipe.lua) */
+    assert_int_equal(e.variants[2].train.batch_size, 64);
+    assert_int_equal(e.variants[2].train.max_images, 50000);
+    assert_true(e.variants[2].train.learning_rate == 5e-3);
+    assert_int_equal(e.variants[2].diffusion.schedule, SCHEDULE_COSINE);
+    assert_false(e.variants[2].diffusion.gradient_trick);
     for (int i = 0; i < 2; i++) {
         const struct variant *v = &e.variants[i];
         assert_int_equal(v->train.epochs, 3);
@@ -243,8 +250,10 @@ static void test_config_quick(void **state)
     struct experiment e;
     load_ok(&options, &e);
     assert_int_equal(e.variants[0].train.epochs, 1);
-    assert_int_equal(e.variants[1].train.max_images, 4096);
+    assert_int_equal(e.variants[1].train.max_images, 32768);
     assert_int_equal(e.variants[1].train.batch_size, 64);
+    assert_int_equal(e.variants[2].train.max_images, 32768); /* quick comes after the variant's own */
+    assert_int_equal(e.variants[2].diffusion.guide_epoch, 0);
     experiment_free(&e);
     /* The command line comes after quick. */
     char *overrides[] = { "train.epochs=2" };
@@ -252,7 +261,7 @@ static void test_config_quick(void **state)
     options.overrides = overrides;
     load_ok(&options, &e);
     assert_int_equal(e.variants[0].train.epochs, 2);
-    assert_int_equal(e.variants[0].train.max_images, 4096);
+    assert_int_equal(e.variants[0].train.max_images, 32768);
     experiment_free(&e);
 }
 
@@ -273,7 +282,7 @@ static void test_config_variant_and_seed_options(void **state)
     char err[1024];
     options.variant = "nope";
     load_fails(&options, err, sizeof err);
-    assert_string_equal(err, SEED_EXPERIMENT ": --variant nope: no such variant; the variants are first, skip");
+    assert_string_equal(err, SEED_EXPERIMENT ": --variant nope: no such variant; the variants are first, skip, recipe");
 }
 
 /* ---- experiments in temporary files -------------------------------------------- */
