@@ -250,9 +250,9 @@ static void test_config_quick(void **state)
     struct experiment e;
     load_ok(&options, &e);
     assert_int_equal(e.variants[0].train.epochs, 1);
-    assert_int_equal(e.variants[1].train.max_images, 32768);
+    assert_int_equal(e.variants[1].train.max_images, 50000);
     assert_int_equal(e.variants[1].train.batch_size, 64);
-    assert_int_equal(e.variants[2].train.max_images, 32768); /* quick comes after the variant's own */
+    assert_int_equal(e.variants[2].train.epochs, 1); /* quick comes after the variant's own 3 */
     assert_int_equal(e.variants[2].diffusion.guide_epoch, 0);
     experiment_free(&e);
     /* The command line comes after quick. */
@@ -261,7 +261,7 @@ static void test_config_quick(void **state)
     options.overrides = overrides;
     load_ok(&options, &e);
     assert_int_equal(e.variants[0].train.epochs, 2);
-    assert_int_equal(e.variants[0].train.max_images, 32768);
+    assert_int_equal(e.variants[0].train.max_images, 50000);
     experiment_free(&e);
 }
 
