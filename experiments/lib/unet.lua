@@ -10,28 +10,34 @@ local unet = {}
 -- center) -> Conv3x3 swish -> Conv3x3, added to the residual. With
 -- options.batch_norm false the branch starts at the convolution; with a
 -- noise map (the noise level at this block's resolution) the branch's
--- first convolution also reads it.
+-- first convolution also reads it. With options.residual false the block
+-- is the branch alone, its second convolution swish too: two plain
+-- convolutions, no path around them.
 local function residual_block(x, input_width, width, options, noise_map)
   local residual = x
-  if input_width ~= width then
+  if input_width ~= width and options.residual ~= false then
     residual = ddim.conv2d(x, width, {kernel_size = 1})
   end
   if options.batch_norm ~= false then x = ddim.batch_norm(x) end
   if noise_map then x = ddim.concat{x, noise_map} end
   x = ddim.conv2d(x, width, {kernel_size = 3, activation = "swish"})
+  if options.residual == false then
+    return ddim.conv2d(x, width, {kernel_size = 3, activation = "swish"})
+  end
   x = ddim.conv2d(x, width, {kernel_size = 3})
   return ddim.add(x, residual)
 end
 
 -- unet.network{widths = {32, 64, 96}, block_depth = 2, embedding = "sinusoidal", embedding_dims = 32,
---              skips = true, batch_norm = true, noise_in_blocks = false}
+--              skips = true, batch_norm = true, residual = true, noise_in_blocks = false}
 -- embedding = "raw" feeds the noise level itself, copied to every pixel, in
 -- place of its 32 sinusoids; skips = false drops the U-Net's skip
 -- connections (the up path's concatenations): a plain convolutional
 -- encoder-decoder of the same blocks, to tell convolutions from U-Net skips.
 -- batch_norm = false drops the blocks' batch normalization (Keras's
 -- normalises over a batch of mixed noise levels in training and with moving
--- statistics when sampling); noise_in_blocks = true gives every block's
+-- statistics when sampling); residual = false makes every block two plain
+-- convolutions (see residual_block); noise_in_blocks = true gives every block's
 -- branch the noise level as one more channel (the Keras net reads it only
 -- at the input).
 function unet.network(options)
