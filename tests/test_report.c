@@ -111,14 +111,15 @@ static void test_report_from_known_results(void **state)
     report_free(&d);
     const char *report = read_file(state, "report.md");
     /* a's FID: mean 30, sd 10, CI 30 -+ 4.303 * 10 / sqrt 3 = 24.84. */
-    assert_contains(report, "| a | the base, as is | 100 | 1, 2, 3 | 0.4200 ± 0.0200 [0.3703, 0.4697] | "
+    assert_contains(report, "| a | the base, as is | 100 | | 1, 2, 3 | 0.4200 ± 0.0200 [0.3703, 0.4697] | "
                             "30.00 ± 10.00 [5.16, 54.84] |");
     /* b - a: FID exactly -10 at every seed: significant; recognisable +1, -1, +1: not. */
     assert_contains(report, "| b | a | **-0.1200 [-0.1697, -0.0703]** | **-10.00 [-10.00, -10.00]** | "
                             "+0.000 [+0.000, +0.000] | +0.3 [-2.5, +3.2] | +0.00 [+0.00, +0.00] |");
     assert_contains(report, "- with the \"change\" (`b` against `a`): FID down by 10.00 [10.00, 10.00] (better).");
-    assert_contains(report, "| *data floor* | training digits, not samples | | 1 | | 1.50 |");
+    assert_contains(report, "| *data floor* | training digits, not samples | | | 1 | | 1.50 |");
     assert_contains(report, "![b samples](b/seed1/samples.png)");
+    assert_null(strstr(report, "## The ladder")); /* two variants are no ladder */
     char path[256];
     scratch_path(path, state, "loss_curves.png");
     FILE *f = fopen(path, "rb");
@@ -158,6 +159,37 @@ static void test_report_of_quick_run_says_smoke_test(void **state)
     }
 }
 
+/* A ladder (each variant against the one before): rung a draws 10%
+ * recognisable, b 60 and 62%, c 70%. The report names b as the simplest
+ * at 50% with its grid, and says that none reaches 80%; the table gives
+ * each rung's MFLOP a step from variants.csv. */
+static void test_report_of_ladder_names_simplest_rung(void **state)
+{
+    write_file(state, "variants.csv",
+               "experiment,variant,reference,samples_from,parameters,changes,mflop_per_image\n"
+               "ladder,a,,ema,10,simplest,1.250\nladder,b,a,ema,20,plus one,12.500\nladder,c,b,ema,30,plus two,40.000\n");
+    write_file(state, "results.csv", "variant,seed,epoch,noise_loss,image_loss,best_noise_loss\n"
+                                     "a,1,1,0.5,0.6,0.5\na,2,1,0.5,0.6,0.5\nb,1,1,0.4,0.6,0.4\nb,2,1,0.4,0.6,0.4\n"
+                                     "c,1,1,0.3,0.6,0.3\nc,2,1,0.3,0.6,0.3\n");
+    write_file(state, "timing.csv", "variant,seed,epoch,seconds,images_per_second\n"
+                                    "a,1,1,10,100\na,2,1,10,100\nb,1,1,10,100\nb,2,1,10,100\nc,1,1,10,100\nc,2,1,10,100\n");
+    write_file(state, "metrics.csv", METRICS_HEADER
+               "a,1,100,20,c.ddim,abcd,90,1,0.1,3.3" SHARES "a,2,100,20,c.ddim,abcd,90,1,0.1,3.3" SHARES
+               "b,1,100,20,c.ddim,abcd,30,1,0.6,3.3" SHARES "b,2,100,20,c.ddim,abcd,30,1,0.62,3.3" SHARES
+               "c,1,100,20,c.ddim,abcd,20,1,0.7,3.3" SHARES "c,2,100,20,c.ddim,abcd,20,1,0.7,3.3" SHARES);
+    const struct scratch *scratch = *state;
+    struct report_data d;
+    char err[512];
+    if (report_load(scratch->dir, &d, err, sizeof err) || report_write(scratch->dir, &d, err, sizeof err))
+        fail_msg("%s", err);
+    report_free(&d);
+    const char *report = read_file(state, "report.md");
+    assert_contains(report, "| b | plus one | 20 | 12.5 | 1, 2 |");
+    /* b: mean 61, sd 1.414, CI 61 -+ 12.706 * 1.414 / sqrt 2 = 12.7. */
+    assert_contains(report, "- **50%: `b`**, 61.0% [48.3, 73.7] over 2 seed(s).\n\n  ![b samples](b/seed1/samples.png)");
+    assert_contains(report, "- **80%: none** of the 3; the most recognisable is `c` at 70.0%.");
+}
+
 static void test_report_refuses_malformed_csv(void **state)
 {
     write_run(state);
@@ -182,6 +214,7 @@ size_t report_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_statistics_of_known_values),
         cmocka_unit_test_setup_teardown(test_report_from_known_results, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(test_report_of_quick_run_says_smoke_test, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(test_report_of_ladder_names_simplest_rung, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(test_report_refuses_malformed_csv, make_scratch, remove_scratch),
     };
     if (out)

@@ -5,7 +5,7 @@
  *
  *   OUT/<experiment>/<UTC timestamp>/
  *     config.lua        the resolved config of every variant, an experiment file that reruns the run
- *     variants.csv      variant, reference, what it changes, parameters
+ *     variants.csv      variant, reference, what it changes, parameters, MFLOP a sampling step
  *     results.csv       variant, seed, epoch, losses   } deterministic: same seeds,
  *     metrics.csv       variant, seed, FID, KID, ...   } same files
  *     timing.csv        variant, seed, epoch, seconds, images/s
@@ -33,6 +33,7 @@
 #include "runtime/cli/commands.h"
 #include "runtime/cli/experiment_run.h"
 #include "runtime/config/config.h"
+#include "runtime/graph/executor.h"
 #include "runtime/report/run_meta.h"
 
 /* --seed N (one seed) or --seeds N,M,... (a list) into o's seeds. */
@@ -145,13 +146,16 @@ static int make_run_directory(const char *out, const char *name, char *dir, size
 static int write_variants(struct experiment_run *s, char *err, size_t errlen)
 {
     struct text t = { 0 };
-    text_append(&t, "experiment,variant,reference,samples_from,parameters,changes\n");
+    text_append(&t, "experiment,variant,reference,samples_from,parameters,changes,mflop_per_image\n");
     for (int i = 0; i < s->e->variant_count; i++) {
         const struct variant *v = &s->e->variants[i];
+        double flops;
+        if (model_flops(&v->graph, v->output, s->ctx->kernels, &flops, err, errlen))
+            return text_free(&t), -1;
         text_append(&t, "%s,%s,%s,%s,%zu,", s->e->name, v->name, v->reference, v->train.ema > 0 ? "ema" : "best",
                     v->graph.param_floats);
         append_csv_field(&t, v->changes);
-        text_append(&t, "\n");
+        text_append(&t, ",%.3f\n", flops * 1e-6);
     }
     int status = write_text(s->dir, "variants.csv", &t, err, errlen);
     text_free(&t);

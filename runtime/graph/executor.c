@@ -2,6 +2,7 @@
  * kernel of kernels/, made by the function of its op's family, over the
  * buffers fixed at plan time; and a node's FLOPs and sizes for profiles. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <math.h>
 #include <time.h>
 #include "kernels/image_ops.h"
@@ -339,4 +340,21 @@ double plan_flops(const struct plan *p)
     for (int i = 0; i < p->order_count; i++)
         flops += node_flops(p, p->order[i]);
     return flops;
+}
+
+int model_flops(const struct graph *g, int output, const struct kernels *k, double *flops, char *err, size_t errlen)
+{
+    float *params = calloc(g->param_floats ? g->param_floats : 1, sizeof *params); /* a plan reads no value */
+    if (!params) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    struct plan p;
+    const int status = plan_create(&p, g, k, 1, 1, &output, params, err, errlen);
+    if (status == 0) {
+        *flops = plan_flops(&p);
+        plan_free(&p);
+    }
+    free(params);
+    return status;
 }

@@ -63,6 +63,10 @@ float *plan_batch_norm_stats(const struct plan *p, int node);
 /* Model FLOPs of one plan_run: 2 x the multiply-adds of its sgemms and
  * convolutions (the other ops are not counted). */
 double plan_flops(const struct plan *p);
+/* plan_flops of the model g computing output for one image: the cost of
+ * one sampling step, what a variant's report gives beside its parameters.
+ * Returns 0, or -1 with the reason in err. */
+int model_flops(const struct graph *g, int output, const struct kernels *k, double *flops, char *err, size_t errlen);
 double node_flops(const struct plan *p, int node);
 /* The node's sizes for a profile: "NN 64x785 by 785x3136" for an sgemm,
  * "7x7x64 to 14x14x64" for a convolution, "N floats" otherwise. */

@@ -95,10 +95,10 @@ static int seeds_of(const struct report_data *d, int variant, char *out, size_t 
 
 static void write_table(struct text *out, const struct report_data *d)
 {
-    text_append(out, "| variant | what changed | parameters | seeds |");
+    text_append(out, "| variant | what changed | parameters | MFLOP a step | seeds |");
     for (int f = 0; f < FIGURES; f++)
         text_append(out, " %s |", figure_names[f]);
-    text_append(out, "\n|---|---|---|---|");
+    text_append(out, "\n|---|---|---|---|---|");
     for (int f = 0; f < FIGURES; f++)
         text_append(out, "---|");
     text_append(out, "\n");
@@ -106,11 +106,17 @@ static void write_table(struct text *out, const struct report_data *d)
         char seeds[256];
         if (seeds_of(d, v, seeds, sizeof seeds) == 0)
             continue;
-        if (v < 0)
-            text_append(out, "| *data floor* | training digits, not samples | | %s |", seeds);
-        else
-            text_append(out, "| %s | %s | %ld | %s |", d->variants[v].name, d->variants[v].changes,
-                        d->variants[v].parameters, seeds);
+        if (v < 0) {
+            text_append(out, "| *data floor* | training digits, not samples | | | %s |", seeds);
+        } else {
+            text_append(out, "| %s | %s | %ld |", d->variants[v].name, d->variants[v].changes,
+                        d->variants[v].parameters);
+            if (isnan(d->variants[v].mflop_per_image))
+                text_append(out, " |");
+            else
+                text_append(out, " %.1f |", d->variants[v].mflop_per_image);
+            text_append(out, " %s |", seeds);
+        }
         for (int f = 0; f < FIGURES; f++) {
             const struct summary s = summarise_figure(d, v, f);
             format_summary(out, &s, figure_decimals[f]);
@@ -207,6 +213,76 @@ static void write_summary(struct text *out, const struct report_data *d)
     }
     if (!said)
         text_append(out, "No variant names a reference, so there are no differences to summarise.\n");
+}
+
+/* The first seed variant ran at, in *seed; 0 when it has no run. */
+static int first_seed_of(const struct report_data *d, int variant, uint64_t *seed)
+{
+    for (int i = 0; i < d->run_count; i++)
+        if (d->runs[i].variant == variant) {
+            *seed = d->runs[i].seed;
+            return 1;
+        }
+    return 0;
+}
+
+/* Whether the variants form a ladder: the first names no reference and
+ * every other names the one before it (at least three variants), so the
+ * order is simplest first. */
+static int is_ladder(const struct report_data *d)
+{
+    if (d->variant_count < 3 || d->variants[0].reference[0])
+        return 0;
+    for (int v = 1; v < d->variant_count; v++)
+        if (strcmp(d->variants[v].reference, d->variants[v - 1].name) != 0)
+            return 0;
+    return 1;
+}
+
+/* The simplest rung of a ladder whose mean recognisable % reaches
+ * threshold, or -1; the most recognisable rung in *best (-1: none scored). */
+static int simplest_reaching(const struct report_data *d, double threshold, int *best)
+{
+    double best_mean = -1;
+    *best = -1;
+    for (int v = 0; v < d->variant_count; v++) {
+        const struct summary s = summarise_figure(d, v, RECOGNISABLE);
+        if (s.count && s.mean >= threshold)
+            return v;
+        if (s.count && s.mean > best_mean) {
+            *best = v;
+            best_mean = s.mean;
+        }
+    }
+    return -1;
+}
+
+/* For a ladder: the simplest rung whose mean recognisable % reaches each
+ * threshold, with its interval and grid, or that none does and the best. */
+static void write_ladder(struct text *out, const struct report_data *d)
+{
+    static const double thresholds[] = { 50, 80 };
+    text_append(out, "\n## The ladder\n\nEach variant adds one thing to the one before it, so the first "
+                     "listed is the simplest. The simplest whose mean recognisable %% reaches:\n\n");
+    for (size_t t = 0; t < sizeof thresholds / sizeof *thresholds; t++) {
+        int best;
+        const int v = simplest_reaching(d, thresholds[t], &best);
+        uint64_t seed;
+        if (v >= 0) {
+            const struct summary s = summarise_figure(d, v, RECOGNISABLE);
+            text_append(out, "- **%.0f%%: `%s`**, %.1f%% [%.1f, %.1f] over %d seed(s).\n", thresholds[t],
+                        d->variants[v].name, s.mean, s.mean - s.half_width, s.mean + s.half_width, s.count);
+            if (first_seed_of(d, v, &seed))
+                text_append(out, "\n  ![%s samples](%s/seed%llu/samples.png)\n\n", d->variants[v].name,
+                            d->variants[v].name, (unsigned long long)seed);
+        } else if (best >= 0) {
+            text_append(out, "- **%.0f%%: none** of the %d; the most recognisable is `%s` at %.1f%%.\n",
+                        thresholds[t], d->variant_count, d->variants[best].name,
+                        summarise_figure(d, best, RECOGNISABLE).mean);
+        } else {
+            text_append(out, "- %.0f%%: not known; no variant has sample metrics yet.\n", thresholds[t]);
+        }
+    }
 }
 
 /* loss_curves.png: each variant's noise loss per epoch, the mean over its seeds. */
@@ -309,7 +385,9 @@ int report_write(const char *dir, const struct report_data *d, char *err, size_t
                       "MMD²); recognisable: the share whose top class probability is at least %.1f; class "
                       "entropy: of the predicted classes' histogram, log2 10 = 3.32 bits when all ten are "
                       "equal, 0 when all samples are one class. The data floor scores a same-size draw of "
-                      "training digits the same way.\n\n",
+                      "training digits the same way. MFLOP a step: 2 x the multiply-adds of the network's "
+                      "matrix products and convolutions for one image at one sampling step (a training step "
+                      "costs about three times as much an image).\n\n",
                 samples, steps, d->classifier, d->classifier_sha256, RECOGNISABLE_PROBABILITY);
     write_table(&out, d);
     text_append(&out, "\n## What each change does\n\nEach variant against its reference, paired by seed "
@@ -321,19 +399,15 @@ int report_write(const char *dir, const struct report_data *d, char *err, size_t
     } else {
         text_append(&out, "No variant names a reference.\n");
     }
+    if (is_ladder(d))
+        write_ladder(&out, d);
     text_append(&out, "\n## Classes\n\nThe share (%%) of samples the classifier assigns to each digit, mean over "
                       "seeds:\n\n");
     write_class_table(&out, d);
     text_append(&out, "\n## Loss curves\n\n![noise loss per epoch](loss_curves.png)\n\n## Samples\n\n");
     for (int v = 0; v < d->variant_count; v++) {
-        uint64_t first_seed = 0;
-        int found = 0;
-        for (int i = 0; i < d->run_count && !found; i++)
-            if (d->runs[i].variant == v) {
-                first_seed = d->runs[i].seed;
-                found = 1;
-            }
-        if (found)
+        uint64_t first_seed;
+        if (first_seed_of(d, v, &first_seed))
             text_append(&out, "### %s\n\nSeed %llu, from %s (left: clipped to [0, 1]; right: each image "
                               "scaled to its own min..max):\n\n![%s samples](%s/seed%llu/samples.png)\n\n",
                         d->variants[v].name, (unsigned long long)first_seed,

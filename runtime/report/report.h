@@ -26,6 +26,7 @@ struct report_variant {
     char name[64], reference[64], samples_from[16];
     char changes[160];
     long parameters;
+    double mflop_per_image;         /* MFLOP of one sampling step of one image; NAN when not recorded */
 };
 
 /* One variant trained at one seed. */

@@ -148,12 +148,20 @@ static struct report_run *find_run(struct report_data *d, int variant, uint64_t 
     return r;
 }
 
+/* variants.csv; a run from before its last column (MFLOP a sampling step)
+ * reads as NAN there. */
 static int read_variants(const char *dir, struct report_data *d, char *err, size_t errlen)
 {
+    static const char header[] = "experiment,variant,reference,samples_from,parameters,changes,mflop_per_image";
     struct csv c;
-    if (csv_read(dir, "variants.csv", "experiment,variant,reference,samples_from,parameters,changes", &c, err,
-                 errlen))
-        return csv_free(&c), -1;
+    const int has_flops = csv_read(dir, "variants.csv", header, &c, err, errlen) == 0;
+    if (!has_flops) {
+        csv_free(&c);
+        char old_err[1]; /* the new header's message is the one to give */
+        if (csv_read(dir, "variants.csv", "experiment,variant,reference,samples_from,parameters,changes", &c,
+                     old_err, sizeof old_err))
+            return csv_free(&c), -1;
+    }
     d->variants = calloc((size_t)c.rows + 1, sizeof *d->variants);
     if (!d->variants)
         return csv_free(&c), path_error(err, errlen, c.path, "out of memory");
@@ -169,6 +177,9 @@ static int read_variants(const char *dir, struct report_data *d, char *err, size
         snprintf(v->samples_from, sizeof v->samples_from, "%s", f[3]);
         snprintf(v->changes, sizeof v->changes, "%s", f[5]);
         v->parameters = (long)parameters;
+        v->mflop_per_image = NAN;
+        if (has_flops && number(&c, row, 6, &v->mflop_per_image, err, errlen))
+            return csv_free(&c), -1;
     }
     csv_free(&c);
     return 0;
