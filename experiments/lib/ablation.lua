@@ -19,11 +19,20 @@
 --       {name = "cosine", what = "the cosine schedule",  -- `what`: words for the report (default: the name)
 --        full = {diffusion = {schedule = "cosine"}}, minimal = {diffusion = {schedule = "none"}}},
 --       {name = "unet"},                           -- an extra the network function reads
+--       {name = "velocity", needs = {"cosine"}, ...},  -- on only with these on
+--       {name = "sinusoidal", in_full = false, ...},   -- off in the full configuration
 --     },
 --   })
 --
--- A name in `only` that is no extra is an error naming it, at the caller's
--- file:line.
+-- An extra with needs is on only when each extra it needs is on: the
+-- variant that turns an extra off turns off what needs it ("full_without_
+-- cosine" also drops velocity), the one that turns an extra on turns on
+-- what it needs ("minimal_with_velocity" brings the cosine schedule), and
+-- its `changes` say so. An extra with in_full = false is one the full
+-- configuration does without: top-down tries it as "full_with_X".
+--
+-- A name in `only` or `needs` that is no extra is an error naming it, at
+-- the caller's file:line.
 local ablation = {}
 
 local sections = {"train", "diffusion", "sample"}
@@ -44,6 +53,36 @@ local function settings_for(spec, on)
   return out
 end
 
+-- Makes the switches in on consistent with the extras' needs after
+-- `flipped` was switched: its needs on (when it went on), then every extra
+-- whose needs are not all on off. Returns what else changed, by name, for
+-- the variant's `changes` (" (and so without velocity)", or "").
+local function resolve_needs(extras, on, flipped)
+  local before, by_name = {}, {}
+  for _, extra in ipairs(extras) do before[extra.name], by_name[extra.name] = on[extra.name], extra end
+  local function turn_on(extra)
+    for _, name in ipairs(extra.needs or {}) do
+      if not on[name] then on[name] = true; turn_on(by_name[name]) end
+    end
+  end
+  if on[flipped.name] then turn_on(flipped) end
+  repeat
+    local changed = false
+    for _, extra in ipairs(extras) do
+      for _, name in ipairs(extra.needs or {}) do
+        if on[extra.name] and not on[name] then on[extra.name], changed = false, true end
+      end
+    end
+  until not changed
+  local words = {}
+  for _, extra in ipairs(extras) do
+    if extra ~= flipped and on[extra.name] ~= before[extra.name] then
+      words[#words + 1] = (on[extra.name] and "with " or "without ") .. extra.name
+    end
+  end
+  return #words > 0 and " (and so " .. table.concat(words, ", ") .. ")" or ""
+end
+
 local function check(spec)
   if type(spec.extras) ~= "table" or #spec.extras == 0 then
     error("ablation.generate: extras must be a list of {name = ..., full = {...}, minimal = {...}}", 3)
@@ -62,12 +101,16 @@ local function check(spec)
   end
   local known = {}
   for _, extra in ipairs(spec.extras) do known[#known + 1] = extra.name end
-  for _, name in ipairs(spec.only or {}) do
-    if not names[name] then
-      error("ablation.generate: unknown extra '" .. tostring(name) .. "' in only; the extras are: "
-            .. table.concat(known, ", "), 3)
+  local function check_names(list, where)
+    for _, name in ipairs(list or {}) do
+      if not names[name] then
+        error("ablation.generate: unknown extra '" .. tostring(name) .. "' in " .. where .. "; the extras are: "
+              .. table.concat(known, ", "), 4)
+      end
     end
   end
+  check_names(spec.only, "only")
+  for _, extra in ipairs(spec.extras) do check_names(extra.needs, extra.name .. ".needs") end
   for _, direction in ipairs(spec.directions or {}) do
     if direction ~= "top_down" and direction ~= "bottom_up" then
       error("ablation.generate: unknown direction '" .. tostring(direction) .. "' (top_down, bottom_up)", 3)
@@ -88,17 +131,19 @@ function ablation.generate(spec)
   for _, direction in ipairs(directions) do
     local full = direction == "top_down"
     local all = {}
-    for _, extra in ipairs(spec.extras) do all[extra.name] = full end
+    for _, extra in ipairs(spec.extras) do all[extra.name] = full and extra.in_full ~= false end
     plans[#plans + 1] = {name = full and "full" or "minimal", on = all,
                          changes = full and "every extra on" or "every extra off"}
     for _, extra in ipairs(spec.extras) do
       if selected(extra) then
         local on = {}
         for name, value in pairs(all) do on[name] = value end
-        on[extra.name] = not full
-        plans[#plans + 1] = {name = (full and "full_without_" or "minimal_with_") .. extra.name, on = on,
+        on[extra.name] = not all[extra.name]
+        local also = resolve_needs(spec.extras, on, extra)
+        plans[#plans + 1] = {name = (on[extra.name] and (full and "full_with_" or "minimal_with_") or "full_without_")
+                                    .. extra.name, on = on,
                              reference = full and "full" or "minimal",
-                             changes = (full and "without " or "with ") .. (extra.what or extra.name)}
+                             changes = (on[extra.name] and "with " or "without ") .. (extra.what or extra.name) .. also}
       end
     end
   end

@@ -11,9 +11,12 @@ local recipe = {}
 
 -- A small residual U-Net: widths 16, 32, 64 at 28, 14 and 7 pixels, one
 -- residual block a level, the noise level fed as itself to every block's
--- branch (129,011 parameters, 9.8 GFLOP a training step of 64).
-function recipe.network()
-  return unet.network{widths = {16, 32, 64}, block_depth = 1, embedding = "raw", noise_in_blocks = true}
+-- branch (129,011 parameters, 9.8 GFLOP a training step of 64). changes:
+-- unet.network options that replace the recipe's (an ablation's switches).
+function recipe.network(changes)
+  local options = {widths = {16, 32, 64}, block_depth = 1, embedding = "raw", noise_in_blocks = true}
+  for key, value in pairs(changes or {}) do options[key] = value end
+  return unet.network(options)
 end
 
 -- best_in_budget.lua's training at batch 64 and AdamW 5e-3: 3 epochs of the
