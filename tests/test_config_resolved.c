@@ -121,11 +121,58 @@ static void test_config_docs_are_the_field_table(void **state)
     assert_contains(out, "config takes --list");
 }
 
+/* docs/lua-api.md has a section "### `ddim.NAME`" for every function the
+ * runtime registers in the `ddim` module, and none for one it does not:
+ * the list comes from a file that sorts ddim's keys and raises them. */
+static void test_lua_api_docs_cover_every_function(void **state)
+{
+    static const char lister[] = "local ddim = require 'ddim'\nlocal names = {}\n"
+                                 "for name in pairs(ddim) do names[#names + 1] = name end\n"
+                                 "table.sort(names)\nerror('ddim: ' .. table.concat(names, ' ') .. ' ', 0)\n";
+    char path[256], err[2048];
+    scratch_path(path, state, "list.lua");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(lister, f);
+    fclose(f);
+    struct experiment e;
+    assert_int_equal(experiment_load(path, NULL, &e, err, sizeof err), -1);
+    const char *names = strstr(err, "ddim: ");
+    if (!names)
+        fail_msg("the list of ddim's functions did not come back: %s", err);
+    static char doc[65536];
+    f = fopen("docs/lua-api.md", "r");
+    assert_non_null(f);
+    doc[fread(doc, 1, sizeof doc - 1, f)] = '\0';
+    fclose(f);
+    int registered = 0;
+    for (const char *at = names + 6; *at; registered++) {   /* each registered name has its section */
+        const char *end = strchr(at, ' ');
+        char heading[128];
+        snprintf(heading, sizeof heading, "\n### `ddim.%.*s`\n", (int)(end - at), at);
+        if (!strstr(doc, heading))
+            fail_msg("docs/lua-api.md has no section %.*s", (int)strlen(heading) - 2, heading + 1);
+        at = end + 1;
+    }
+    int sections = 0;
+    for (const char *at = doc; (at = strstr(at, "\n### `ddim.")) != NULL; sections++) { /* and no other */
+        at += strlen("\n### `ddim.");
+        const int length = (int)strcspn(at, "`");
+        char name[64];
+        snprintf(name, sizeof name, " %.*s ", length, at);
+        if (!strstr(names + 5, name))
+            fail_msg("docs/lua-api.md documents ddim.%.*s, which the runtime does not register", length, at);
+    }
+    assert_int_equal(sections, registered);
+    assert_true(registered >= 21);
+}
+
 size_t config_resolved_tests(struct CMUnitTest *out)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_config_resolved_is_an_experiment),
         cmocka_unit_test(test_config_docs_are_the_field_table),
+        cmocka_unit_test_setup_teardown(test_lua_api_docs_cover_every_function, make_scratch, remove_scratch),
         cmocka_unit_test(test_config_lua_of_a_run_reruns_it),
     };
     if (out)
