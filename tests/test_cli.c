@@ -334,6 +334,39 @@ static void test_digits_in_minutes_quick_runs(void **state)
     remove_tree(dir);
 }
 
+/* docs/tutorial.md's experiment, as a reader would save it from the page,
+ * runs with --quick (one seed here, to keep the suite short): both
+ * variants train, and the report gives no_ema against recipe. */
+static void test_tutorial_experiment_runs(void **state)
+{
+    (void)state;
+    static char page[32768], text[16384];
+    FILE *f = fopen("docs/tutorial.md", "r");
+    assert_non_null(f);
+    page[fread(page, 1, sizeof page - 1, f)] = '\0';
+    fclose(f);
+    const char *code = strstr(page, "```lua\n"), *end = code ? strstr(code, "\n```\n") : NULL;
+    if (!code || !end)
+        fail_msg("docs/tutorial.md has no ```lua block");
+    code += strlen("```lua\n");
+    char dir[] = "/tmp/ddim-lab-test-XXXXXX", path[600], args[2048], out[8192], pattern[600];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/my_first_ablation.lua", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "%.*s\n", (int)(end - code), code);
+    fclose(f);
+    snprintf(args, sizeof args, "%s --quick --seed 1 --classifier %s --out %s", path, test_classifier_file(), dir);
+    if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
+        fail_msg("ddim-lab %s failed:\n%s", args, out);
+    snprintf(pattern, sizeof pattern, "%s/my_first_ablation/*/report.md", dir);
+    read_only_match(pattern, text, sizeof text);
+    assert_contains(text, "**A smoke test, not a result:**");
+    assert_contains(text, "\n| no_ema | recipe |");
+    assert_contains(text, "without the EMA of the weights (`no_ema` against `recipe`)");
+    remove_tree(dir);
+}
+
 /* A typo in a key fails before training, naming file:line, exit code 2,
  * and nothing is written. */
 static void test_experiment_bad_config_writes_nothing(void **state)
@@ -394,6 +427,7 @@ size_t cli_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_experiment_runs_are_reproducible),
         cmocka_unit_test(test_unet_runs_do_not_depend_on_the_thread_count),
         cmocka_unit_test(test_digits_in_minutes_quick_runs),
+        cmocka_unit_test(test_tutorial_experiment_runs),
         cmocka_unit_test(test_experiment_bad_config_writes_nothing),
         cmocka_unit_test(test_bench_profiles_a_variant),
     };
