@@ -319,6 +319,26 @@ static void temp_remove(struct temp_file *t)
     "  return ddim.model{inputs = {x, t}, output = x + t}\n"                                           \
     "end\n"
 
+/* A file that sets nothing gets the safe defaults: the training digits
+ * (never the test digits FID is measured against), the offset cosine
+ * schedule, plain gradients. */
+static void test_config_defaults_are_safe(void **state)
+{
+    (void)state;
+    struct temp_file t;
+    temp_write(&t, TINY_MODEL "return ddim.experiment { variants = { { name = 'a', model = tiny() } } }\n");
+    struct experiment e;
+    char err[1024];
+    const int status = experiment_load(t.path, NULL, &e, err, sizeof err);
+    temp_remove(&t);
+    if (status != 0)
+        fail_msg("%s", err);
+    assert_string_equal(e.variants[0].train.dataset, "train");
+    assert_int_equal(e.variants[0].diffusion.schedule, SCHEDULE_COSINE);
+    assert_false(e.variants[0].diffusion.gradient_trick);
+    experiment_free(&e);
+}
+
 /* Loading source must fail with "<its path>:<line>: ..." (line 0: "<its
  * path>: ...") containing expected. */
 static void assert_fails_at(const char *source, int line, const char *expected)
@@ -647,6 +667,7 @@ size_t config_tests(struct CMUnitTest *out)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_config_seed_experiment),
+        cmocka_unit_test(test_config_defaults_are_safe),
         cmocka_unit_test(test_config_overrides_are_typed),
         cmocka_unit_test(test_config_bad_overrides),
         cmocka_unit_test(test_config_eta_needs_a_variance_preserving_schedule),
