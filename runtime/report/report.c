@@ -4,70 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "runtime/base/files.h"
+#include "runtime/report/figures.h"
 #include "runtime/report/loss_plot.h"
 #include "runtime/report/report.h"
 #include "runtime/scoring/statistics.h"
 #include "runtime/base/text.h"
-
-/* The figures the tables summarise over seeds, in their order. */
-enum figure { NOISE_LOSS, FID, KID, RECOGNISABLE, ENTROPY, SECONDS, IMAGES_PER_SECOND, FIGURES };
-static const char *const figure_names[FIGURES] = {
-    "noise loss (last epoch)", "FID", "KID", "recognisable %", "class entropy (bits)", "training s", "images/s",
-};
-/* Decimals each figure is printed with. */
-static const int figure_decimals[FIGURES] = { 4, 2, 3, 1, 2, 0, 0 };
-
-/* Figure f of run r, or NAN when the run does not have it. */
-static double figure_of(const struct report_run *r, enum figure f)
-{
-    switch (f) {
-    case NOISE_LOSS:        return r->epochs ? r->noise_loss[(r->epochs < 64 ? r->epochs : 64) - 1] : NAN;
-    case FID:               return r->scored ? r->scores.fid : NAN;
-    case KID:               return r->scored ? r->scores.kid : NAN;
-    case RECOGNISABLE:      return r->scored ? 100 * r->scores.recognisable : NAN;
-    case ENTROPY:           return r->scored ? r->scores.class_entropy : NAN;
-    case SECONDS:           return r->epochs ? r->seconds : NAN;
-    case IMAGES_PER_SECOND: return r->epochs ? r->images_per_second : NAN;
-    default:                return NAN;
-    }
-}
-
-/* The summary of figure f over the runs of variant (-1: the floor). */
-static struct summary summarise_figure(const struct report_data *d, int variant, enum figure f)
-{
-    double values[d->run_count > 0 ? d->run_count : 1];
-    int count = 0;
-    for (int i = 0; i < d->run_count; i++)
-        if (d->runs[i].variant == variant && !isnan(figure_of(&d->runs[i], f)))
-            values[count++] = figure_of(&d->runs[i], f);
-    return count ? summarise(values, count) : (struct summary){ 0 };
-}
-
-/* The paired differences variant - reference of figure f over the seeds
- * both have. */
-static struct summary summarise_difference(const struct report_data *d, int variant, int reference, enum figure f)
-{
-    double values[d->run_count > 0 ? d->run_count : 1];
-    int count = 0;
-    for (int i = 0; i < d->run_count; i++)
-        for (int j = 0; j < d->run_count; j++)
-            if (d->runs[i].variant == variant && d->runs[j].variant == reference && d->runs[i].seed == d->runs[j].seed &&
-                !isnan(figure_of(&d->runs[i], f)) && !isnan(figure_of(&d->runs[j], f)))
-                values[count++] = figure_of(&d->runs[i], f) - figure_of(&d->runs[j], f);
-    return count ? summarise(values, count) : (struct summary){ 0 };
-}
-
-/* "mean ± sd [low, high]", or "mean" for one seed, or "" for none. */
-static void format_summary(struct text *out, const struct summary *s, int decimals)
-{
-    if (s->count == 0)
-        text_append(out, " |");
-    else if (s->count == 1)
-        text_append(out, " %.*f |", decimals, s->mean);
-    else
-        text_append(out, " %.*f ± %.*f [%.*f, %.*f] |", decimals, s->mean, decimals, s->sd, decimals,
-                    s->mean - s->half_width, decimals, s->mean + s->half_width);
-}
 
 static int variant_index(const struct report_data *d, const char *name)
 {
@@ -165,7 +106,7 @@ static int write_differences(struct text *out, const struct report_data *d)
         }
         text_append(out, "| %s | %s |", d->variants[v].name, d->variants[reference].name);
         for (size_t f = 0; f < sizeof compared / sizeof compared[0]; f++) {
-            const struct summary s = summarise_difference(d, v, reference, compared[f]);
+            const struct summary s = summarise_paired(d, v, d, reference, compared[f]);
             const int decimals = figure_decimals[compared[f]];
             if (s.count < 2)
                 text_append(out, s.count ? " %+.*f |" : " |", decimals, s.mean);
@@ -188,8 +129,8 @@ static void write_summary(struct text *out, const struct report_data *d)
         const int reference = variant_index(d, d->variants[v].reference);
         if (reference < 0)
             continue;
-        const struct summary fid = summarise_difference(d, v, reference, FID);
-        const struct summary recognisable = summarise_difference(d, v, reference, RECOGNISABLE);
+        const struct summary fid = summarise_paired(d, v, d, reference, FID);
+        const struct summary recognisable = summarise_paired(d, v, d, reference, RECOGNISABLE);
         const int fid_moved = excludes_zero(&fid), recognisable_moved = excludes_zero(&recognisable);
         const char *what = d->variants[v].changes[0] ? d->variants[v].changes : d->variants[v].name;
         if (!fid_moved && !recognisable_moved) {
