@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "runtime/report/compare.h"
 #include "runtime/report/report.h"
 #include "runtime/scoring/statistics.h"
 #include "test_util.h"
@@ -190,6 +191,46 @@ static void test_report_of_ladder_names_simplest_rung(void **state)
     assert_contains(report, "- **80%: none** of the 3; the most recognisable is `c` at 70.0%.");
 }
 
+/* compare: run B is run A with variant b's FID 5 higher at every seed and
+ * scored by another classifier. The Markdown pairs b's seeds (+5 exactly,
+ * bold) and a's (0, not bold), and says the classifiers differ; the JSON
+ * gives the same difference; fewer than two runs is a usage error. */
+static void test_compare_pairs_runs_by_variant_and_seed(void **state)
+{
+    const struct scratch *scratch = *state;
+    char b_dir[300], command[700];
+    write_run(state);
+    snprintf(b_dir, sizeof b_dir, "%s/b", scratch->dir);
+    snprintf(command, sizeof command, "mkdir %s && cp %s/*.csv %s/", b_dir, scratch->dir, b_dir);
+    assert_int_equal(system(command), 0);
+    write_file(state, "b/metrics.csv",
+               METRICS_HEADER
+               "data_floor,1,100,0,c.ddim,ffff,1.5,0.01,0.97,3.3" SHARES
+               "a,1,100,20,c.ddim,ffff,20,1,0.5,3.3" SHARES "b,1,100,20,c.ddim,ffff,15,1,0.51,3.3" SHARES
+               "a,2,100,20,c.ddim,ffff,30,1,0.6,3.3" SHARES "b,2,100,20,c.ddim,ffff,25,1,0.59,3.3" SHARES
+               "a,3,100,20,c.ddim,ffff,40,1,0.7,3.3" SHARES "b,3,100,20,c.ddim,ffff,35,1,0.71,3.3" SHARES);
+    struct report_data runs[2];
+    char err[512];
+    if (report_load(scratch->dir, &runs[0], err, sizeof err) || report_load(b_dir, &runs[1], err, sizeof err))
+        fail_msg("%s", err);
+    const char *dirs[2] = { "runA", "runB" };
+    struct text md = { 0 }, json = { 0 };
+    compare_write(&md, runs, dirs, 2, 0);
+    compare_write(&json, runs, dirs, 2, 1);
+    report_free(&runs[0]);
+    report_free(&runs[1]);
+    assert_contains(md.text, "| b | B - A | 3 | **+5.00 [+5.00, +5.00]** |");
+    assert_contains(md.text, "| a | B - A | 3 | +0.00 [+0.00, +0.00] |");
+    assert_contains(md.text, "**Run B's samples were scored by another classifier than run A's**");
+    assert_contains(json.text, "{\"variant\": \"b\", \"run\": \"runB\", \"against\": \"runA\", "
+                               "\"fid\": {\"seeds\": 3, \"mean\": 5, \"sd\": 0, \"low\": 5, \"high\": 5}");
+    text_free(&md);
+    text_free(&json);
+    char out[1024];
+    assert_int_equal(run_ddim_lab(NULL, NULL, "compare runs/one", out, sizeof out), 2);
+    assert_contains(out, "compare takes two or more run directories");
+}
+
 static void test_report_refuses_malformed_csv(void **state)
 {
     write_run(state);
@@ -215,6 +256,7 @@ size_t report_tests(struct CMUnitTest *out)
         cmocka_unit_test_setup_teardown(test_report_from_known_results, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(test_report_of_quick_run_says_smoke_test, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(test_report_of_ladder_names_simplest_rung, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(test_compare_pairs_runs_by_variant_and_seed, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(test_report_refuses_malformed_csv, make_scratch, remove_scratch),
     };
     if (out)

@@ -28,6 +28,7 @@ int run_info(const struct context *ctx, int argc, char **argv);
 /* `ddim-lab report RUN_DIR`: rebuilds RUN_DIR/report.md and
  * loss_curves.png from its CSV files, without training. */
 int run_report(const struct context *ctx, int argc, char **argv);
+int run_compare(const struct context *ctx, int argc, char **argv);
 
 /* `ddim-lab bench EXPERIMENT.lua [--variant NAME] [--threads N] [key.path=value ...]`:
  * training-step and sampler timings with a per-op profile. argv[0] is the

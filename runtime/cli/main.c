@@ -37,6 +37,8 @@ static const struct command {
     { "resume", "RUN_DIR: go on with an interrupted run from its saved state, to the files a whole run writes",
       run_resume, 1 },
     { "report", "RUN_DIR: rebuild a run's report.md and loss_curves.png from its saved results", run_report, 0 },
+    { "compare", "RUN_A RUN_B ... [--json]: runs side by side, each against the first, paired by seed", run_compare,
+      1 },
     { "sample", "CHECKPOINT: draw digits from a run's checkpoint into a PNG grid", run_sample, 1 },
     { "eval", "CHECKPOINT: score a run's checkpoint's samples as the run does (FID, KID, recognisable, classes)",
       run_eval, 1 },
