@@ -69,7 +69,7 @@ obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 KERNEL_OBJ := $(call obj,$(KERNEL_SRC))
 RUNTIME_OBJ := $(call obj,$(RUNTIME_SRC))
 
-.PHONY: all quick deps deps-neon data test test-kernels test-neon test-sanitize test-layers test-sizes test-docs check \
+.PHONY: all install quick deps deps-neon data test test-kernels test-neon test-sanitize test-layers test-sizes test-docs check \
         bench clean help fuzz fuzz-seeds test-valgrind
 all: $(BUILD)/ddim-lab
 
@@ -148,6 +148,7 @@ $(BUILD)/test-all: $(call obj,$(KERNEL_TEST_SRC) $(RUNTIME_TEST_SRC)) $(RUNTIME_
 
 test: data $(BUILD)/test-all $(BUILD)/ddim-lab
 	tests/test-fetch-mnist.sh
+	tests/test-install.sh
 	$(BUILD)/test-all
 
 test-kernels: $(BUILD)/test-kernels
@@ -207,6 +208,17 @@ models/mnist_classifier_v2.ddim: | data $(BUILD)/ddim-lab
 
 data: $(BUILD)/.deps-native
 	scripts/fetch-mnist.sh data/mnist
+
+# The binary, the experiments with their lib/ (where an installed
+# ddim-lab's `require "lib.NAME"` finds them) and the man page.
+PREFIX ?= /usr/local
+install: $(BUILD)/ddim-lab
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ddim-lab/experiments/lib \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/ddim-lab $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 experiments/*.lua $(DESTDIR)$(PREFIX)/share/ddim-lab/experiments/
+	install -m 644 experiments/lib/*.lua $(DESTDIR)$(PREFIX)/share/ddim-lab/experiments/lib/
+	install -m 644 man/ddim-lab.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
 	rm -rf $(BUILD)

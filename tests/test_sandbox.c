@@ -10,6 +10,7 @@
 #include <lauxlib.h>
 #include "test_util.h"
 #include "test_program.h"
+#include "runtime/base/files.h"
 #include "runtime/config/config.h"
 #include "runtime/lua/lua_graph.h"
 #include "runtime/lua/lua_sandbox.h"
@@ -241,14 +242,19 @@ static void test_sandbox_random_is_seeded(void **state)
 
 /* lib.NAME comes from the project's experiments/lib when the file's own
  * directory has no lib/NAME.lua: experiment files kept elsewhere use the
- * shipped networks. */
+ * shipped networks, from the working directory's experiments/ or the one
+ * beside the executable (installed, or in the build tree). */
 static void test_sandbox_require_reaches_experiments_lib(void **state)
 {
     assert_refused(state, "elsewhere.lua", "local nets = require 'lib.seed_nets'\nerror(type(nets.skip))\n",
                    "%s:2: function");
-    assert_refused(state, "missing.lua", "require 'lib.missing'\n",
-                   "%s:1: module 'lib.missing' not found: no file '%2$s/lib/missing.lua'; no file "
-                   "'experiments/lib/missing.lua'");
+    char exe[1024], expected[4096];
+    assert_int_equal(executable_dir(exe, sizeof exe), 0);
+    snprintf(expected, sizeof expected,
+             "%%s:1: module 'lib.missing' not found: no file '%%2$s/lib/missing.lua'; no file "
+             "'experiments/lib/missing.lua'; no file '%s/../share/ddim-lab/experiments/lib/missing.lua'; no file "
+             "'%s/../experiments/lib/missing.lua'", exe, exe);
+    assert_refused(state, "missing.lua", "require 'lib.missing'\n", expected);
 }
 
 /* Lua patterns backtrack in C, out of the time limit's reach: the pattern

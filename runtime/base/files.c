@@ -255,3 +255,16 @@ int read_text_file(const char *path, char **text, size_t *size, char *err, size_
     *size = (size_t)length;
     return 0;
 }
+
+int executable_dir(char *out, size_t size)
+{
+    const ssize_t length = readlink("/proc/self/exe", out, size);
+    if (length <= 0 || (size_t)length >= size)
+        return -1;
+    out[length] = '\0';
+    char *slash = strrchr(out, '/');
+    if (!slash)
+        return -1;
+    *slash = '\0';
+    return 0;
+}

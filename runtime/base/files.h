@@ -30,6 +30,10 @@ int path_error(char *err, size_t errlen, const char *path, const char *format, .
  * Directories that already exist are fine. */
 int make_directories(const char *path, char *err, size_t errlen);
 
+/* The directory of the running executable (from /proc/self/exe) in out,
+ * e.g. "/usr/local/bin"; 0, or -1 when it cannot be known or does not fit. */
+int executable_dir(char *out, size_t size);
+
 /* Reads the whole file at path into *text (malloc'd, NUL-terminated), its
  * length in *size. */
 int read_text_file(const char *path, char **text, size_t *size, char *err, size_t errlen);

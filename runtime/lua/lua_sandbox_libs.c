@@ -12,6 +12,7 @@
 #include <string.h>
 #include <lauxlib.h>
 #include <lualib.h>
+#include "runtime/base/files.h"
 #include "runtime/lua/lua_sandbox.h"
 
 #define REQUIRE_DIR "ddim.require_dir"  /* registry: the directory require looks in */
@@ -262,11 +263,29 @@ static int plain_module_name(const char *name)
     }
 }
 
-/* require's searcher: NAME.lua (dots as '/') in the require directory,
- * else, for lib.NAME, the project's experiments/lib/NAME.lua (from the
- * working directory, as data/mnist is), so that an experiment file kept
- * anywhere can use the shipped networks; as text; otherwise the reasons,
- * for require's "module not found". */
+/* Pushes the directories require searches for name, in order, and returns
+ * their count: the require directory (the experiment file's); for lib.NAME
+ * also the project's experiments/ from the working directory (as data/mnist
+ * is), then beside the executable, installed (<prefix>/bin/../share/
+ * ddim-lab/experiments) or in the build tree (build/../experiments), so
+ * that an experiment file kept anywhere can use the shipped networks. */
+static int push_require_roots(lua_State *L, const char *name)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, REQUIRE_DIR);
+    if (strncmp(name, "lib.", 4) != 0)
+        return 1;
+    lua_pushliteral(L, "experiments");
+    char exe[4096];
+    if (executable_dir(exe, sizeof exe) != 0)
+        return 2;
+    lua_pushfstring(L, "%s/../share/ddim-lab/experiments", exe);
+    lua_pushfstring(L, "%s/../experiments", exe);
+    return 4;
+}
+
+/* require's searcher: NAME.lua (dots as '/') under the first of
+ * push_require_roots' directories that has it, as text; otherwise the
+ * reasons, for require's "module not found". */
 static int search_beside(lua_State *L)
 {
     const char *name = luaL_checkstring(L, 1);
@@ -277,37 +296,35 @@ static int search_beside(lua_State *L)
         lua_concat(L, 2);
         return lua_error(L);
     }
-    const int roots = strncmp(name, "lib.", 4) == 0 ? 2 : 1;
-    for (int root = 0; root < roots; root++) {
-        lua_settop(L, 1);                               /* name */
-        if (root == 0)
-            lua_getfield(L, LUA_REGISTRYINDEX, REQUIRE_DIR); /* name dir */
-        else
-            lua_pushliteral(L, "experiments");          /* name dir */
-        const char *relative = luaL_gsub(L, name, ".", "/"); /* name dir relative */
-        lua_pushfstring(L, "%s/%s.lua", lua_tostring(L, 2), relative); /* name dir relative file */
-        lua_remove(L, 3);                               /* name dir file */
-        const int status = luaL_loadfilex(L, lua_tostring(L, 3), "t"); /* name dir file chunk | message */
-        if (status == LUA_ERRFILE)
+    lua_settop(L, 1);                                   /* name */
+    const char *relative = luaL_gsub(L, name, ".", "/"); /* name relative */
+    const int roots = push_require_roots(L, name);      /* name relative root1 .. rootN */
+    for (int root = 3; root < 3 + roots; root++) {
+        lua_pushfstring(L, "%s/%s.lua", lua_tostring(L, root), relative); /* ... file */
+        const int status = luaL_loadfilex(L, lua_tostring(L, -1), "t"); /* ... file chunk | message */
+        if (status == LUA_ERRFILE) {
+            lua_pop(L, 2);
             continue;
-        if (status != LUA_OK) {                         /* name dir file message */
-            luaL_where(L, 2);                           /* ... message where: the require's line */
-            lua_pushfstring(L, "error loading module '%s' from %s: %s", name, lua_tostring(L, 3),
+        }
+        if (status != LUA_OK) {                         /* ... file message */
+            luaL_where(L, 2);                           /* ... file message where: the require's line */
+            lua_pushfstring(L, "error loading module '%s' from %s: %s", name, lua_tostring(L, -3),
                             lua_tostring(L, -2));
             lua_concat(L, 2);
             return lua_error(L);
         }
-        lua_insert(L, -2);                              /* name dir chunk file */
+        lua_insert(L, -2);                              /* ... chunk file */
         return 2;
     }
-    lua_settop(L, 1);                                   /* name */
-    const char *relative = luaL_gsub(L, name, ".", "/"); /* name relative */
-    lua_getfield(L, LUA_REGISTRYINDEX, REQUIRE_DIR);    /* name relative dir */
-    if (roots == 2)
-        lua_pushfstring(L, "no file '%s/%s.lua'\n\tno file 'experiments/%s.lua'", lua_tostring(L, 3), relative,
-                        relative);
-    else
-        lua_pushfstring(L, "no file '%s/%s.lua'", lua_tostring(L, 3), relative);
+    luaL_Buffer b;                                      /* the reasons, one "no file" per root */
+    luaL_buffinit(L, &b);
+    for (int root = 3; root < 3 + roots; root++) {
+        if (root > 3)
+            luaL_addstring(&b, "\n\t");
+        lua_pushfstring(L, "no file '%s/%s.lua'", lua_tostring(L, root), relative);
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
     return 1;
 }
 
