@@ -116,7 +116,7 @@ static void test_checkpoint_eval_prints_the_runs_metrics(void **state)
     assert_contains(out, want);
     const char *row = "\nskip,2,64,2,";
     csv_field(csv, row, 5, value, sizeof value);
-    snprintf(want, sizeof want, "classifier: %s (sha256 %s)\n", test_classifier_file(), value);
+    snprintf(want, sizeof want, "classifier: %s (sha256 %s), ", test_classifier_file(), value);
     assert_contains(out, want);
     static const struct { const char *label; int field; int percent; const char *unit; } figures[] = {
         { "FID", 6, 0, "" }, { "KID", 7, 0, "" }, { "recognisable", 8, 1, "" }, { "class entropy", 9, 0, " bits" },

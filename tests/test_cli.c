@@ -359,9 +359,22 @@ static void test_tutorial_experiment_runs(void **state)
     snprintf(args, sizeof args, "%s --quick --seed 1 --classifier %s --out %s", path, test_classifier_file(), dir);
     if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
         fail_msg("ddim-lab %s failed:\n%s", args, out);
+    /* The run measures its classifier's test accuracy, and warns below 98%
+     * (the tests' classifier trains on 8,192 digits for one epoch). */
+    const char *line = strstr(out, "% of the 10,000 test digits right");
+    assert_non_null(line);
+    while (line > out && line[-1] != ' ')
+        line--;
+    const double accuracy = strtod(line, NULL);
+    assert_true(accuracy > 50 && accuracy <= 100);
+    if (accuracy < 98)
+        assert_contains(out, "of the test digits right (below 98%): the run's recognisable % and FID are not to be trusted");
+    else
+        assert_null(strstr(out, "(below 98%)"));
     snprintf(pattern, sizeof pattern, "%s/my_first_ablation/*/report.md", dir);
     read_only_match(pattern, text, sizeof text);
     assert_contains(text, "**A smoke test, not a result:**");
+    assert_contains(text, "of the 10,000 test digits right (measured as the run loaded it)");
     assert_contains(text, "\n| no_ema | recipe |");
     assert_contains(text, "without the EMA of the weights (`no_ema` against `recipe`)");
     remove_tree(dir);

@@ -63,7 +63,7 @@ static void load_scorer(struct classifier *c, struct metric_reference *r)
         fail_msg("%s", err);
     float images[16 * MNIST_IMAGE_PIXELS];
     fill_uniform(images, 16 * MNIST_IMAGE_PIXELS, 0.0f, 1.0f, 7);
-    if (metric_reference_from_images(r, c, images, 16, err, sizeof err))
+    if (metric_reference_from_images(r, c, images, 16, NULL, NULL, err, sizeof err))
         fail_msg("%s", err);
 }
 

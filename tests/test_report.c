@@ -231,6 +231,41 @@ static void test_compare_pairs_runs_by_variant_and_seed(void **state)
     assert_contains(out, "compare takes two or more run directories");
 }
 
+/* The report gives the classifier's test accuracy from meta.json, and
+ * warns when it is below 98% or when the data floor is below 90%
+ * recognisable; a good classifier gets no warning. */
+static void test_report_warns_of_a_weak_classifier(void **state)
+{
+    const struct scratch *scratch = *state;
+    static const struct { const char *accuracy, *floor, *says; int warnings; } cases[] = {
+        { "0.9936", "0.97", "gets 99.36% of the 10,000 test digits right", 0 },
+        { "0.8700", "0.97", "gets 87.00% of the 10,000 test digits right", 1 },
+        { "0.9936", "0.50", "It finds only 50.0% of training digits recognisable", 1 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        write_run(state);
+        char meta[256], metrics[1024];
+        snprintf(meta, sizeof meta, "{\n  \"classifier_test_accuracy\": %s,\n  \"arguments\": [\"e.lua\"]\n}\n",
+                 cases[i].accuracy);
+        write_file(state, "meta.json", meta);
+        snprintf(metrics, sizeof metrics, METRICS_HEADER "data_floor,1,100,0,c.ddim,abcd,1.5,0.01,%s,3.3" SHARES
+                 "a,1,100,20,c.ddim,abcd,20,1,0.5,3.3" SHARES "b,1,100,20,c.ddim,abcd,10,1,0.51,3.3" SHARES,
+                 cases[i].floor);
+        write_file(state, "metrics.csv", metrics);
+        struct report_data d;
+        char err[512];
+        if (report_load(scratch->dir, &d, err, sizeof err) || report_write(scratch->dir, &d, err, sizeof err))
+            fail_msg("%s", err);
+        report_free(&d);
+        const char *report = read_file(state, "report.md");
+        assert_contains(report, cases[i].says);
+        if (cases[i].warnings)
+            assert_contains(report, "**Warning: a weak classifier.**");
+        else
+            assert_null(strstr(report, "Warning"));
+    }
+}
+
 static void test_report_refuses_malformed_csv(void **state)
 {
     write_run(state);
@@ -257,6 +292,7 @@ size_t report_tests(struct CMUnitTest *out)
         cmocka_unit_test_setup_teardown(test_report_of_quick_run_says_smoke_test, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(test_report_of_ladder_names_simplest_rung, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(test_compare_pairs_runs_by_variant_and_seed, make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(test_report_warns_of_a_weak_classifier, make_scratch, remove_scratch),
         cmocka_unit_test_setup_teardown(test_report_refuses_malformed_csv, make_scratch, remove_scratch),
     };
     if (out)

@@ -88,7 +88,8 @@ static int setup_scored_sets(void **state)
         mnist_load_dataset(data_dir, "train", &s->train, err, sizeof err))
         fail_msg("setup: %s", k ? err : error);
     float *test_values = as_values(s->test.pixels, (long)s->test.count);
-    if (metric_reference_from_images(&s->test_set, &s->classifier, test_values, (long)s->test.count, err, sizeof err))
+    if (metric_reference_from_images(&s->test_set, &s->classifier, test_values, (long)s->test.count, NULL, NULL, err,
+                                     sizeof err))
         fail_msg("%s", err);
     free(test_values);
     *state = s;

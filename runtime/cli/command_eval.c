@@ -19,7 +19,8 @@ static void print_scores(const struct checkpoint_options *o, const struct checkp
     printf("%s: variant %s of %s, seed %llu: %ld samples, %s, %s weights\n", o->checkpoint, v->name,
            m->experiment.path, (unsigned long long)v->train.seed, o->count, sampler_words(v, sampler, sizeof sampler),
            m->weights_name);
-    printf("classifier: %s (sha256 %s)\n", o->own_value, scorer->classifier_sha256);
+    printf("classifier: %s (sha256 %s), %.2f%% of the 10,000 test digits right\n", o->own_value, scorer->classifier_sha256,
+           100 * scorer->test_accuracy);
     printf("FID: %.6f\n", scores->fid);
     printf("KID: %.6f\n", scores->kid);
     printf("recognisable: %.4f%%\n", 100 * scores->recognisable);

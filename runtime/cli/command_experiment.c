@@ -166,12 +166,17 @@ static int write_variants(struct experiment_run *s, char *err, size_t errlen)
  * features and the data: all before the run directory exists. */
 static int prepare(struct experiment_run *s, char *err, size_t errlen)
 {
-    return run_checks(s->e, s->ctx->data_dir, &s->options->checks, s->data_digests, err, errlen) ||
-                   sample_scorer_load(&s->scorer, s->options->classifier, s->ctx->kernels, s->ctx->data_dir, err,
-                                      errlen) ||
-                   mnist_load_dataset(s->ctx->data_dir, "all", &s->all, err, errlen)
-               ? -1
-               : 0;
+    if (run_checks(s->e, s->ctx->data_dir, &s->options->checks, s->data_digests, err, errlen) ||
+        sample_scorer_load(&s->scorer, s->options->classifier, s->ctx->kernels, s->ctx->data_dir, err, errlen) ||
+        mnist_load_dataset(s->ctx->data_dir, "all", &s->all, err, errlen))
+        return -1;
+    printf("classifier %s: %.2f%% of the 10,000 test digits right\n", s->options->classifier,
+           100 * s->scorer.test_accuracy);
+    if (s->scorer.test_accuracy < SCORER_MIN_TEST_ACCURACY)
+        fprintf(stderr, "ddim-lab: warning: %s gets only %.2f%% of the test digits right (below %.0f%%): the run's "
+                "recognisable %% and FID are not to be trusted; train a full one with `ddim-lab classifier`\n",
+                s->options->classifier, 100 * s->scorer.test_accuracy, 100 * SCORER_MIN_TEST_ACCURACY);
+    return 0;
 }
 
 /* Every variant at every seed (seed by seed, so that an interrupted run has
@@ -245,7 +250,8 @@ static int write_meta(struct experiment_run *s, int argc, char **argv, int threa
         text_append(&command, " %s", argv[i]);
     const struct run_meta meta = { command.text, s->ctx->data_dir, threads, started, progress_clock() - start,
                                    done, s->rounds * s->e->variant_count, s->options->classifier,
-                                   s->scorer.classifier_sha256, s->data_digests, status, kept, arguments };
+                                   s->scorer.classifier_sha256, s->scorer.test_accuracy, s->data_digests, status,
+                                   kept, arguments };
     const int failed = write_run_meta(s->dir, s->e, s->ctx->kernels, &meta, err, sizeof err);
     if (failed)
         fprintf(stderr, "ddim-lab: %s\n", err);

@@ -57,6 +57,10 @@ int score_data_floor(struct experiment_run *s, uint64_t seed, long count, char *
     printf("data floor, seed %llu: FID %.2f  KID %.4f  recognisable %.1f%%  class entropy %.2f bits\n",
            (unsigned long long)seed, scores.fid, scores.kid, 100 * scores.recognisable, scores.class_entropy);
     fflush(stdout);
+    if (scores.recognisable < SCORER_MIN_FLOOR_RECOGNISABLE && count >= 100)
+        fprintf(stderr, "ddim-lab: warning: %s finds only %.1f%% of %ld training digits recognisable (below %.0f%%): "
+                "the classifier is weak, and the run's recognisable %% and FID with it\n", s->options->classifier,
+                100 * scores.recognisable, count, 100 * SCORER_MIN_FLOOR_RECOGNISABLE);
     status = 0;
 done:
     free(order);

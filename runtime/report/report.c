@@ -7,6 +7,7 @@
 #include "runtime/report/figures.h"
 #include "runtime/report/loss_plot.h"
 #include "runtime/report/report.h"
+#include "runtime/scoring/sample_scorer.h"
 #include "runtime/scoring/statistics.h"
 #include "runtime/base/text.h"
 
@@ -294,6 +295,26 @@ static void write_run_states(struct text *out, const struct report_data *d, cons
     text_append(out, "\n");
 }
 
+/* The classifier's test accuracy, and a warning when it, or the data
+ * floor's recognisability, is below what makes the figures trustworthy. */
+static void write_classifier_checks(struct text *out, const struct report_data *d)
+{
+    const double accuracy = d->classifier_test_accuracy;
+    if (isnan(accuracy))
+        text_append(out, "The classifier's test accuracy was not recorded (a run from before meta.json kept it).\n\n");
+    else
+        text_append(out, "The classifier gets %.2f%% of the 10,000 test digits right (measured as the run loaded "
+                         "it).\n\n", 100 * accuracy);
+    if (accuracy < SCORER_MIN_TEST_ACCURACY)
+        text_append(out, "**Warning: a weak classifier.** Its test accuracy is below %.0f%%: the recognisable %% "
+                         "and FID below are not to be trusted.\n\n", 100 * SCORER_MIN_TEST_ACCURACY);
+    const struct summary floor = summarise_figure(d, -1, RECOGNISABLE);
+    if (floor.count && floor.mean < 100 * SCORER_MIN_FLOOR_RECOGNISABLE)
+        text_append(out, "**Warning: a weak classifier.** It finds only %.1f%% of training digits recognisable "
+                         "(the data floor; below %.0f%%): the recognisable %% and FID below are not to be "
+                         "trusted.\n\n", floor.mean, 100 * SCORER_MIN_FLOOR_RECOGNISABLE);
+}
+
 int report_write(const char *dir, const struct report_data *d, char *err, size_t errlen)
 {
     struct text out = { 0 };
@@ -330,6 +351,7 @@ int report_write(const char *dir, const struct report_data *d, char *err, size_t
                       "matrix products and convolutions for one image at one sampling step (a training step "
                       "costs about three times as much an image).\n\n",
                 samples, steps, d->classifier, d->classifier_sha256, RECOGNISABLE_PROBABILITY);
+    write_classifier_checks(&out, d);
     write_table(&out, d);
     text_append(&out, "\n## What each change does\n\nEach variant against its reference, paired by seed "
                       "(variant minus reference, mean [95%% CI]); **bold** where the interval excludes zero.\n\n");

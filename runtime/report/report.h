@@ -59,6 +59,7 @@ struct report_data {
     int state_count;                /* rows of runs.csv; 0 when the directory has none */
     struct report_state *states;
     int quick;                      /* the run had --quick (meta.json's arguments): a smoke test */
+    double classifier_test_accuracy; /* meta.json's; NAN for a run from before it was recorded */
 };
 
 /* Reads the CSV files of the run directory dir. Returns 0, or -1 with ONE

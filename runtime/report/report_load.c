@@ -298,21 +298,24 @@ static int read_states(const char *dir, struct report_data *d, char *err, size_t
     return 0;
 }
 
-/* Whether meta.json's arguments have --quick. A run directory from before
- * meta.json kept its arguments, or without meta.json, reads as not quick. */
-static int read_quick(const char *dir)
+/* From meta.json: whether its arguments have --quick, and the classifier's
+ * test accuracy. A run directory without meta.json, or from before it kept
+ * them, reads as not quick and NAN. */
+static void read_meta(const char *dir, struct report_data *d)
 {
     char path[1024], err[256], *json, *args[256];
     size_t size;
-    int count, quick = 0;
+    int count;
+    d->quick = 0;
+    d->classifier_test_accuracy = NAN;
     snprintf(path, sizeof path, "%s/meta.json", dir);
     if (read_text_file(path, &json, &size, err, sizeof err))
-        return 0;
+        return;
+    d->classifier_test_accuracy = run_meta_classifier_accuracy(json); /* before the arguments' unescaping */
     if (run_meta_arguments(json, args, 256, &count) == 0)
         for (int i = 0; i < count; i++)
-            quick |= strcmp(args[i], "--quick") == 0;
+            d->quick |= strcmp(args[i], "--quick") == 0;
     free(json);
-    return quick;
 }
 
 int report_load(const char *dir, struct report_data *d, char *err, size_t errlen)
@@ -330,7 +333,7 @@ int report_load(const char *dir, struct report_data *d, char *err, size_t errlen
     if (read_epochs(dir, d, capacity, err, errlen) || read_metrics(dir, d, capacity, err, errlen) ||
         read_states(dir, d, err, errlen))
         return report_free(d), -1;
-    d->quick = read_quick(dir);
+    read_meta(dir, d);
     return 0;
 }
 

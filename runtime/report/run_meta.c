@@ -1,6 +1,7 @@
 /* meta.json (run_meta.h), written by hand: a flat object of strings and
  * numbers, an array of {file, sha256, verified} and one of {variant, seed}. */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,10 @@ int write_run_meta(const char *dir, const struct experiment *e, const struct ker
     put_field(f, "config_sha256", config_hash);
     put_field(f, "classifier", m->classifier);
     put_field(f, "classifier_sha256", m->classifier_sha256);
+    if (isnan(m->classifier_test_accuracy))
+        fprintf(f, "  \"classifier_test_accuracy\": null,\n");
+    else
+        fprintf(f, "  \"classifier_test_accuracy\": %.4f,\n", m->classifier_test_accuracy);
     put_field(f, "started_utc", started);
     fprintf(f, "  \"data_files\": [");
     for (int i = 0; i < MNIST_FILE_COUNT; i++) {
@@ -158,4 +163,14 @@ int run_meta_arguments(char *json, char **args, int capacity, int *count)
             at += 2;
     }
     return *at == ']' && *count > 0 ? 0 : -1;
+}
+
+double run_meta_classifier_accuracy(const char *json)
+{
+    const char *at = strstr(json, "\"classifier_test_accuracy\": ");
+    if (!at)
+        return NAN;
+    char *end;
+    const double accuracy = strtod(at + strlen("\"classifier_test_accuracy\": "), &end);
+    return end != at + strlen("\"classifier_test_accuracy\": ") && accuracy >= 0 && accuracy <= 1 ? accuracy : NAN;
 }

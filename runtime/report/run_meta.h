@@ -23,6 +23,7 @@ struct run_meta {
     int runs_done, runs_total;  /* (variant, seed) runs finished, of all */
     const char *classifier;     /* the file that scored the samples, and its SHA-256 */
     const char *classifier_sha256;
+    double classifier_test_accuracy; /* its share of the test digits right, measured as the run loaded it */
     const struct mnist_file_digest *data_digests; /* MNIST_FILE_COUNT, in mnist_files' order */
     const char *status;         /* running, complete, diverged, interrupted or failed */
     int argument_count;         /* the experiment's arguments (FILE.lua first), which `ddim-lab resume` */
@@ -38,5 +39,9 @@ int write_run_meta(const char *dir, const struct experiment *e, const struct ker
  * changed). Returns 0, or -1 when there is no such list or it is not as
  * write_run_meta writes it. */
 int run_meta_arguments(char *json, char **args, int capacity, int *count);
+
+/* meta.json's "classifier_test_accuracy", or NAN when it has none (a run
+ * from before the field). */
+double run_meta_classifier_accuracy(const char *json);
 
 #endif

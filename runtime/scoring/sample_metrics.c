@@ -313,12 +313,18 @@ int score_images(const struct classifier *c, const struct metric_reference *r, c
 }
 
 int metric_reference_from_images(struct metric_reference *r, const struct classifier *c, const float *images,
-                                 long count, char *err, size_t errlen)
+                                 long count, const unsigned char *labels, double *accuracy, char *err, size_t errlen)
 {
     float *features, *probabilities;
     memset(r, 0, sizeof *r);
     if (classify(c, images, count, &features, &probabilities, err, errlen))
         return -1;
+    if (labels) {
+        long correct = 0;
+        for (long i = 0; i < count; i++)
+            correct += classifier_prediction(c, probabilities + (size_t)i * c->classes) == labels[i];
+        *accuracy = (double)correct / (double)count;
+    }
     int status = metric_reference_create(r, features, count, c->feature_count, err, errlen);
     free(features);
     free(probabilities);

@@ -64,9 +64,11 @@ int score_images(const struct classifier *c, const struct metric_reference *r, c
                  struct sample_scores *out, char *err, size_t errlen);
 
 /* The reference of count images [count, 28, 28] of pixel values in [0, 1]:
- * their features under c. Returns 0, or -1 with a reason in err. */
+ * their features under c. With labels (count digits, or NULL), also the
+ * share of the images c classifies as labelled, in *accuracy. Returns 0,
+ * or -1 with a reason in err. */
 int metric_reference_from_images(struct metric_reference *r, const struct classifier *c, const float *images,
-                                 long count, char *err, size_t errlen);
+                                 long count, const unsigned char *labels, double *accuracy, char *err, size_t errlen);
 
 /* The Frechet distance between N(mean1, covariance1) and N(mean2,
  * covariance2) in dims dimensions (covariances symmetric positive

@@ -26,7 +26,8 @@ static int file_sha256(const char *path, char hex[SHA256_HEX_SIZE], char *err, s
     return 0;
 }
 
-/* The reference: the test digits' features under the classifier. */
+/* The reference: the test digits' features under the classifier, and its
+ * accuracy on them. */
 static int score_test_set(struct sample_scorer *s, const char *data_dir, char *err, size_t errlen)
 {
     struct mnist_dataset test;
@@ -39,8 +40,8 @@ static int score_test_set(struct sample_scorer *s, const char *data_dir, char *e
     } else {
         for (size_t i = 0; i < test.count * MNIST_IMAGE_PIXELS; i++)
             images[i] = test.pixels[i] * MNIST_PIXEL_SCALE;
-        status = metric_reference_from_images(&s->test_reference, &s->classifier, images, (long)test.count, err,
-                                              errlen);
+        status = metric_reference_from_images(&s->test_reference, &s->classifier, images, (long)test.count,
+                                              test.labels, &s->test_accuracy, err, errlen);
     }
     free(images);
     mnist_free_dataset(&test);

@@ -1,8 +1,8 @@
 /* sample_scorer.h: what scoring samples needs, prepared once: the MNIST
  * classifier (classifier.h), the SHA-256 of its file (every metric names
- * the classifier that computed it), and the features of the 10,000 MNIST
+ * the classifier that computed it), the features of the 10,000 MNIST
  * test digits, the reference FID and KID compare samples with
- * (sample_metrics.h). A run and `ddim-lab eval` both score with it, so the
+ * (sample_metrics.h), and its accuracy on them, measured at every load. A run and `ddim-lab eval` both score with it, so the
  * same samples get the same figures. */
 #ifndef DDIM_SAMPLE_SCORER_H
 #define DDIM_SAMPLE_SCORER_H
@@ -16,7 +16,14 @@ struct sample_scorer {
     struct classifier classifier;
     char classifier_sha256[SHA256_HEX_SIZE];
     struct metric_reference test_reference;
+    double test_accuracy;          /* the share of the 10,000 test digits the classifier gets right */
 };
+
+/* Below these a run warns and its report says so: a classifier that
+ * recognises fewer test digits, or a data floor (training digits scored as
+ * samples) with fewer recognisable, makes every figure it gives suspect. */
+#define SCORER_MIN_TEST_ACCURACY 0.98
+#define SCORER_MIN_FLOOR_RECOGNISABLE 0.90
 
 /* Loads the classifier at classifier_path on kernels k, and the test digits
  * from the MNIST files in data_dir for the reference. A classifier file
