@@ -36,6 +36,15 @@ static void test_cli_help_lists_commands_and_options(void **state)
     assert_contains(out, "  --resume RUN_DIR ");
     assert_contains(out, "--data DIR");
     assert_contains(out, "DDIM_ISA");
+    assert_contains(out, "default: 80% of the");
+    /* After a command, --help is that command's: its options, not the others'. */
+    assert_int_equal(run_ddim_lab(NULL, NULL, "sample --help", out, sizeof out), 0);
+    assert_contains(out, "usage: ddim-lab [options] sample\n");
+    assert_contains(out, "  -o FILE ");
+    assert_null(strstr(out, "--memory-limit"));
+    assert_int_equal(run_ddim_lab(NULL, NULL, "experiments/skip_vs_noskip.lua --help", out, sizeof out), 0);
+    assert_contains(out, "  --memory-limit MIB ");
+    assert_null(strstr(out, "  -o FILE "));
 }
 
 static void test_cli_unknown_option_is_a_usage_error(void **state)

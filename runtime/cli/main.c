@@ -26,85 +26,119 @@ static int usage_error(const char *format, ...)
     return EXIT_USAGE;
 }
 
+/* Each command's options, for `ddim-lab --help` (all of them) and
+ * `ddim-lab COMMAND --help` (its own). */
+static const char experiment_help[] =
+    "experiment options (after FILE.lua):\n"
+    "  --quick          the file's `quick` table: a smoke test at a reduced budget, seconds to minutes,\n"
+    "                   whose report says it is not a result\n"
+    "  --out DIR        where run directories go (default: runs)\n"
+    "  --seed N         the training seed of every variant (one run each)\n"
+    "  --seeds N,M,...  run every variant once per seed (replaces the file's seeds)\n"
+    "  --classifier FILE  the classifier scoring the samples (default " CLASSIFIER_DEFAULT_PATH ")\n"
+    "  --variant NAME   run only this variant\n"
+    "  --threads N      threads to use (default: every core)\n"
+    "  --resume RUN_DIR go on with that run (same config): finished runs are kept, the others\n"
+    "                   continue from their state.ddim (also: ddim-lab resume RUN_DIR)\n"
+    "  --memory-limit MIB  refuse, before anything is written, a variant whose training needs more\n"
+    "                   (an estimate from its parameters and activations; default: 80% of the\n"
+    "                   physical memory)\n"
+    "  --allow-unverified-data  run on MNIST files whose content is not the digests' of\n"
+    "                   runtime/base/mnist.sha256 (refused by default; meta.json records the digests)\n"
+    "  key.path=value   override a config field, e.g. train.epochs=1\n";
+static const char sample_help[] =
+    "sample options (after CHECKPOINT, a run's <variant>/seed<N>/checkpoint.ddim):\n"
+    "  -n N             samples to draw (default 64, at most 4096)\n"
+    "  -o FILE          the PNG grid, ceil(sqrt(N)) samples a row (default samples.png)\n"
+    "  --steps N        sampling steps (default: the variant's diffusion.steps)\n"
+    "  --eta X          the sampler's fresh noise, 0 (deterministic DDIM) to 1 (DDPM-like)\n"
+    "                   (default: the variant's diffusion.eta)\n"
+    "  --guidance W     autoguidance: guide + W (model - guide), 1 unguided (default: the\n"
+    "                   variant's diffusion.guidance); needs a run with diffusion.guide_epoch\n"
+    "  --guide-epoch K  the guide: the weights of epoch K (default: diffusion.guide_epoch)\n"
+    "  --weights W      ema, best (the best epoch's) or last (default: ema when the run kept one, else\n"
+    "                   best: what the run sampled)\n"
+    "  --experiment FILE.lua  take the network from this file, not the one the checkpoint's config\n"
+    "                   names (a checkpoint whose config does not run: rebuild the variant from it)\n";
+static const char eval_help[] =
+    "eval options (after CHECKPOINT): --steps, --eta, --guidance, --guide-epoch, --weights,\n"
+    "  --experiment as for sample, and\n"
+    "  -n N             samples to score (default 2000; a run's sample.metric_samples gives its metrics)\n"
+    "  --classifier FILE  the classifier scoring them (default " CLASSIFIER_DEFAULT_PATH ")\n";
+static const char classifier_help[] =
+    "classifier options:\n"
+    "  --epochs N       training epochs (default 4)\n"
+    "  --out FILE       where the classifier goes (default models/mnist_classifier_v2.ddim)\n"
+    "  --max-images N   train on the first N training digits (default all 60,000)\n"
+    "  --test-images N  measure on the first N test digits (default all 10,000)\n"
+    "  --threads N      threads to use (default: every core)\n";
+static const char resume_help[] = "resume options (after RUN_DIR):\n"
+                                  "  --threads N      threads to use (default: every core)\n";
+static const char compare_help[] = "compare options (after the run directories):\n"
+                                   "  --json           print JSON, not Markdown\n";
+static const char bench_help[] = "bench options (after FILE.lua):\n"
+                                 "  --variant NAME, --threads N, key.path=value as for an experiment\n";
+
 static const struct command {
     const char *name;  /* FILE.lua: any argument ending in .lua */
     const char *summary;
     command_fn *run;
     int own_options;   /* options main does not know are the command's */
+    const char *help;  /* its options, or NULL for none */
 } commands[] = {
     { "FILE.lua", "run an experiment: train its variants, write runs/<experiment>/<time>/ with a report",
-      run_experiment, 1 },
+      run_experiment, 1, experiment_help },
     { "resume", "RUN_DIR: go on with an interrupted run from its saved state, to the files a whole run writes",
-      run_resume, 1 },
-    { "report", "RUN_DIR: rebuild a run's report.md and loss_curves.png from its saved results", run_report, 0 },
+      run_resume, 1, resume_help },
+    { "report", "RUN_DIR: rebuild a run's report.md and loss_curves.png from its saved results", run_report, 0,
+      NULL },
     { "compare", "RUN_A RUN_B ... [--json]: runs side by side, each against the first, paired by seed", run_compare,
-      1 },
-    { "sample", "CHECKPOINT: draw digits from a run's checkpoint into a PNG grid", run_sample, 1 },
+      1, compare_help },
+    { "sample", "CHECKPOINT: draw digits from a run's checkpoint into a PNG grid", run_sample, 1, sample_help },
     { "eval", "CHECKPOINT: score a run's checkpoint's samples as the run does (FID, KID, recognisable, classes)",
-      run_eval, 1 },
-    { "info", "CPU features, kernel ISAs, library versions, and whether the MNIST files are verified", run_info, 0 },
-    { "bench", "FILE.lua: time each variant's training step and sampler, with a per-op profile", run_bench, 1 },
+      run_eval, 1, eval_help },
+    { "info", "CPU features, kernel ISAs, library versions, and whether the MNIST files are verified", run_info, 0,
+      NULL },
+    { "bench", "FILE.lua: time each variant's training step and sampler, with a per-op profile", run_bench, 1,
+      bench_help },
     { "classifier", "train the MNIST classifier that scores samples; write models/mnist_classifier_v2.ddim",
-      run_classifier, 1 },
+      run_classifier, 1, classifier_help },
     { "config", "--list: every config field, its type, default, accepted values and meaning (markdown)",
-      run_config, 1 },
+      run_config, 1, NULL },
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
-static void print_help(FILE *out)
+static const char global_options[] =
+    "options (anywhere on the line; -- ends them):\n"
+    "  --data DIR   directory of the MNIST .gz files (default: $DDIM_DATA, else data/mnist)\n"
+    "  --help, -h   print this help (after a command: that command's)\n"
+    "  --version    print the version\n";
+static const char environment_help[] =
+    "environment:\n"
+    "  DDIM_ISA     use this kernel ISA (ref, avx2, avx512, neon) instead of the best one\n"
+    "  DDIM_DATA    default for --data\n";
+
+/* Every command and option, or with command only that command's. */
+static void print_help(FILE *out, const struct command *command)
 {
+    if (command) {
+        fprintf(out, "usage: ddim-lab [options] %s\n  %s\n\n", strcmp(command->name, "FILE.lua") == 0 ? "FILE.lua"
+                     : command->name, command->summary);
+        if (command->help)
+            fputs(command->help, out);
+        fprintf(out, "\n%s", global_options);
+        return;
+    }
     fprintf(out, "usage: ddim-lab [options] command [arguments]\n\ncommands:\n");
     for (size_t i = 0; i < COMMAND_COUNT; i++)
         fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out,
-            "\noptions (anywhere on the line; -- ends them):\n"
-            "  --data DIR   directory of the MNIST .gz files (default: $DDIM_DATA, else data/mnist)\n"
-            "  --help, -h   print this help\n"
-            "  --version    print the version\n"
-            "\nexperiment options (after FILE.lua):\n"
-            "  --quick          a small subset and few steps: the whole experiment in about a minute\n"
-            "  --out DIR        where run directories go (default: runs)\n"
-            "  --seed N         the training seed of every variant (one run each)\n"
-            "  --seeds N,M,...  run every variant once per seed (replaces the file's seeds)\n"
-            "  --classifier FILE  the classifier scoring the samples (default " CLASSIFIER_DEFAULT_PATH ")\n"
-            "  --variant NAME   run only this variant\n"
-            "  --threads N      threads to use (default: every core)\n"
-            "  --resume RUN_DIR go on with that run (same config): finished runs are kept, the others\n"
-            "                   continue from their state.ddim (also: ddim-lab resume RUN_DIR)\n"
-            "  --memory-limit MIB  refuse, before anything is written, a variant whose training needs more\n"
-            "                   (an estimate from its parameters and activations; default: 80%% of the\n"
-            "                   physical memory)\n"
-            "  --allow-unverified-data  run on MNIST files whose content is not the digests' of\n"
-            "                   runtime/base/mnist.sha256 (refused by default; meta.json records the digests)\n"
-            "  key.path=value   override a config field, e.g. train.epochs=1\n"
-            "\nsample options (after CHECKPOINT, a run's <variant>/seed<N>/checkpoint.ddim):\n"
-            "  -n N             samples to draw (default 64, at most 4096)\n"
-            "  -o FILE          the PNG grid, ceil(sqrt(N)) samples a row (default samples.png)\n"
-            "  --steps N        sampling steps (default: the variant's diffusion.steps)\n"
-            "  --eta X          the sampler's fresh noise, 0 (deterministic DDIM) to 1 (DDPM-like)\n"
-            "                   (default: the variant's diffusion.eta)\n"
-            "  --guidance W     autoguidance: guide + W (model - guide), 1 unguided (default: the\n"
-            "                   variant's diffusion.guidance); needs a run with diffusion.guide_epoch\n"
-            "  --guide-epoch K  the guide: the weights of epoch K (default: diffusion.guide_epoch)\n"
-            "  --weights W      ema, best (the best epoch's) or last (default: ema when the run kept one, else\n"
-            "                   best: what the run sampled)\n"
-            "  --experiment FILE.lua  take the network from this file, not the one the checkpoint's config\n"
-            "                   names (a checkpoint whose config does not run: rebuild the variant from it)\n"
-            "\neval options (after CHECKPOINT): --steps, --eta, --guidance, --guide-epoch, --weights,\n"
-            "  --experiment as for sample, and\n"
-            "  -n N             samples to score (default 2000; a run's sample.metric_samples gives its metrics)\n"
-            "  --classifier FILE  the classifier scoring them (default " CLASSIFIER_DEFAULT_PATH ")\n"
-            "\nclassifier options:\n"
-            "  --epochs N       training epochs (default 4)\n"
-            "  --out FILE       where the classifier goes (default models/mnist_classifier_v2.ddim)\n"
-            "  --max-images N   train on the first N training digits (default all 60,000)\n"
-            "  --test-images N  measure on the first N test digits (default all 10,000)\n"
-            "  --threads N      threads to use (default: every core)\n"
-            "  --resume RUN_DIR go on with that run (same config): finished runs are kept, the others\n"
-            "                   continue from their state.ddim (also: ddim-lab resume RUN_DIR)\n"
-            "\nenvironment:\n"
-            "  DDIM_ISA     use this kernel ISA (ref, avx2, avx512, neon) instead of the best one\n"
-            "  DDIM_DATA    default for --data\n");
+    fprintf(out, "\n%s", global_options);
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        if (commands[i].help) {
+            fprintf(out, "\n");
+            fputs(commands[i].help, out);
+        }
+    fprintf(out, "\n%s", environment_help);
 }
 
 static int is_lua_file(const char *arg)
@@ -122,17 +156,19 @@ static const struct command *find_command(const char *arg)
     return NULL;
 }
 
-/* Whether the command (the first argument that is neither an option nor
- * --data's value) takes options of its own, which main then passes on. */
-static int command_has_own_options(int argc, char **argv)
+/* The command the line names (the first argument that is neither an
+ * option nor --data's value), or NULL. */
+static const struct command *named_command(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return i + 1 < argc ? find_command(argv[i + 1]) : NULL;
         if (strcmp(argv[i], "--data") == 0)
             i++;
         else if (argv[i][0] != '-')
-            return find_command(argv[i]) && find_command(argv[i])->own_options;
+            return find_command(argv[i]);
     }
-    return 0;
+    return NULL;
 }
 
 int main(int argc, char **argv)
@@ -143,7 +179,7 @@ int main(int argc, char **argv)
 
     /* Options are consumed; the other arguments are moved to the front of
      * argv + 1, in order: the command, then its arguments. */
-    const int own_options = command_has_own_options(argc, argv);
+    const int own_options = named_command(argc, argv) && named_command(argc, argv)->own_options;
     int positional = 0, options_ended = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -152,7 +188,7 @@ int main(int argc, char **argv)
         } else if (strcmp(arg, "--") == 0) {
             options_ended = 1;
         } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            print_help(stdout);
+            print_help(stdout, named_command(argc, argv));
             return EXIT_SUCCESS;
         } else if (strcmp(arg, "--version") == 0) {
             printf("ddim-lab %s\n", DDIM_VERSION);
@@ -170,7 +206,7 @@ int main(int argc, char **argv)
         }
     }
     if (positional == 0) {
-        print_help(stderr);
+        print_help(stderr, NULL);
         return EXIT_USAGE;
     }
 
