@@ -179,13 +179,45 @@ static int prepare(struct experiment_run *s, char *err, size_t errlen)
     return 0;
 }
 
+/* "h:mm:ss" of seconds. */
+static void format_duration(double seconds, char out[32])
+{
+    const long total = seconds > 0 ? (long)(seconds + 0.5) : 0;
+    snprintf(out, 32, "%ld:%02ld:%02ld", total / 3600, total / 60 % 60, total % 60);
+}
+
+/* The experiment's progress line before run `entry` (one of the (variant,
+ * seed) runs, in the order they run): which it is of how many, the time
+ * since the experiment started, and once a run has finished here, the rest
+ * estimated from the mean time of those. */
+static void print_run_start(const struct experiment_run *s, int entry, const struct variant *v, int finished_here,
+                            double started)
+{
+    const int total = s->rounds * s->e->variant_count;
+    int left = 0;
+    for (int i = 0; i < total; i++)
+        left += s->entries[i].state != RUN_COMPLETE && s->entries[i].state != RUN_DIVERGED_STATE;
+    char elapsed[32], eta[32];
+    const double seconds = progress_clock() - started;
+    format_duration(seconds, elapsed);
+    printf("run %d of %d: %s seed %llu; %s so far", entry + 1, total, v->name, (unsigned long long)v->train.seed,
+           elapsed);
+    if (finished_here > 0) {
+        format_duration(seconds / finished_here * left, eta);
+        printf(", about %s to go (%d run%s at the mean so far)", eta, left, left == 1 ? "" : "s");
+    }
+    printf("\n");
+    fflush(stdout);
+}
+
 /* Every variant at every seed (seed by seed, so that an interrupted run has
  * whole seeds). Returns 0 when every run finished, RUN_VARIANT_DIVERGED
  * when some diverged and the others finished, RUN_VARIANT_INTERRUPTED, or
  * -1 with the message in err. */
 static int run_all(struct experiment_run *s, struct experiment *e, char *err, size_t errlen)
 {
-    int diverged = 0;
+    int diverged = 0, finished_here = 0;
+    const double started = progress_clock();
     for (int round = 0; round < s->rounds; round++) {
         const uint64_t floor_seed = e->seed_count ? e->seeds[round] : e->variants[0].train.seed;
         if (score_data_floor(s, floor_seed, e->variants[0].sample.metric_samples, err, errlen))
@@ -194,8 +226,12 @@ static int run_all(struct experiment_run *s, struct experiment *e, char *err, si
             struct variant *v = &e->variants[i];
             if (e->seed_count)
                 v->train.seed = e->seeds[round];
-            const int status = interrupt_requested() ? RUN_VARIANT_INTERRUPTED
-                                                     : run_variant(s, v, round * e->variant_count + i, err, errlen);
+            const int entry = round * e->variant_count + i;
+            const int to_run = s->entries[entry].state != RUN_COMPLETE && s->entries[entry].state != RUN_DIVERGED_STATE;
+            if (to_run)
+                print_run_start(s, entry, v, finished_here, started);
+            const int status = interrupt_requested() ? RUN_VARIANT_INTERRUPTED : run_variant(s, v, entry, err, errlen);
+            finished_here += to_run;
             if (status < 0 || status == RUN_VARIANT_INTERRUPTED)
                 return status;
             diverged |= status == RUN_VARIANT_DIVERGED;

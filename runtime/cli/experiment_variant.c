@@ -226,6 +226,10 @@ static int sample_and_score(struct seed_run *r, char *err, size_t errlen)
     struct experiment_run *s = r->s;
     const struct variant *v = r->v;
     const long scored = v->sample.metric_samples;
+    const double start = progress_clock();
+    printf("%s, seed %llu: sampling %ld digits (%d steps%s) and scoring them\n", v->name,
+           (unsigned long long)v->train.seed, scored, v->diffusion.steps, v->diffusion.guidance != 1 ? ", guided" : "");
+    fflush(stdout);
     if (draw_samples(t, t->ema ? t->ema : r->best, guide_weights(v, r->epoch_weights, t->param_floats), scored,
                      r->samples, r->batch)) {
         snprintf(r->entry->detail, sizeof r->entry->detail, "interrupted while sampling");
@@ -245,9 +249,9 @@ static int sample_and_score(struct seed_run *r, char *err, size_t errlen)
                    s->scorer.classifier_sha256, &scores);
     add_row(&s->metrics, &r->rows.metrics, "%s", row.text ? row.text : "");
     text_free(&row);
-    printf("%s, seed %llu: noise loss %.4f  FID %.2f  KID %.4f  recognisable %.1f%%  class entropy %.2f bits\n",
-           v->name, (unsigned long long)v->train.seed, r->progress.best_loss, scores.fid, scores.kid,
-           100 * scores.recognisable, scores.class_entropy);
+    printf("%s, seed %llu: noise loss %.4f  FID %.2f  KID %.4f  recognisable %.1f%%  class entropy %.2f bits  "
+           "(sampled and scored in %.0f s)\n", v->name, (unsigned long long)v->train.seed, r->progress.best_loss,
+           scores.fid, scores.kid, 100 * scores.recognisable, scores.class_entropy, progress_clock() - start);
     fflush(stdout);
     const double counters[4] = { (double)t->step, r->progress.epochs, r->progress.best_epoch, r->progress.best_loss };
     if (write_grid(r->dir, "samples.png", v, r->samples, scored, err, errlen) ||
