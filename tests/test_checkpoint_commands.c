@@ -360,6 +360,16 @@ static void test_checkpoint_eval_with_fresh_noise_is_reproducible(void **state)
     assert_non_null(fresh_fid);
     if (strncmp(plain_fid, fresh_fid, strcspn(plain_fid + 1, "\n") + 1) == 0)
         fail_msg("eta 1 scored the same FID as eta 0:\n%s\n%s", plain, first);
+    /* --seed draws other noise from the same weights, the same at every call. */
+    char seeded[8192], again[8192];
+    snprintf(args, sizeof args, "eval %s -n 64 --eta 1 --seed 7 --classifier %s", checkpoint, test_classifier_file());
+    assert_int_equal(run_ddim_lab(NULL, NULL, args, seeded, sizeof seeded), 0);
+    assert_int_equal(run_ddim_lab(NULL, NULL, args, again, sizeof again), 0);
+    assert_string_equal(seeded, again);
+    const char *seeded_fid = strstr(seeded, "\nFID: ");
+    assert_non_null(seeded_fid);
+    if (strncmp(seeded_fid, fresh_fid, strcspn(fresh_fid + 1, "\n") + 1) == 0)
+        fail_msg("--seed 7 scored the same FID as the run's seed:\n%s\n%s", first, seeded);
 }
 
 /* A run sampled with a guide (diffusion.guide_epoch 1 of 2, guidance 2)
@@ -424,6 +434,7 @@ static void test_checkpoint_commands_bad_command_lines_are_usage_errors(void **s
         { "eval c.ddim -n 1", "-n takes a whole number from 2 to 1000000, got '1'" },
         { "sample c.ddim -n 64x", "-n takes a whole number from 1 to 4096, got '64x'" },
         { "sample c.ddim --weights foo", "--weights takes ema, best or last, got 'foo'" },
+        { "sample c.ddim --seed -3", "--seed takes a whole number >= 0, got '-3'" },
         /* The sampler's flags are checked by their fields, as key.path=value would be. */
         { "eval c.ddim --steps 0", "--steps: diffusion.steps must be an integer >= 1, got 0" },
         { "eval c.ddim --eta 2", "--eta: diffusion.eta must be a number in [0, 1], got 2" },

@@ -58,6 +58,18 @@ static int parse_option(const struct checkpoint_command *command, const char *ar
             return parse_sampler_flag(k, value, o, err, errlen);
     if (strcmp(arg, "-n") == 0)
         return parse_count(value, command->min_count, command->max_count, &o->count, err, errlen);
+    if (strcmp(arg, "--seed") == 0) {
+        char *end;
+        errno = 0;
+        const unsigned long long seed = strtoull(value, &end, 10);
+        if (errno || end == value || *end || value[0] == '-') {
+            snprintf(err, errlen, "--seed takes a whole number >= 0, got '%s'", value);
+            return -1;
+        }
+        o->model.has_noise_seed = 1;
+        o->model.noise_seed = seed;
+        return 0;
+    }
     if (strcmp(arg, "--weights") == 0) {
         if (strcmp(value, "ema") != 0 && strcmp(value, "best") != 0 && strcmp(value, "last") != 0) {
             snprintf(err, errlen, "--weights takes ema, best or last, got '%s'", value);
@@ -77,7 +89,8 @@ static int known_option(const struct checkpoint_command *command, const char *ar
     for (int k = 0; k < SAMPLER_FLAG_COUNT; k++)
         if (strcmp(arg, sampler_flags[k].flag) == 0)
             return 1;
-    return strcmp(arg, "-n") == 0 || strcmp(arg, "--weights") == 0 || strcmp(arg, "--experiment") == 0 ||
+    return strcmp(arg, "-n") == 0 || strcmp(arg, "--seed") == 0 || strcmp(arg, "--weights") == 0 ||
+           strcmp(arg, "--experiment") == 0 ||
            strcmp(arg, command->own_option) == 0;
 }
 

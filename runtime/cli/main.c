@@ -50,6 +50,7 @@ static const char sample_help[] =
     "sample options (after CHECKPOINT, a run's <variant>/seed<N>/checkpoint.ddim):\n"
     "  -n N             samples to draw (default 64, at most 4096)\n"
     "  -o FILE          the PNG grid, ceil(sqrt(N)) samples a row (default samples.png)\n"
+    "  --seed N         draw the samples' noise from seed N (default: the run's seed, as the run drew)\n"
     "  --steps N        sampling steps (default: the variant's diffusion.steps)\n"
     "  --eta X          the sampler's fresh noise, 0 (deterministic DDIM) to 1 (DDPM-like)\n"
     "                   (default: the variant's diffusion.eta)\n"
@@ -61,7 +62,7 @@ static const char sample_help[] =
     "  --experiment FILE.lua  take the network from this file, not the one the checkpoint's config\n"
     "                   names (a checkpoint whose config does not run: rebuild the variant from it)\n";
 static const char eval_help[] =
-    "eval options (after CHECKPOINT): --steps, --eta, --guidance, --guide-epoch, --weights,\n"
+    "eval options (after CHECKPOINT): --steps, --eta, --guidance, --guide-epoch, --weights, --seed,\n"
     "  --experiment as for sample, and\n"
     "  -n N             samples to score (default 2000; a run's sample.metric_samples gives its metrics)\n"
     "  --classifier FILE  the classifier scoring them (default " CLASSIFIER_DEFAULT_PATH ")\n";

@@ -24,10 +24,13 @@ int save_run_checkpoint(const char *dir, const struct experiment *e, const struc
         text_append(&options, "%s\n", o->overrides[i]);
     const size_t bytes = t->param_floats * sizeof(float);
     const uint64_t seed = t->variant->train.seed;
-    struct checkpoint_section *sections = calloc(11 + (size_t)kept_epochs, sizeof *sections);
+    /* The weights sample and eval choose from (best, last, EMA, the guide's
+     * epochs), not the optimizer's moments: a finished run does not train
+     * on, and an unfinished one resumes from its state.ddim. */
+    struct checkpoint_section *sections = calloc(9 + (size_t)kept_epochs, sizeof *sections);
     if (!sections)
         return path_error(err, errlen, path, "out of memory");
-    const struct checkpoint_section fixed[11] = {
+    const struct checkpoint_section fixed[9] = {
         { "config", e->resolved, strlen(e->resolved) },
         { "variant", t->variant->name, strlen(t->variant->name) },
         { "experiment", e->path, strlen(e->path) },
@@ -35,12 +38,10 @@ int save_run_checkpoint(const char *dir, const struct experiment *e, const struc
         { "seed", &seed, sizeof seed },
         { "params_best", best, bytes },
         { "params", t->params, bytes },
-        { "adam_m", t->adam_m, bytes },
-        { "adam_v", t->adam_v, bytes },
         { "counters", counters, 4 * sizeof *counters },
         { "params_ema", t->ema, bytes },
     };
-    const int count = t->ema ? 11 : 10;
+    const int count = t->ema ? 9 : 8;
     memcpy(sections, fixed, (size_t)count * sizeof *sections);
     for (int epoch = 1; epoch <= kept_epochs; epoch++) {
         struct checkpoint_section *s = &sections[count + epoch - 1];
@@ -249,6 +250,8 @@ static int rebuild_variant(struct checkpoint_model *m, const char *path, const s
     free(config);
     if (!status && saved_seed)
         m->experiment.variants[0].train.seed = seed; /* as the runner sets it, seed by seed */
+    if (!status && o->has_noise_seed)
+        m->experiment.variants[0].train.seed = o->noise_seed; /* the weights are loaded: it seeds the noise alone */
     return status;
 }
 

@@ -11,11 +11,13 @@
  *   seed          uint64: the variant's train.seed in that run
  *   params_best   the weights of the epoch with the best noise loss (float32, the graph's layout)
  *   params        the last epoch's weights
- *   adam_m, adam_v  AdamW's moments
  *   counters      4 doubles: optimizer steps, epochs, best epoch, best noise loss
  *   params_ema    the EMA of the weights, what the run sampled (only with train.ema > 0)
  *   params_epoch_N  the weights the run sampled at the end of epoch N, for N from 1 to
  *                 train.epochs - 1 (only with diffusion.guide_epoch: the guide is one of them)
+ * No optimizer state: a finished run does not train on, and an unfinished
+ * one resumes from its state.ddim (run_state.h); checkpoints saved before
+ * this hold AdamW's moments too, as adam_m and adam_v, read by nothing.
  * Checkpoints saved before `ddim-lab sample` existed lack experiment,
  * options and seed; those saved before config.lua could run again hold a
  * config that returns a plain table, and are rebuilt from their experiment
@@ -56,6 +58,8 @@ struct checkpoint_model_options {
     const char *weights;      /* "ema", "best" or "last", or NULL: ema when the checkpoint has it, else best */
     int override_count;
     char **overrides;         /* "key.path=value" over the run's settings (sample's --steps ...) */
+    int has_noise_seed;       /* draw the samples' noise from noise_seed, not the run's seed (--seed) */
+    uint64_t noise_seed;
 };
 
 struct checkpoint_model {
