@@ -435,6 +435,7 @@ static void test_checkpoint_commands_bad_command_lines_are_usage_errors(void **s
         { "sample c.ddim -n 64x", "-n takes a whole number from 1 to 4096, got '64x'" },
         { "sample c.ddim --weights foo", "--weights takes ema, best or last, got 'foo'" },
         { "sample c.ddim --seed -3", "--seed takes a whole number >= 0, got '-3'" },
+        { "sample c.ddim --weights=foo", "--weights takes ema, best or last, got 'foo'" }, /* --opt=value too */
         /* The sampler's flags are checked by their fields, as key.path=value would be. */
         { "eval c.ddim --steps 0", "--steps: diffusion.steps must be an integer >= 1, got 0" },
         { "eval c.ddim --eta 2", "--eta: diffusion.eta must be a number in [0, 1], got 2" },

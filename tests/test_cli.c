@@ -323,8 +323,8 @@ static void test_digits_in_minutes_quick_runs(void **state)
     (void)state;
     char dir[] = "/tmp/ddim-lab-test-XXXXXX", args[1024], out[8192], pattern[600], text[8192];
     assert_non_null(mkdtemp(dir));
-    snprintf(args, sizeof args, "experiments/digits_in_minutes.lua --quick --seed 1 --classifier %s --out %s",
-             test_classifier_file(), dir);
+    snprintf(args, sizeof args, "experiments/digits_in_minutes.lua --quick --seed=1 --classifier=%s --out %s",
+             test_classifier_file(), dir); /* options as --name=value or --name value */
     if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
         fail_msg("ddim-lab %s failed:\n%s", args, out);
     snprintf(pattern, sizeof pattern, "%s/digits_in_minutes/*/metrics.csv", dir);

@@ -172,8 +172,41 @@ static const struct command *named_command(int argc, char **argv)
     return NULL;
 }
 
+/* argv with every "--name=value" before a "--" split into "--name" and
+ * "value", so that each command's option loop sees one form; NULL when out
+ * of memory. It and the names split off live until the process ends. */
+static char **split_arguments;
+static char **split_long_options(int argc, char **argv, int *count)
+{
+    char **out = split_arguments = calloc(2 * (size_t)argc + 1, sizeof *out);
+    if (!out)
+        return NULL;
+    int n = 0, ended = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *equals = strchr(argv[i], '=');
+        ended |= strcmp(argv[i], "--") == 0;
+        if (i > 0 && !ended && strncmp(argv[i], "--", 2) == 0 && equals && equals > argv[i] + 2) {
+            out[n] = strndup(argv[i], (size_t)(equals - argv[i]));
+            if (!out[n])
+                return NULL;
+            n++;
+            out[n++] = (char *)equals + 1;
+        } else {
+            out[n++] = argv[i];
+        }
+    }
+    out[n] = NULL;
+    *count = n;
+    return out;
+}
+
 int main(int argc, char **argv)
 {
+    argv = split_long_options(argc, argv, &argc);
+    if (!argv) {
+        fprintf(stderr, "ddim-lab: out of memory\n");
+        return 1;
+    }
     struct context context = { .data_dir = getenv("DDIM_DATA") };
     if (!context.data_dir || !*context.data_dir)
         context.data_dir = "data/mnist";
@@ -198,8 +231,6 @@ int main(int argc, char **argv)
             if (i + 1 == argc)
                 return usage_error("option '--data' needs a directory");
             context.data_dir = argv[++i];
-        } else if (strncmp(arg, "--data=", 7) == 0) {
-            context.data_dir = arg + 7;
         } else if (own_options) {
             argv[1 + positional++] = argv[i]; /* the command's own option */
         } else {
