@@ -165,13 +165,30 @@ static void test_checkpoint_sample_writes_a_grid_of_the_asked_size(void **state)
     snprintf(want, sizeof want, "wrote %s: 10 samples, 2 steps, ema weights, from %s (variant skip, seed 2)\n", path,
              checkpoint);
     assert_string_equal(out, want);
-    float images[10 * MNIST_IMAGE_PIXELS] = { 0 };
+    float images[24 * MNIST_IMAGE_PIXELS] = { 0 };
     struct gray_image grid;
     char err[256];
     if (compose_sample_grid(images, 10, MNIST_SIDE, MNIST_SIDE, 4, TINY_SCALE, &grid, err, sizeof err))
         fail_msg("%s", err);
     long width, height;
     png_size(path, &width, &height);
+    assert_int_equal(width, grid.width);
+    assert_int_equal(height, grid.height);
+    free_gray_image(&grid);
+
+    /* --strip: 8 of the samples (rows) through the sampler: at 2 steps,
+     * the noise, the image after step 1, the sample (3 columns). */
+    char strip[256];
+    scratch_path(strip, state, "strip.png");
+    snprintf(args, sizeof args, "sample %s -n 10 -o %s --strip %s", checkpoint, path, strip);
+    if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
+        fail_msg("ddim-lab %s failed:\n%s", args, out);
+    snprintf(want, sizeof want, "wrote %s: 8 samples (rows) from noise to digit, 2 of the 2 steps and the result "
+             "(columns)\n", strip);
+    assert_contains(out, want);
+    if (compose_sample_grid(images, 8 * 3, MNIST_SIDE, MNIST_SIDE, 3, TINY_SCALE, &grid, err, sizeof err))
+        fail_msg("%s", err);
+    png_size(strip, &width, &height);
     assert_int_equal(width, grid.width);
     assert_int_equal(height, grid.height);
     free_gray_image(&grid);

@@ -78,6 +78,8 @@ static int parse_option(const struct checkpoint_command *command, const char *ar
         o->model.weights = value;
     } else if (strcmp(arg, "--experiment") == 0) {
         o->model.experiment = value;
+    } else if (command->strip_option && strcmp(arg, command->strip_option) == 0) {
+        o->strip = value;
     } else {
         o->own_value = value;
     }
@@ -90,8 +92,8 @@ static int known_option(const struct checkpoint_command *command, const char *ar
         if (strcmp(arg, sampler_flags[k].flag) == 0)
             return 1;
     return strcmp(arg, "-n") == 0 || strcmp(arg, "--seed") == 0 || strcmp(arg, "--weights") == 0 ||
-           strcmp(arg, "--experiment") == 0 ||
-           strcmp(arg, command->own_option) == 0;
+           strcmp(arg, "--experiment") == 0 || strcmp(arg, command->own_option) == 0 ||
+           (command->strip_option && strcmp(arg, command->strip_option) == 0);
 }
 
 static int parse_options(const struct checkpoint_command *command, int argc, char **argv,

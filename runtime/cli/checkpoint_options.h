@@ -16,12 +16,14 @@ struct checkpoint_command {
     const char *name;              /* "sample" or "eval" */
     long min_count, max_count;     /* -n's range */
     const char *own_option;        /* the command's own option with a value: "-o" or "--classifier" */
+    const char *strip_option;      /* sample's "--strip FILE", or NULL */
 };
 
 struct checkpoint_options {
     const char *checkpoint;
     long count;                    /* samples to draw (set the default before parsing) */
     const char *own_value;         /* the own option's value (set the default before parsing) */
+    const char *strip;             /* the strip option's value, or NULL */
     struct checkpoint_model_options model;
     char *settings[SAMPLER_FLAG_COUNT];   /* "diffusion.steps=5", ...: model.overrides point here */
     char storage[SAMPLER_FLAG_COUNT][96];

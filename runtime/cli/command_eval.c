@@ -32,7 +32,7 @@ static void print_scores(const struct checkpoint_options *o, const struct checkp
 
 int run_eval(const struct context *ctx, int argc, char **argv)
 {
-    static const struct checkpoint_command command = { "eval", 2, EVAL_MAX_COUNT, "--classifier" };
+    static const struct checkpoint_command command = { "eval", 2, EVAL_MAX_COUNT, "--classifier", NULL };
     struct checkpoint_options o = { .count = EVAL_DEFAULT_COUNT, .own_value = CLASSIFIER_DEFAULT_PATH };
     struct checkpoint_model m;
     int status = checkpoint_command_open(ctx, &command, argc, argv, &o, &m);

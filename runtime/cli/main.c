@@ -51,6 +51,7 @@ static const char sample_help[] =
     "  -n N             samples to draw (default 64, at most 4096)\n"
     "  -o FILE          the PNG grid, ceil(sqrt(N)) samples a row (default samples.png)\n"
     "  --seed N         draw the samples' noise from seed N (default: the run's seed, as the run drew)\n"
+    "  --strip FILE     also a PNG of the first 8 samples (rows) from noise to digit through the steps\n"
     "  --steps N        sampling steps (default: the variant's diffusion.steps)\n"
     "  --eta X          the sampler's fresh noise, 0 (deterministic DDIM) to 1 (DDPM-like)\n"
     "                   (default: the variant's diffusion.eta)\n"

@@ -296,6 +296,9 @@ void trainer_sample(struct trainer *t, const float *params, const float *guide, 
         x[i] = rng_normal(t->variant->train.seed, RNG_SAMPLE, noise_set, i);
     float time = 1.0f;
     for (int s = 0; s < steps; s++) {
+        if (t->step_images)
+            for (size_t i = 0; i < count; i++)
+                t->step_images[(size_t)s * count + i] = unstandardise(t->data, x[i]);
         const struct diffusion_rates now = diffusion_rates(d, time);
         for (int b = 0; b < batch; b++) {
             level[b] = now.level;
@@ -333,4 +336,6 @@ void trainer_sample(struct trainer *t, const float *params, const float *guide, 
     }
     for (size_t i = 0; i < count; i++)
         out[i] = unstandardise(t->data, d->clip_denoised ? fminf(fmaxf(step_image[i], low), high) : step_image[i]);
+    if (t->step_images)
+        memcpy(t->step_images + (size_t)steps * count, out, count * sizeof *out);
 }

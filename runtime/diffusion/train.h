@@ -51,6 +51,9 @@ struct trainer {
     float *params, *grads, *adam_m, *adam_v;
     float *ema;                    /* EMA of params, NULL when off */
     float *sample_params;          /* the weights sample_plan runs with */
+    float *step_images;            /* NULL, or where trainer_sample keeps the sample batch's noisy images
+                                    * before each step and the samples after the last: (steps + 1) x
+                                    * sample batch x 28 x 28, in pixel values (sample --strip) */
     float *guide_noise, *guide_image;  /* sample batch x 28 x 28 each: the guide's predictions, then the
                                     * guided ones (diffusion.guidance != 1), else NULL */
     long step;                     /* optimizer steps taken */
