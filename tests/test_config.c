@@ -279,6 +279,16 @@ static void test_config_variant_and_seed_options(void **state)
     assert_int_equal(e.seeds[0], 42);
     experiment_free(&e);
 
+    /* A pattern keeps every variant it matches, in the file's order,
+     * without their references when those do not run. */
+    options.variant = "[rf]*";
+    load_ok(&options, &e);
+    assert_int_equal(e.variant_count, 2);
+    assert_string_equal(e.variants[0].name, "first");
+    assert_string_equal(e.variants[1].name, "recipe");
+    assert_contains(e.resolved, "-- Options: --variant [rf]* --seeds 42");
+    experiment_free(&e);
+
     char err[1024];
     options.variant = "nope";
     load_fails(&options, err, sizeof err);

@@ -36,7 +36,7 @@ static const char experiment_help[] =
     "  --seed N         the training seed of every variant (one run each)\n"
     "  --seeds N,M,...  run every variant once per seed (replaces the file's seeds)\n"
     "  --classifier FILE  the classifier scoring the samples (default " CLASSIFIER_DEFAULT_PATH ")\n"
-    "  --variant NAME   run only this variant\n"
+    "  --variant NAME   run only the variants NAME matches: a name, or a pattern such as 'full_*'\n"
     "  --threads N      threads to use (default: every core)\n"
     "  --resume RUN_DIR go on with that run (same config): finished runs are kept, the others\n"
     "                   continue from their state.ddim (also: ddim-lab resume RUN_DIR)\n"

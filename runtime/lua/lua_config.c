@@ -125,8 +125,8 @@ static int load_experiment(struct load load, struct experiment *out, char *err, 
     strcpy(out->resolved, resolved);
     out->variant_count = r->kept_count;
     for (int i = 0; i < r->kept_count; i++) {
-        out->variants[i] = r->variants[r->first_kept + i];
-        lua_rawgeti(L, 2, r->first_kept + i + 1);       /* resolution models resolved model */
+        out->variants[i] = r->variants[r->kept[i]];
+        lua_rawgeti(L, 2, r->kept[i] + 1);              /* resolution models resolved model */
         ddim_model_move(L, -1, &out->variants[i]);
         lua_pop(L, 1);                                  /* resolution models resolved */
     }

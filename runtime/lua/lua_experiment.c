@@ -25,6 +25,7 @@
  * overrides, whose messages start with "file.lua: override ...". The
  * resolution hangs on the returned table's metatable.
  */
+#include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
 #include <lauxlib.h>
@@ -112,11 +113,13 @@ static void read_variant(struct reader *r, int index, int i, const struct varian
 
 /* Raises unless the models of variants first to first + count - 1 (the
  * list at models) are distinct. */
-static void check_models_distinct(struct reader *r, const struct resolution *res, int models, int first, int count)
+static void check_models_distinct(struct reader *r, const struct resolution *res, int models, const int *indices,
+                                  int count)
 {
     lua_State *L = r->L;
-    for (int i = first; i < first + count; i++)
-        for (int j = first; j < i; j++) {
+    for (int a = 0; a < count; a++)
+        for (int b = 0; b < a; b++) {
+            const int i = indices ? indices[a] : a, j = indices ? indices[b] : b;
             lua_rawgeti(L, models, i + 1);              /* ... model */
             lua_rawgeti(L, models, j + 1);              /* ... model earlier_model */
             snprintf(r->context, sizeof r->context, "variants[%d] ('%s'): ", i + 1, res->variants[i].name);
@@ -163,7 +166,7 @@ static void read_variants(struct reader *r, int index, const struct variant *bas
         lua_pop(L, 1);                                  /* ... */
     }
     check_variant_names(r, res);
-    check_models_distinct(r, res, models, 0, res->count);
+    check_models_distinct(r, res, models, NULL, res->count);
     /* Keys besides 1..count: a hole in the list, or a name = ... by mistake. */
     lua_pushnil(L);                                     /* ... nil */
     while (lua_next(L, index)) {                        /* ... key value */
@@ -203,32 +206,30 @@ static int read_seeds(struct reader *r, int index, uint64_t *seeds)
 static void apply_options(lua_State *L, const struct experiment_request *request, int has_quick,
                           struct resolution *res, int models)
 {
-    res->first_kept = 0;
-    res->kept_count = res->count;
+    const struct experiment_options *o = request ? request->options : NULL;
+    res->kept_count = 0;
+    for (int i = 0; i < res->count; i++) /* --variant: a name, or a pattern such as 'full_*' */
+        if (!o || !o->variant || fnmatch(o->variant, res->variants[i].name, 0) == 0)
+            res->kept[res->kept_count++] = i;
     if (!request)
         return;
-    const struct experiment_options *o = request->options;
     struct reader r = { .L = L };
     snprintf(r.where, sizeof r.where, "%s: ", request->path);
-    if (o->variant) {
+    if (res->kept_count == 0) {
         char names[1024] = "";
         size_t used = 0;
-        for (res->first_kept = 0; res->first_kept < res->count; res->first_kept++) {
-            const char *name = res->variants[res->first_kept].name;
-            if (strcmp(name, o->variant) == 0)
-                break;
-            int n = snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "", name);
+        for (int i = 0; i < res->count; i++) {
+            int n = snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "", res->variants[i].name);
             used += n > 0 && (size_t)n < sizeof names - used ? (size_t)n : 0;
         }
-        if (res->first_kept == res->count)
-            settings_error(&r, "--variant %s: no such variant; the variants are %s", o->variant, names);
-        res->kept_count = 1;
+        settings_error(&r, "--variant %s: no such variant; the variants are %s", o->variant, names);
     }
     if (o->seed_count) {
         res->seed_count = o->seed_count;
         memcpy(res->seeds, o->seeds, (size_t)o->seed_count * sizeof *res->seeds);
     }
-    for (int i = res->first_kept; i < res->first_kept + res->kept_count; i++) {
+    for (int k = 0; k < res->kept_count; k++) {
+        const int i = res->kept[k];
         struct variant *v = &res->variants[i];
         if (o->quick && !has_quick)
             default_quick(v);
@@ -242,17 +243,18 @@ static void apply_options(lua_State *L, const struct experiment_request *request
         lua_rawseti(L, models, i + 1);                  /* ... */
     }
     r.context[0] = '\0';
-    check_models_distinct(&r, res, models, res->first_kept, res->kept_count);
+    check_models_distinct(&r, res, models, res->kept, res->kept_count);
 }
 
 /* Pushes a new resolution of count variants, its models' list (empty) as
  * its user value. */
 static struct resolution *push_resolution(lua_State *L, int count)
 {
-    const size_t size = sizeof(struct resolution) + (size_t)count * sizeof(struct variant);
+    const size_t size = sizeof(struct resolution) + (size_t)count * (sizeof(struct variant) + sizeof(int));
     struct resolution *res = lua_newuserdatauv(L, size, 1); /* ... resolution */
     memset(res, 0, size);
     res->count = count;
+    res->kept = (int *)(res->variants + count); /* after the variants, in the same block */
     luaL_setmetatable(L, RESOLUTION_TYPE);
     lua_createtable(L, count, 0);                       /* ... resolution models */
     lua_setiuservalue(L, -2, 1);                        /* ... resolution */

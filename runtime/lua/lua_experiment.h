@@ -22,7 +22,8 @@ struct resolution {
     char name[64];                  /* its `name`, or "" (the loader then takes the file's) */
     int seed_count;                 /* the options' seeds, else the file's (0: none, see config.h) */
     uint64_t seeds[EXPERIMENT_MAX_SEEDS];
-    int first_kept, kept_count;     /* variants[first_kept ...] run: all, or the one --variant names */
+    int *kept, kept_count;          /* the indices of the variants that run, in order: all, or those whose
+                                     * names --variant's pattern matches (fnmatch: 'full_*') */
     int count;
     struct variant variants[];      /* count: every setting filled, graphs still empty */
 };

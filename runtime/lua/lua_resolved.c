@@ -92,8 +92,8 @@ static void add_variant(lua_State *L, luaL_Buffer *b, const struct resolution *r
     luaL_addstring(b, "    {\n");
     add_string_field(b, "name", v->name);
     int reference_kept = 0;
-    for (int k = r->first_kept; k < r->first_kept + r->kept_count; k++)
-        reference_kept |= strcmp(r->variants[k].name, v->reference) == 0;
+    for (int k = 0; k < r->kept_count; k++)
+        reference_kept |= strcmp(r->variants[r->kept[k]].name, v->reference) == 0;
     if (v->reference[0] && reference_kept) {
         add_string_field(b, "reference", v->reference);
     } else if (v->reference[0]) { /* a reference must be a variant of the experiment, and it is not in this run */
@@ -173,8 +173,8 @@ void ddim_push_resolved_source(lua_State *L, const struct resolution *r, int mod
         luaL_addstring(&b, " },\n");
     }
     luaL_addstring(&b, "  variants = {\n");
-    for (int i = r->first_kept; i < r->first_kept + r->kept_count; i++)
-        add_variant(L, &b, r, i, models, path);
+    for (int k = 0; k < r->kept_count; k++)
+        add_variant(L, &b, r, r->kept[k], models, path);
     luaL_addstring(&b, "  },\n}\n");
     luaL_pushresult(&b);                                /* ... resolved */
 }
