@@ -187,7 +187,7 @@ static void test_report_of_ladder_names_simplest_rung(void **state)
     const char *report = read_file(state, "report.md");
     assert_contains(report, "| b | plus one | 20 | 12.5 | 1, 2 |");
     /* b: mean 61, sd 1.414, CI 61 -+ 12.706 * 1.414 / sqrt 2 = 12.7. */
-    assert_contains(report, "- **50%: `b`**, 61.0% [48.3, 73.7] over 2 seed(s).\n\n  ![b samples](b/seed1/samples.png)");
+    assert_contains(report, "- **50%: `b`**, 61.0% [48.3, 73.7] over 2 seeds.\n\n  ![b samples](b/seed1/samples.png)");
     assert_contains(report, "- **80%: none** of the 3; the most recognisable is `c` at 70.0%.");
 }
 

@@ -212,8 +212,12 @@ static void write_ladder(struct text *out, const struct report_data *d)
         uint64_t seed;
         if (v >= 0) {
             const struct summary s = summarise_figure(d, v, RECOGNISABLE);
-            text_append(out, "- **%.0f%%: `%s`**, %.1f%% [%.1f, %.1f] over %d seed(s).\n", thresholds[t],
-                        d->variants[v].name, s.mean, s.mean - s.half_width, s.mean + s.half_width, s.count);
+            if (s.count > 1)
+                text_append(out, "- **%.0f%%: `%s`**, %.1f%% [%.1f, %.1f] over %d seeds.\n", thresholds[t],
+                            d->variants[v].name, s.mean, s.mean - s.half_width, s.mean + s.half_width, s.count);
+            else
+                text_append(out, "- **%.0f%%: `%s`**, %.1f%% at one seed (no interval).\n", thresholds[t],
+                            d->variants[v].name, s.mean);
             if (first_seed_of(d, v, &seed))
                 text_append(out, "\n  ![%s samples](%s/seed%llu/samples.png)\n\n", d->variants[v].name,
                             d->variants[v].name, (unsigned long long)seed);
