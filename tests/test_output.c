@@ -15,6 +15,7 @@
 #include "test_util.h"
 #include "test_program.h"
 #include "runtime/base/files.h"
+#include "runtime/report/bitmap_font.h"
 #include "runtime/report/image_grid.h"
 #include "runtime/base/png_image.h"
 #include "runtime/base/progress.h"
@@ -440,6 +441,40 @@ static void test_sample_grid_png_has_both_views(void **state)
     assert_ptr_equal(strstr(err, path), err);
 }
 
+/* A captioned grid is the grid under a band of (FONT_HEIGHT + 4) x
+ * (scale - 1) rows, as RGB: the grid's pixels as gray triplets below, the
+ * band dark with the caption's white pixels in it. */
+static void test_captioned_grid_png_puts_the_caption_above(void **state)
+{
+    enum { COUNT = 4, SIDE = 4, COLUMNS = 2, SCALE = 3 };
+    float images[COUNT * SIDE * SIDE];
+    fill_uniform(images, COUNT * SIDE * SIDE, -1, 2, 7);
+    char path[256], err[256];
+    scratch_path(path, state, "captioned.png");
+    if (write_captioned_grid_png(path, "a, seed 1", images, COUNT, SIDE, SIDE, COLUMNS, SCALE, err, sizeof err))
+        fail_msg("%s", err);
+    struct gray_image grid;
+    assert_int_equal(compose_sample_grid(images, COUNT, SIDE, SIDE, COLUMNS, SCALE, &grid, err, sizeof err), 0);
+    struct png_read_back png;
+    read_png(path, &png);
+    const int band = (FONT_HEIGHT + 4) * (SCALE - 1);
+    assert_int_equal(png.color_type, PNG_COLOR_TYPE_RGB);
+    assert_int_equal(png.width, grid.width);
+    assert_int_equal(png.height, grid.height + band);
+    for (int i = 0; i < grid.width * grid.height; i++)
+        for (int c = 0; c < 3; c++)
+            assert_int_equal(png.pixels[((size_t)grid.width * band + i) * 3 + c], grid.pixels[i]);
+    int white = 0, other = 0;
+    for (int i = 0; i < grid.width * band; i++) {
+        white += png.pixels[i * 3] == 255;
+        other += png.pixels[i * 3] != 255 && png.pixels[i * 3] != 24;
+    }
+    assert_true(white > 0);
+    assert_int_equal(other, 0);
+    free(png.pixels);
+    free_gray_image(&grid);
+}
+
 /* ---- progress --------------------------------------------------------- */
 
 /* Runs two epochs of four steps of batch 64, a step every 0.0625 s (times
@@ -540,6 +575,7 @@ size_t output_tests(struct CMUnitTest *out)
         cmocka_unit_test(test_grid_clipped_view_clips_and_rounds),
         cmocka_unit_test(test_grid_min_max_view_stretches_each_image),
         cmocka_unit_test(test_grid_rejects_bad_arguments),
+        cmocka_unit_test_setup_teardown(test_captioned_grid_png_puts_the_caption_above, make_scratch, remove_scratch),
         SCRATCH_TEST(test_sample_grid_png_has_both_views),
         cmocka_unit_test(test_progress_off_a_terminal_prints_one_line_per_epoch),
         cmocka_unit_test(test_progress_on_a_terminal_redraws_a_throttled_line),

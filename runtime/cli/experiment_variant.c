@@ -69,19 +69,21 @@ done:
 }
 
 /* The grid of the first grid x grid of the available samples (fewer when
- * fewer are drawn: sample.metric_samples may be below grid^2). */
-static int write_grid(const char *dir, const char *file, const struct variant *v, const float *samples,
-                      long available, char *err, size_t errlen)
+ * fewer are drawn: sample.metric_samples may be below grid^2), captioned
+ * with the variant, its seed and caption (the epoch, or the scores). */
+static int write_grid(const char *dir, const char *file, const struct variant *v, const char *caption,
+                      const float *samples, long available, char *err, size_t errlen)
 {
-    char path[1100];
+    char path[1100], text[256];
     snprintf(path, sizeof path, "%s/%s", dir, file);
+    snprintf(text, sizeof text, "%s, seed %llu: %s", v->name, (unsigned long long)v->train.seed, caption);
     long count = (long)v->sample.grid * v->sample.grid;
     if (count > SAMPLE_BATCH)
         count = SAMPLE_BATCH;
     if (count > available)
         count = available;
-    return write_sample_grid_png(path, samples, (int)count, MNIST_SIDE, MNIST_SIDE, v->sample.grid,
-                                 v->sample.scale, err, errlen);
+    return write_captioned_grid_png(path, text, samples, (int)count, MNIST_SIDE, MNIST_SIDE, v->sample.grid,
+                                    v->sample.scale, err, errlen);
 }
 
 /* The guide's weights among the kept epochs' (param_floats each, from
@@ -158,10 +160,12 @@ static int end_epoch(struct seed_run *r, struct progress *progress, char *err, s
     const float *guide = r->progress.epochs > r->v->diffusion.guide_epoch
                              ? guide_weights(r->v, r->epoch_weights, t->param_floats)
                              : NULL;
-    char name[32];
+    char name[32], caption[64];
     snprintf(name, sizeof name, "epoch_%02d.png", epoch + 1);
+    snprintf(caption, sizeof caption, "epoch %d of %d", epoch + 1, r->v->train.epochs);
     trainer_sample(t, sampled, guide, 0, r->batch);
-    return write_results(r->s, err, errlen) || write_grid(r->dir, name, r->v, r->batch, SAMPLE_BATCH, err, errlen) ||
+    return write_results(r->s, err, errlen) ||
+                   write_grid(r->dir, name, r->v, caption, r->batch, SAMPLE_BATCH, err, errlen) ||
                    save_state(r, err, errlen)
                ? -1
                : 0;
@@ -254,7 +258,10 @@ static int sample_and_score(struct seed_run *r, char *err, size_t errlen)
            scores.fid, scores.kid, 100 * scores.recognisable, scores.class_entropy, progress_clock() - start);
     fflush(stdout);
     const double counters[4] = { (double)t->step, r->progress.epochs, r->progress.best_epoch, r->progress.best_loss };
-    if (write_grid(r->dir, "samples.png", v, r->samples, scored, err, errlen) ||
+    char caption[160];
+    snprintf(caption, sizeof caption, "%ld samples scored, FID %.2f, %.1f%% recognisable", scored, scores.fid,
+             100 * scores.recognisable);
+    if (write_grid(r->dir, "samples.png", v, caption, r->samples, scored, err, errlen) ||
         save_run_checkpoint(r->dir, s->e, &s->options->experiment, t, r->best, r->epoch_weights, r->kept_epochs,
                             counters, err, errlen))
         return -1;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "runtime/report/bitmap_font.h"
 #include "runtime/report/image_grid.h"
 #include "runtime/base/png_image.h"
 
@@ -131,6 +132,40 @@ int write_sample_grid_png(const char *path, const float *images, int count, int 
         return -1;
     }
     int status = write_gray_png(path, grid.pixels, grid.width, grid.height, err, errlen);
+    free_gray_image(&grid);
+    return status;
+}
+
+/* The caption's band: CAPTION_PADDING font pixels above and below the text. */
+#define CAPTION_PADDING 2
+#define CAPTION_BACKGROUND 24   /* the band's gray level: darker than the gaps */
+
+int write_captioned_grid_png(const char *path, const char *caption, const float *images, int count, int height,
+                             int width, int columns, int scale, char *err, size_t errlen)
+{
+    struct gray_image grid;
+    char why[200];
+    if (compose_sample_grid(images, count, height, width, columns, scale, &grid, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s: %s", path, why);
+        return -1;
+    }
+    const int text_scale = scale > 1 ? scale - 1 : 1;
+    const int band = (FONT_HEIGHT + 2 * CAPTION_PADDING) * text_scale;
+    struct rgb_image picture = { grid.width, grid.height + band, NULL };
+    picture.pixels = malloc((size_t)picture.width * (size_t)picture.height * 3);
+    if (!picture.pixels) {
+        free_gray_image(&grid);
+        snprintf(err, errlen, "%s: out of memory for a %d x %d picture", path, picture.width, picture.height);
+        return -1;
+    }
+    memset(picture.pixels, CAPTION_BACKGROUND, (size_t)picture.width * (size_t)band * 3);
+    for (size_t i = 0; i < (size_t)grid.width * (size_t)grid.height; i++)
+        memset(picture.pixels + ((size_t)picture.width * (size_t)band + i) * 3, grid.pixels[i], 3);
+    const struct rgb_colour white = { 255, 255, 255 };
+    draw_text(&picture, CAPTION_PADDING * text_scale, CAPTION_PADDING * text_scale, caption, text_scale, white,
+              TEXT_RIGHTWARD);
+    const int status = write_rgb_png(path, picture.pixels, picture.width, picture.height, err, errlen);
+    free(picture.pixels);
     free_gray_image(&grid);
     return status;
 }

@@ -46,4 +46,10 @@ void free_gray_image(struct gray_image *image);
 int write_sample_grid_png(const char *path, const float *images, int count, int height, int width,
                           int columns, int scale, char *err, size_t errlen);
 
+/* write_sample_grid_png with caption, one line of text (bitmap_font.h), in
+ * a band above the grid: what the grid is ("unet seed 1, epoch 3 of 4").
+ * The picture is RGB; text wider than the grid is cut at its edge. */
+int write_captioned_grid_png(const char *path, const char *caption, const float *images, int count, int height,
+                             int width, int columns, int scale, char *err, size_t errlen);
+
 #endif
