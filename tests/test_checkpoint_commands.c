@@ -176,6 +176,23 @@ static void test_checkpoint_sample_writes_a_grid_of_the_asked_size(void **state)
     assert_int_equal(height, grid.height);
     free_gray_image(&grid);
 
+    /* --seed: the same weights (the run's seed 2), other noise: another grid. */
+    char seeded[256];
+    scratch_path(seeded, state, "seeded.png");
+    snprintf(args, sizeof args, "sample %s -n 10 -o %s --seed 5", checkpoint, seeded);
+    if (run_ddim_lab(NULL, NULL, args, out, sizeof out) != 0)
+        fail_msg("ddim-lab %s failed:\n%s", args, out);
+    snprintf(want, sizeof want, "wrote %s: 10 samples, 2 steps, ema weights, from %s (variant skip, seed 2), noise "
+             "from seed 5\n", seeded, checkpoint);
+    assert_string_equal(out, want);
+    struct png_read_back first_png, seeded_png;
+    read_png(path, &first_png);
+    read_png(seeded, &seeded_png);
+    assert_int_equal(first_png.width, seeded_png.width);
+    assert_true(memcmp(first_png.pixels, seeded_png.pixels, (size_t)first_png.width * first_png.height) != 0);
+    free(first_png.pixels);
+    free(seeded_png.pixels);
+
     /* --strip: 8 of the samples (rows) through the sampler: at 2 steps,
      * the noise, the image after step 1, the sample (3 columns). */
     char strip[256];

@@ -16,9 +16,12 @@ static void print_scores(const struct checkpoint_options *o, const struct checkp
 {
     const struct variant *v = &m->experiment.variants[0];
     char sampler[96];
-    printf("%s: variant %s of %s, seed %llu: %ld samples, %s, %s weights\n", o->checkpoint, v->name,
-           m->experiment.path, (unsigned long long)v->train.seed, o->count, sampler_words(v, sampler, sizeof sampler),
+    printf("%s: variant %s of %s, seed %llu: %ld samples, %s, %s weights", o->checkpoint, v->name,
+           m->experiment.path, (unsigned long long)m->run_seed, o->count, sampler_words(v, sampler, sizeof sampler),
            m->weights_name);
+    if (o->model.has_noise_seed)
+        printf(", noise from seed %llu", (unsigned long long)o->model.noise_seed);
+    printf("\n");
     printf("classifier: %s (sha256 %s), %.2f%% of the 10,000 test digits right\n", o->own_value, scorer->classifier_sha256,
            100 * scorer->test_accuracy);
     printf("FID: %.6f\n", scores->fid);

@@ -74,9 +74,12 @@ int run_sample(const struct context *ctx, int argc, char **argv)
                                      v->sample.scale, err, sizeof err)) {
         status = 1;
     } else {
-        printf("wrote %s: %ld sample%s, %s, %s weights, from %s (variant %s, seed %llu)\n", o.own_value, o.count,
+        printf("wrote %s: %ld sample%s, %s, %s weights, from %s (variant %s, seed %llu)", o.own_value, o.count,
                o.count == 1 ? "" : "s", sampler_words(v, sampler, sizeof sampler), m.weights_name, o.checkpoint,
-               v->name, (unsigned long long)v->train.seed);
+               v->name, (unsigned long long)m.run_seed);
+        if (o.model.has_noise_seed)
+            printf(", noise from seed %llu", (unsigned long long)o.model.noise_seed);
+        printf("\n");
         if (o.strip && write_strip(&m, o.strip, o.count, err, sizeof err))
             status = 1;
     }

@@ -250,6 +250,8 @@ static int rebuild_variant(struct checkpoint_model *m, const char *path, const s
     free(config);
     if (!status && saved_seed)
         m->experiment.variants[0].train.seed = seed; /* as the runner sets it, seed by seed */
+    if (!status)
+        m->run_seed = m->experiment.variants[0].train.seed;
     if (!status && o->has_noise_seed)
         m->experiment.variants[0].train.seed = o->noise_seed; /* the weights are loaded: it seeds the noise alone */
     return status;

@@ -68,6 +68,7 @@ struct checkpoint_model {
     struct mnist_dataset all;      /* loaded only when the variant standardises its images */
     struct trainer trainer;        /* samples SAMPLE_BATCH images at once */
     const char *weights_name;      /* "ema", "best" or "last" */
+    uint64_t run_seed;             /* the seed the run trained at (train.seed is the noise's: --seed) */
     float *weights;                /* the chosen weights, trainer.param_floats of them */
     float *guide;                  /* the guide's (params_epoch_N, N = diffusion.guide_epoch) when
                                     * diffusion.guidance != 1, else NULL */
