@@ -428,12 +428,23 @@ static void test_bench_profiles_a_variant(void **state)
     if (status != 0)
         fail_msg("bench failed:\n%s", out);
     assert_contains(out, "first: 2517441 parameters, batch 64, gradient trick on");
-    assert_contains(out, "of the all-core peak");
+    assert_contains(out, "FP32 FMA peak");
+    assert_contains(out, "| model GFLOP/s | of the FP32 FMA peak |");
     assert_contains(out, "| conv_transpose2d_backward_data | backward |");
     assert_contains(out, "| sgemm | forward |");
     assert_contains(out, "where sampling's time goes");
     assert_contains(out, "peak resident memory:");
     assert_int_equal(run_ddim_lab(NULL, NULL, "bench experiments/skip_vs_noskip.lua --frobnicate", out, sizeof out), 2);
+    /* --json: the peaks and the variant's figures, the profile left out. */
+    status = run_ddim_lab(NULL, NULL, "bench experiments/skip_vs_noskip.lua --variant first diffusion.steps=2 --json",
+                          out, sizeof out);
+    if (status != 0)
+        fail_msg("bench --json failed:\n%s", out);
+    assert_contains(out, "\"fp32_fma_peak_gflops\": ");
+    assert_contains(out, "\"one_core_fp32_fma_peak_gflops\": ");
+    assert_contains(out, "{\"variant\": \"first\", \"parameters\": 2517441, \"batch\": 64, \"training_step_ms\": ");
+    assert_contains(out, "\"sampling_steps\": 2, ");
+    assert_null(strstr(out, "| sgemm |"));
 }
 
 size_t cli_tests(struct CMUnitTest *out)

@@ -5,8 +5,11 @@
  * Figures: images/s; model GFLOP/s (plan_flops: 2 x the multiply-adds of
  * the matmuls and convolutions a step runs, so a training step counts the
  * forward, the backward and the gradient trick's extra input-gradient
- * pass); the fraction of the all-core FMA peak, measured here by running
- * the ISA's fma_peak kernel on every thread at once; per-op time, forward
+ * pass: what the network needs, which a FLOP-saving kernel could exceed
+ * the peak at); the fraction of the FP32 FMA peak, measured here by running
+ * the ISA's fma_peak kernel on every thread at once, and checked against
+ * one core's times the threads (a warning when they differ by over 15%:
+ * the fractions are then not to be trusted); with --json, the same as JSON; per-op time, forward
  * (the model's own nodes) and backward (everything autograd added); and
  * the peak resident memory of the process. Medians over repeats (the
  * peak's is a best: all_core_peak): the machines are shared and noisy. The training data are random images: a
@@ -68,6 +71,30 @@ static double all_core_peak(const struct kernels *k)
     return best;
 }
 
+/* One core's peak: fma_peak on this thread alone, the best of
+ * PEAK_REPEATS after one to wake the vector unit. */
+static double one_core_peak(const struct kernels *k)
+{
+    double best = 0;
+    for (int r = -1; r < PEAK_REPEATS; r++) {
+        float sink;
+        const double start = progress_clock();
+        const double flops = k->fma_peak(1L << 24, &sink);
+        const double rate = flops / (progress_clock() - start) * 1e-9;
+        if (r >= 0 && rate > best)
+            best = rate;
+    }
+    return best;
+}
+
+/* A variant's figures, for the text and the JSON forms. */
+struct bench_result {
+    size_t parameters;
+    int batch, sampling_steps;
+    double step_seconds, step_flops;        /* a training step of batch images: median time, model FLOPs */
+    double sample_seconds, sample_flops;    /* sampling batch images, every step */
+};
+
 struct layer_time {
     const char *op;
     int backward;
@@ -110,7 +137,7 @@ static void print_profile(const struct plan *p, const char *what, const char *un
     qsort(rows, (size_t)count, sizeof *rows, slower_first);
     printf("  where %s's time goes, by layer and op (forward: the network's own nodes; backward:\n"
            "  what the losses, autograd and the gradient trick added; ops under 1%% of the time left out):\n", what);
-    printf("  | op | direction | sizes | ms per %s | share | GFLOP/s | of the all-core peak |\n"
+    printf("  | op | direction | sizes | ms per %s | share | model GFLOP/s | of the FP32 FMA peak |\n"
            "  |---|---|---|---|---|---|---|\n", unit);
     for (int i = 0; i < count && rows[i].seconds >= 0.01 * run_seconds; i++) {
         char rate[32] = "-", share[32] = "-";
@@ -127,7 +154,8 @@ static void print_profile(const struct plan *p, const char *what, const char *un
     free(rows);
 }
 
-static int bench_variant(const struct context *ctx, struct variant *v, double peak, char *err, size_t errlen)
+static int bench_variant(const struct context *ctx, struct variant *v, double peak, int json,
+                         struct bench_result *out, char *err, size_t errlen)
 {
     const int batch = v->train.batch_size;
     const long count = (long)batch * STEPS_PER_REPEAT;
@@ -171,15 +199,20 @@ static int bench_variant(const struct context *ctx, struct variant *v, double pe
     }
     t.sample_plan.node_seconds = NULL;
     const double step = median(step_times, REPEATS), sample = median(sample_times, REPEATS);
-    const double step_flops = plan_flops(&t.step_plan);
-    const double sample_flops = plan_flops(&t.sample_plan) * v->diffusion.steps;
+    *out = (struct bench_result){ t.param_floats, batch, v->diffusion.steps, step, plan_flops(&t.step_plan), sample,
+                                  plan_flops(&t.sample_plan) * v->diffusion.steps };
+    if (json) {
+        status = 0;
+        goto done;
+    }
     printf("%s: %zu parameters, batch %d, gradient trick %s\n", v->name, t.param_floats, batch,
            v->diffusion.gradient_trick ? "on" : "off");
-    printf("  training step: %.2f ms, %.0f images/s, %.1f GFLOP/s (%.2f GFLOP a step), %.0f%% of the all-core peak\n",
-           1e3 * step, batch / step, step_flops / step * 1e-9, step_flops * 1e-9, 100 * step_flops / step * 1e-9 / peak);
-    printf("  sampling (%d steps of %d images): %.1f ms, %.0f images/s, %.1f GFLOP/s, %.0f%% of the all-core peak\n",
-           v->diffusion.steps, batch, 1e3 * sample, batch / sample, sample_flops / sample * 1e-9,
-           100 * sample_flops / sample * 1e-9 / peak);
+    printf("  training step: %.2f ms, %.0f images/s, model %.1f GFLOP/s (%.2f GFLOP a step), %.0f%% of the FP32 FMA "
+           "peak\n", 1e3 * step, batch / step, out->step_flops / step * 1e-9, out->step_flops * 1e-9,
+           100 * out->step_flops / step * 1e-9 / peak);
+    printf("  sampling (%d steps of %d images): %.1f ms, %.0f images/s, model %.1f GFLOP/s, %.0f%% of the FP32 FMA "
+           "peak\n", v->diffusion.steps, batch, 1e3 * sample, batch / sample, out->sample_flops / sample * 1e-9,
+           100 * out->sample_flops / sample * 1e-9 / peak);
     print_profile(&t.step_plan, "a training step", "step", model_nodes, node_seconds, (double)REPEATS * STEPS_PER_REPEAT, 1, step, peak);
     print_profile(&t.sample_plan, "sampling", "sampling", model_nodes, sample_node_seconds, REPEATS, v->diffusion.steps, sample,
                   peak);
@@ -193,15 +226,42 @@ done:
     return status;
 }
 
+/* --json: the machine's peaks and each variant's figures, model GFLOP/s
+ * (what the network needs: FLOP-saving kernels may pass the peak) beside
+ * the fraction of the FP32 FMA peak. Names are plain ([A-Za-z0-9_.-]). */
+static void print_json(const struct experiment *e, const char *isa, int threads, double peak, double one_core,
+                       const struct bench_result *results)
+{
+    printf("{\n  \"experiment\": \"%s\",\n  \"isa\": \"%s\",\n  \"threads\": %d,\n"
+           "  \"fp32_fma_peak_gflops\": %.1f,\n  \"one_core_fp32_fma_peak_gflops\": %.1f,\n  \"variants\": [",
+           e->name, isa, threads, peak, one_core);
+    for (int i = 0; i < e->variant_count; i++) {
+        const struct bench_result *r = &results[i];
+        const double step_rate = r->step_flops / r->step_seconds * 1e-9;
+        const double sample_rate = r->sample_flops / r->sample_seconds * 1e-9;
+        printf("%s\n    {\"variant\": \"%s\", \"parameters\": %zu, \"batch\": %d, "
+               "\"training_step_ms\": %.3f, \"training_images_per_second\": %.1f, \"training_gflop_per_step\": %.4f, "
+               "\"training_model_gflops\": %.2f, \"training_fraction_of_fp32_peak\": %.4f, "
+               "\"sampling_steps\": %d, \"sampling_ms\": %.3f, \"sampling_images_per_second\": %.1f, "
+               "\"sampling_model_gflops\": %.2f, \"sampling_fraction_of_fp32_peak\": %.4f}",
+               i ? "," : "", e->variants[i].name, r->parameters, r->batch, 1e3 * r->step_seconds,
+               r->batch / r->step_seconds, r->step_flops * 1e-9, step_rate, step_rate / peak, r->sampling_steps,
+               1e3 * r->sample_seconds, r->batch / r->sample_seconds, sample_rate, sample_rate / peak);
+    }
+    printf("\n  ]\n}\n");
+}
+
 int run_bench(const struct context *ctx, int argc, char **argv)
 {
     struct experiment_options options = { 0 };
     char *overrides[argc > 0 ? argc : 1];
     const char *file = NULL;
-    int threads = 0;
+    int threads = 0, json = 0;
     options.overrides = overrides;
     for (int i = 0; i < argc; i++) {
-        if ((strcmp(argv[i], "--variant") == 0 || strcmp(argv[i], "--threads") == 0) && i + 1 < argc) {
+        if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else if ((strcmp(argv[i], "--variant") == 0 || strcmp(argv[i], "--threads") == 0) && i + 1 < argc) {
             if (argv[i][2] == 'v')
                 options.variant = argv[++i];
             else if ((threads = atoi(argv[++i])) < 1) {
@@ -234,18 +294,33 @@ int run_bench(const struct context *ctx, int argc, char **argv)
         fprintf(stderr, "ddim-lab: %s\n", err);
         return 2;
     }
-    const double peak = all_core_peak(ctx->kernels);
-    printf("bench %s: kernels %s, %d thread(s), all-core FMA peak %.1f GFLOP/s (best of %d)\n", e.path,
-           ctx->kernels->isa, threads, peak, PEAK_REPEATS);
+    const double one_core = one_core_peak(ctx->kernels), peak = all_core_peak(ctx->kernels);
+    const double agreement = peak / (one_core * threads);
+    if (!json)
+        printf("bench %s: kernels %s, %d thread(s), FP32 FMA peak %.1f GFLOP/s on all of them, %.1f on one "
+               "(bests of %d)\n", e.path, ctx->kernels->isa, threads, peak, one_core, PEAK_REPEATS);
+    if (agreement < 0.85 || agreement > 1.15) /* the peak every fraction below divides by is in doubt */
+        fprintf(stderr, "ddim-lab: warning: the all-core peak (%.1f GFLOP/s) is %.0f%% of one core's times %d "
+                "threads (%.1f): the cores were %s; the fractions of the peak are not to be trusted, run again\n",
+                peak, 100 * agreement, threads, one_core * threads, agreement < 1 ? "busy while it ran" :
+                "busy while one core's ran, or share their FMA units");
     int status = 0;
+    struct bench_result *results = calloc((size_t)e.variant_count, sizeof *results);
+    if (!results) {
+        fprintf(stderr, "ddim-lab: out of memory\n");
+        status = 1;
+    }
     for (int i = 0; i < e.variant_count && status == 0; i++)
-        if (bench_variant(ctx, &e.variants[i], peak, err, sizeof err)) {
+        if (bench_variant(ctx, &e.variants[i], peak, json, &results[i], err, sizeof err)) {
             fprintf(stderr, "ddim-lab: %s\n", err);
             status = 1;
         }
+    if (status == 0 && json)
+        print_json(&e, ctx->kernels->isa, threads, peak, one_core, results);
     struct rusage usage;
-    if (status == 0 && getrusage(RUSAGE_SELF, &usage) == 0)
+    if (status == 0 && !json && getrusage(RUSAGE_SELF, &usage) == 0)
         printf("peak resident memory: %.0f MiB\n", usage.ru_maxrss / 1024.0);
+    free(results);
     experiment_free(&e);
     return status;
 }

@@ -79,7 +79,8 @@ static const char resume_help[] = "resume options (after RUN_DIR):\n"
 static const char compare_help[] = "compare options (after the run directories):\n"
                                    "  --json           print JSON, not Markdown\n";
 static const char bench_help[] = "bench options (after FILE.lua):\n"
-                                 "  --variant NAME, --threads N, key.path=value as for an experiment\n";
+                                 "  --variant NAME, --threads N, key.path=value as for an experiment\n"
+                                 "  --json           print the figures as JSON, without the profiles\n";
 
 static const struct command {
     const char *name;  /* FILE.lua: any argument ending in .lua */
