@@ -60,6 +60,21 @@ static char *read_file(void **state, const char *name)
     return text;
 }
 
+/* Loads the scratch run and writes its report; the report's text (and,
+ * with quick, whether the run had --quick). */
+static const char *rebuild_report(void **state, int *quick)
+{
+    const struct scratch *scratch = *state;
+    struct report_data d;
+    char err[512];
+    if (report_load(scratch->dir, &d, err, sizeof err) || report_write(scratch->dir, &d, err, sizeof err))
+        fail_msg("%s", err);
+    if (quick)
+        *quick = d.quick;
+    report_free(&d);
+    return read_file(state, "report.md");
+}
+
 /* Fails unless text holds part. */
 #define METRICS_HEADER                                                                                             \
     "variant,seed,samples,sampling_steps,classifier,classifier_sha256,fid,kid,recognisable,class_entropy,class_0," \
@@ -132,7 +147,6 @@ static void test_report_from_known_results(void **state)
  * it is a smoke test; one without --quick, or without meta.json, does not. */
 static void test_report_of_quick_run_says_smoke_test(void **state)
 {
-    const struct scratch *scratch = *state;
     const char *const metas[3] = {
         "{\n  \"status\": \"complete\",\n  \"arguments\": [\"e.lua\", \"--seed\", \"1\", \"--quick\"]\n}\n",
         "{\n  \"status\": \"complete\",\n  \"arguments\": [\"e.lua\", \"--seed\", \"1\"]\n}\n",
@@ -145,13 +159,9 @@ static void test_report_of_quick_run_says_smoke_test(void **state)
         remove(path);
         if (metas[i])
             write_file(state, "meta.json", metas[i]);
-        struct report_data d;
-        char err[512];
-        if (report_load(scratch->dir, &d, err, sizeof err) || report_write(scratch->dir, &d, err, sizeof err))
-            fail_msg("%s", err);
-        assert_int_equal(d.quick, i == 0);
-        report_free(&d);
-        const char *report = read_file(state, "report.md");
+        int quick;
+        const char *report = rebuild_report(state, &quick);
+        assert_int_equal(quick, i == 0);
         const char *smoke = strstr(report, "**A smoke test, not a result:**");
         if (i == 0)
             assert_true(smoke && smoke == strstr(report, "\n\n") + 2); /* right under the title */
@@ -178,13 +188,7 @@ static void test_report_of_ladder_names_simplest_rung(void **state)
                "a,1,100,20,c.ddim,abcd,90,1,0.1,3.3" SHARES "a,2,100,20,c.ddim,abcd,90,1,0.1,3.3" SHARES
                "b,1,100,20,c.ddim,abcd,30,1,0.6,3.3" SHARES "b,2,100,20,c.ddim,abcd,30,1,0.62,3.3" SHARES
                "c,1,100,20,c.ddim,abcd,20,1,0.7,3.3" SHARES "c,2,100,20,c.ddim,abcd,20,1,0.7,3.3" SHARES);
-    const struct scratch *scratch = *state;
-    struct report_data d;
-    char err[512];
-    if (report_load(scratch->dir, &d, err, sizeof err) || report_write(scratch->dir, &d, err, sizeof err))
-        fail_msg("%s", err);
-    report_free(&d);
-    const char *report = read_file(state, "report.md");
+    const char *report = rebuild_report(state, NULL);
     assert_contains(report, "| b | plus one | 20 | 12.5 | 1, 2 |");
     /* b: mean 61, sd 1.414, CI 61 -+ 12.706 * 1.414 / sqrt 2 = 12.7. */
     assert_contains(report, "- **50%: `b`**, 61.0% [48.3, 73.7] over 2 seeds.\n\n  ![b samples](b/seed1/samples.png)");
@@ -236,7 +240,6 @@ static void test_compare_pairs_runs_by_variant_and_seed(void **state)
  * recognisable; a good classifier gets no warning. */
 static void test_report_warns_of_a_weak_classifier(void **state)
 {
-    const struct scratch *scratch = *state;
     static const struct { const char *accuracy, *floor, *says; int warnings; } cases[] = {
         { "0.9936", "0.97", "gets 99.36% of the 10,000 test digits right", 0 },
         { "0.8700", "0.97", "gets 87.00% of the 10,000 test digits right", 1 },
@@ -252,12 +255,7 @@ static void test_report_warns_of_a_weak_classifier(void **state)
                  "a,1,100,20,c.ddim,abcd,20,1,0.5,3.3" SHARES "b,1,100,20,c.ddim,abcd,10,1,0.51,3.3" SHARES,
                  cases[i].floor);
         write_file(state, "metrics.csv", metrics);
-        struct report_data d;
-        char err[512];
-        if (report_load(scratch->dir, &d, err, sizeof err) || report_write(scratch->dir, &d, err, sizeof err))
-            fail_msg("%s", err);
-        report_free(&d);
-        const char *report = read_file(state, "report.md");
+        const char *report = rebuild_report(state, NULL);
         assert_contains(report, cases[i].says);
         if (cases[i].warnings)
             assert_contains(report, "**Warning: a weak classifier.**");

@@ -108,13 +108,7 @@ static void write_json(struct text *out, const struct report_data *runs, const c
 
 static void write_figures_table(struct text *out, const struct report_data *runs, int count)
 {
-    text_append(out, "| variant | run |");
-    for (int f = 0; f < COMPARED; f++)
-        text_append(out, " %s |", figure_names[compared[f]]);
-    text_append(out, "\n|---|---|");
-    for (int f = 0; f < COMPARED; f++)
-        text_append(out, "---|");
-    text_append(out, "\n");
+    figure_table_header(out, "| variant | run |", 2, compared, COMPARED, "");
     for (int r = 0; r < count; r++)
         for (int v = 0; v < runs[r].variant_count; v++) {
             text_append(out, "| %s | %c |", runs[r].variants[v].name, 'A' + r);
@@ -129,13 +123,7 @@ static void write_figures_table(struct text *out, const struct report_data *runs
 /* Each later run's variants against the first run's of the same name. */
 static void write_differences_table(struct text *out, const struct report_data *runs, int count)
 {
-    text_append(out, "| variant | run | seeds paired |");
-    for (int f = 0; f < COMPARED; f++)
-        text_append(out, " Δ %s |", figure_names[compared[f]]);
-    text_append(out, "\n|---|---|---|");
-    for (int f = 0; f < COMPARED; f++)
-        text_append(out, "---|");
-    text_append(out, "\n");
+    figure_table_header(out, "| variant | run | seeds paired |", 3, compared, COMPARED, "Δ ");
     int rows = 0;
     for (int r = 1; r < count; r++)
         for (int v = 0; v < runs[r].variant_count; v++) {

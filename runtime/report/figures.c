@@ -50,6 +50,18 @@ struct summary summarise_paired(const struct report_data *a, int variant_a, cons
     return count ? summarise(values, count) : (struct summary){ 0 };
 }
 
+void figure_table_header(struct text *out, const char *columns, int leading, const enum figure *figures, int count,
+                         const char *prefix)
+{
+    text_append(out, "%s", columns);
+    for (int f = 0; f < count; f++)
+        text_append(out, " %s%s |", prefix, figure_names[figures[f]]);
+    text_append(out, "\n|");
+    for (int c = 0; c < leading + count; c++)
+        text_append(out, "---|");
+    text_append(out, "\n");
+}
+
 void format_summary(struct text *out, const struct summary *s, int decimals)
 {
     if (s->count == 0)

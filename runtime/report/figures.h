@@ -26,6 +26,11 @@ struct summary summarise_figure(const struct report_data *d, int variant, enum f
 struct summary summarise_paired(const struct report_data *a, int variant_a, const struct report_data *b, int variant_b,
                                 enum figure f);
 
+/* A Markdown table's two header lines: the columns (e.g. "| variant | run |",
+ * `leading` of them) then one per figure, its name after prefix ("Δ "). */
+void figure_table_header(struct text *out, const char *columns, int leading, const enum figure *figures, int count,
+                         const char *prefix);
+
 /* " mean ± sd [low, high] |", or " mean |" for one seed, or " |" for none. */
 void format_summary(struct text *out, const struct summary *s, int decimals);
 

@@ -37,13 +37,9 @@ static int seeds_of(const struct report_data *d, int variant, char *out, size_t 
 
 static void write_table(struct text *out, const struct report_data *d)
 {
-    text_append(out, "| variant | what changed | parameters | MFLOP a step | seeds |");
-    for (int f = 0; f < FIGURES; f++)
-        text_append(out, " %s |", figure_names[f]);
-    text_append(out, "\n|---|---|---|---|---|");
-    for (int f = 0; f < FIGURES; f++)
-        text_append(out, "---|");
-    text_append(out, "\n");
+    static const enum figure all[FIGURES] = { NOISE_LOSS, FID, KID, RECOGNISABLE, ENTROPY, SECONDS,
+                                              IMAGES_PER_SECOND }; /* ORDER FIGURE */
+    figure_table_header(out, "| variant | what changed | parameters | MFLOP a step | seeds |", 5, all, FIGURES, "");
     for (int v = -1; v < d->variant_count; v++) {
         char seeds[256];
         if (seeds_of(d, v, seeds, sizeof seeds) == 0)
@@ -100,10 +96,8 @@ static int write_differences(struct text *out, const struct report_data *d)
         if (reference < 0)
             continue;
         if (rows++ == 0) {
-            text_append(out, "| variant | minus its reference |");
-            for (size_t f = 0; f < sizeof compared / sizeof compared[0]; f++)
-                text_append(out, " Δ %s |", figure_names[compared[f]]);
-            text_append(out, "\n|---|---|---|---|---|---|---|\n");
+            figure_table_header(out, "| variant | minus its reference |", 2, compared,
+                                (int)(sizeof compared / sizeof compared[0]), "Δ ");
         }
         text_append(out, "| %s | %s |", d->variants[v].name, d->variants[reference].name);
         for (size_t f = 0; f < sizeof compared / sizeof compared[0]; f++) {
