@@ -48,6 +48,8 @@ int run_eval(const struct context *ctx, int argc, char **argv)
     status = 1;
     if (sample_scorer_load(&scorer, o.own_value, ctx->kernels, ctx->data_dir, err, sizeof err))
         goto done;
+    fprintf(stderr, "eval: drawing %ld samples (%d steps%s), then scoring them\n", o.count,
+            m.experiment.variants[0].diffusion.steps, m.guide ? ", guided" : "");
     samples = checkpoint_model_draw(&m, o.count);
     if (!samples) {
         snprintf(err, sizeof err, "out of memory for %ld samples", o.count);
