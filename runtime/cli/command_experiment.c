@@ -179,6 +179,12 @@ static int prepare(struct experiment_run *s, char *err, size_t errlen)
     return 0;
 }
 
+/* Whether the run of entry is still to be done (not finished, nor stopped by divergence). */
+static int still_to_run(const struct run_entry *entry)
+{
+    return entry->state != RUN_COMPLETE && entry->state != RUN_DIVERGED_STATE;
+}
+
 /* "h:mm:ss" of seconds. */
 static void format_duration(double seconds, char out[32])
 {
@@ -196,7 +202,7 @@ static void print_run_start(const struct experiment_run *s, int entry, const str
     const int total = s->rounds * s->e->variant_count;
     int left = 0;
     for (int i = 0; i < total; i++)
-        left += s->entries[i].state != RUN_COMPLETE && s->entries[i].state != RUN_DIVERGED_STATE;
+        left += still_to_run(&s->entries[i]);
     char elapsed[32], eta[32];
     const double seconds = progress_clock() - started;
     format_duration(seconds, elapsed);
@@ -227,7 +233,7 @@ static int run_all(struct experiment_run *s, struct experiment *e, char *err, si
             if (e->seed_count)
                 v->train.seed = e->seeds[round];
             const int entry = round * e->variant_count + i;
-            const int to_run = s->entries[entry].state != RUN_COMPLETE && s->entries[entry].state != RUN_DIVERGED_STATE;
+            const int to_run = still_to_run(&s->entries[entry]);
             if (to_run)
                 print_run_start(s, entry, v, finished_here, started);
             const int status = interrupt_requested() ? RUN_VARIANT_INTERRUPTED : run_variant(s, v, entry, err, errlen);
