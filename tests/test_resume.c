@@ -340,6 +340,21 @@ static void test_resume_after_a_full_disk(void **state)
     assert_same_as_reference(dir);
 }
 
+/* A resume of a finished run trains nothing, prints no run's progress
+ * line (each run's state says it finished) and leaves its files as they
+ * were. */
+static void test_resume_of_a_finished_run_runs_nothing(void **state)
+{
+    (void)state;
+    char args[800], out[16384];
+    snprintf(args, sizeof args, "resume %s --threads 1", reference);
+    assert_int_equal(run_ddim_lab(NULL, NULL, args, out, sizeof out), 0);
+    assert_contains(out, "resuming");
+    assert_null(strstr(out, " of 4: "));
+    assert_null(strstr(out, " epoch 1/2 "));
+    assert_same_as_reference(reference);
+}
+
 /* A resume whose config differs is refused before anything is written,
  * naming the field, with the run's value and this one's. */
 static void test_resume_with_another_config_is_refused(void **state)
@@ -395,6 +410,7 @@ size_t resume_tests(struct CMUnitTest *out)
         cmocka_unit_test_setup(test_resume_after_sigkill_at_ten_points, make_reference),
         cmocka_unit_test_setup(test_resume_after_sigint_and_sigterm, make_reference),
         cmocka_unit_test_setup(test_resume_after_a_full_disk, make_reference),
+        cmocka_unit_test_setup(test_resume_of_a_finished_run_runs_nothing, make_reference),
         cmocka_unit_test_setup(test_resume_with_another_config_is_refused, make_reference),
         cmocka_unit_test_setup(test_a_diverging_variant_stops_alone, make_reference),
     };

@@ -33,6 +33,7 @@
 #include "runtime/cli/commands.h"
 #include "runtime/cli/experiment_run.h"
 #include "runtime/config/config.h"
+#include "runtime/diffusion/run_state.h"
 #include "runtime/graph/executor.h"
 #include "runtime/report/run_meta.h"
 
@@ -216,6 +217,22 @@ static void print_run_start(const struct experiment_run *s, int entry, const str
     fflush(stdout);
 }
 
+/* A resumed run's entries that finished or diverged before, from their
+ * state files, so that the progress lines count only what is left. */
+static void restore_entry_states(struct experiment_run *s, const struct experiment *e)
+{
+    for (int round = 0; round < s->rounds; round++)
+        for (int i = 0; i < e->variant_count; i++) {
+            const uint64_t seed = e->seed_count ? e->seeds[round] : e->variants[i].train.seed;
+            char dir[1100];
+            enum run_phase phase;
+            snprintf(dir, sizeof dir, "%s/%s/seed%llu", s->dir, e->variants[i].name, (unsigned long long)seed);
+            if (run_state_phase(dir, &phase) && phase != RUN_TRAINING)
+                s->entries[round * e->variant_count + i].state =
+                    phase == RUN_FINISHED ? RUN_COMPLETE : RUN_DIVERGED_STATE;
+        }
+}
+
 /* Every variant at every seed (seed by seed, so that an interrupted run has
  * whole seeds). Returns 0 when every run finished, RUN_VARIANT_DIVERGED
  * when some diverged and the others finished, RUN_VARIANT_INTERRUPTED, or
@@ -224,6 +241,7 @@ static int run_all(struct experiment_run *s, struct experiment *e, char *err, si
 {
     int diverged = 0, finished_here = 0;
     const double started = progress_clock();
+    restore_entry_states(s, e);
     for (int round = 0; round < s->rounds; round++) {
         const uint64_t floor_seed = e->seed_count ? e->seeds[round] : e->variants[0].train.seed;
         if (score_data_floor(s, floor_seed, e->variants[0].sample.metric_samples, err, errlen))

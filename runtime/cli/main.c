@@ -174,23 +174,41 @@ static const struct command *named_command(int argc, char **argv)
     return NULL;
 }
 
+/* The option names split off "--name=value" arguments, freed at exit. */
+struct split_arguments {
+    char **names;
+    int count;
+};
+
+static void free_split_names(struct split_arguments *split)
+{
+    for (int i = 0; i < split->count; i++)
+        free(split->names[i]);
+    free(split->names);
+}
+
 /* argv with every "--name=value" before a "--" split into "--name" and
  * "value", so that each command's option loop sees one form; NULL when out
- * of memory. It and the names split off live until the process ends. */
-static char **split_arguments;
-static char **split_long_options(int argc, char **argv, int *count)
+ * of memory. The new names are kept in *split for free_split_names. */
+static char **split_long_options(int argc, char **argv, int *count, struct split_arguments *split)
 {
-    char **out = split_arguments = calloc(2 * (size_t)argc + 1, sizeof *out);
-    if (!out)
+    char **out = calloc(2 * (size_t)argc + 1, sizeof *out);
+    split->names = calloc((size_t)argc + 1, sizeof *split->names);
+    if (!out || !split->names) {
+        free(out);
         return NULL;
+    }
     int n = 0, ended = 0;
     for (int i = 0; i < argc; i++) {
         const char *equals = strchr(argv[i], '=');
         ended |= strcmp(argv[i], "--") == 0;
         if (i > 0 && !ended && strncmp(argv[i], "--", 2) == 0 && equals && equals > argv[i] + 2) {
-            out[n] = strndup(argv[i], (size_t)(equals - argv[i]));
-            if (!out[n])
+            out[n] = split->names[split->count] = strndup(argv[i], (size_t)(equals - argv[i]));
+            if (!out[n]) {
+                free(out);
                 return NULL;
+            }
+            split->count++;
             n++;
             out[n++] = (char *)equals + 1;
         } else {
@@ -202,13 +220,27 @@ static char **split_long_options(int argc, char **argv, int *count)
     return out;
 }
 
+static int run_command_line(int argc, char **argv);
+
 int main(int argc, char **argv)
 {
-    argv = split_long_options(argc, argv, &argc);
-    if (!argv) {
+    struct split_arguments split = { 0 };
+    char **arguments = split_long_options(argc, argv, &argc, &split);
+    if (!arguments) {
+        free_split_names(&split);
         fprintf(stderr, "ddim-lab: out of memory\n");
         return 1;
     }
+    const int status = run_command_line(argc, arguments);
+    free(arguments);
+    free_split_names(&split);
+    return status;
+}
+
+/* Everything after the "--name=value" split: the global options, then the
+ * command. */
+static int run_command_line(int argc, char **argv)
+{
     struct context context = { .data_dir = getenv("DDIM_DATA") };
     if (!context.data_dir || !*context.data_dir)
         context.data_dir = "data/mnist";

@@ -166,6 +166,22 @@ int run_state_load(const char *dir, const char *config, struct run_progress *p, 
     return 1;
 }
 
+int run_state_phase(const char *dir, enum run_phase *phase)
+{
+    char path[1100], err[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, RUN_STATE_FILE);
+    struct checkpoint c;
+    if (checkpoint_read(path, &c, err, sizeof err))
+        return 0;
+    double progress[RUN_PROGRESS_FIELDS];
+    struct run_progress p;
+    const int read = !read_section(&c, "progress", progress, sizeof progress) && !unpack_progress(progress, &p);
+    checkpoint_free(&c);
+    if (read)
+        *phase = p.phase;
+    return read;
+}
+
 void run_rows_free(struct run_rows *rows)
 {
     text_free(&rows->results);

@@ -67,6 +67,10 @@ int run_state_save(const char *dir, const char *config, const struct run_progres
 int run_state_load(const char *dir, const char *config, struct run_progress *p, struct run_rows *rows,
                    struct trainer *t, float *best, float *epoch_weights, int kept, char *err, size_t errlen);
 
+/* The phase of dir/state.ddim in *phase: 1 when it was read, 0 when there
+ * is none or it cannot be read (run_state_load then says why). */
+int run_state_phase(const char *dir, enum run_phase *phase);
+
 void run_rows_free(struct run_rows *rows);
 
 #endif
