@@ -342,17 +342,29 @@ static void test_resume_after_a_full_disk(void **state)
 
 /* A resume of a finished run trains nothing, prints no run's progress
  * line (each run's state says it finished) and leaves its files as they
- * were. */
+ * were; meta.json keeps when the run started and counts the session. */
 static void test_resume_of_a_finished_run_runs_nothing(void **state)
 {
     (void)state;
-    char args[800], out[16384];
+    char args[800], out[16384], path[700], meta[8192], started[64];
+    snprintf(path, sizeof path, "%s/meta.json", reference);
+    read_only_match_file(path, meta, sizeof meta);
+    assert_contains(meta, "\"sessions\": 1,");
+    const char *at = strstr(meta, "\"started_utc\": ");
+    assert_non_null(at);
+    snprintf(started, sizeof started, "%.38s", at); /* "started_utc": "YYYY-MM-DDTHH:MM:SSZ" */
+    sleep_seconds(1.1); /* so that this session's start is another second */
     snprintf(args, sizeof args, "resume %s --threads 1", reference);
     assert_int_equal(run_ddim_lab(NULL, NULL, args, out, sizeof out), 0);
     assert_contains(out, "resuming");
     assert_null(strstr(out, " of 4: "));
     assert_null(strstr(out, " epoch 1/2 "));
     assert_same_as_reference(reference);
+    read_only_match_file(path, meta, sizeof meta);
+    assert_contains(meta, started);
+    assert_contains(meta, "\"resumed_utc\": \"");
+    assert_contains(meta, "\"sessions\": 2,");
+    assert_contains(meta, "\"runs_done\": 4,");
 }
 
 /* A resume whose config differs is refused before anything is written,

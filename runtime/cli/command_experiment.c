@@ -241,7 +241,6 @@ static int run_all(struct experiment_run *s, struct experiment *e, char *err, si
 {
     int diverged = 0, finished_here = 0;
     const double started = progress_clock();
-    restore_entry_states(s, e);
     for (int round = 0; round < s->rounds; round++) {
         const uint64_t floor_seed = e->seed_count ? e->seeds[round] : e->variants[0].train.seed;
         if (score_data_floor(s, floor_seed, e->variants[0].sample.metric_samples, err, errlen))
@@ -292,7 +291,36 @@ static int open_run_directory(struct experiment_run *s, char *err, size_t errlen
 
 /* meta.json as the run stands: status running, complete, diverged,
  * interrupted or failed. */
-static int write_meta(struct experiment_run *s, int argc, char **argv, int threads, time_t started, double start,
+/* When the run started: its first session's time and the wall seconds of
+ * the sessions before this one (a resume's, from meta.json), and this
+ * session's start. */
+struct run_clock {
+    time_t first_started, session_started;
+    double earlier_seconds;     /* of the sessions before this one */
+    int sessions;               /* this one included */
+    double start;               /* progress_clock() at this session's start */
+};
+
+/* A resumed run's clock carries on from its meta.json; a run without one
+ * (it stopped before writing it) starts its count here. */
+static void carry_on_clock(const char *dir, struct run_clock *clock)
+{
+    char path[1100], err[1024], *json = NULL;
+    size_t size;
+    time_t started;
+    double seconds;
+    int sessions;
+    snprintf(path, sizeof path, "%s/meta.json", dir);
+    if (read_text_file(path, &json, &size, err, sizeof err) == 0 &&
+        run_meta_sessions(json, &started, &seconds, &sessions) == 0) {
+        clock->first_started = started;
+        clock->earlier_seconds = seconds;
+        clock->sessions = sessions + 1;
+    }
+    free(json);
+}
+
+static int write_meta(struct experiment_run *s, int argc, char **argv, int threads, const struct run_clock *clock,
                       const char *status)
 {
     struct text command = { 0 };
@@ -308,8 +336,9 @@ static int write_meta(struct experiment_run *s, int argc, char **argv, int threa
     text_append(&command, "ddim-lab");
     for (int i = 0; i < argc; i++)
         text_append(&command, " %s", argv[i]);
-    const struct run_meta meta = { command.text, s->ctx->data_dir, threads, started, progress_clock() - start,
-                                   done, s->rounds * s->e->variant_count, s->options->classifier,
+    const struct run_meta meta = { command.text, s->ctx->data_dir, threads, clock->first_started,
+                                   clock->sessions > 1 ? clock->session_started : 0,
+                                   clock->earlier_seconds + progress_clock() - clock->start, clock->sessions, done, s->rounds * s->e->variant_count, s->options->classifier,
                                    s->scorer.classifier_sha256, s->scorer.test_accuracy, s->data_digests, status,
                                    kept, arguments };
     const int failed = write_run_meta(s->dir, s->e, s->ctx->kernels, &meta, err, sizeof err);
@@ -351,16 +380,21 @@ int run_experiment(const struct context *ctx, int argc, char **argv)
         return 2;
     }
     struct experiment_run s = { .ctx = ctx, .e = &e, .options = &o, .rounds = e.seed_count ? e.seed_count : 1 };
-    const time_t started = time(NULL);
-    const double start = progress_clock();
+    const time_t now = time(NULL);
+    struct run_clock clock = { .first_started = now, .session_started = now, .sessions = 1, .start = progress_clock() };
     int exit_status = 1, status = -1;
     s.entries = calloc((size_t)s.rounds * (size_t)e.variant_count, sizeof *s.entries);
     if (!s.entries || interrupt_install()) {
         snprintf(err, sizeof err, "out of memory, or the signal handlers cannot be installed");
         goto out;
     }
-    if (prepare(&s, err, sizeof err) || open_run_directory(&s, err, sizeof err) ||
-        write_meta(&s, argc, argv, threads, started, start, "running"))
+    if (prepare(&s, err, sizeof err) || open_run_directory(&s, err, sizeof err))
+        goto out;
+    if (o.resume) {
+        carry_on_clock(s.dir, &clock);
+        restore_entry_states(&s, &e);
+    }
+    if (write_meta(&s, argc, argv, threads, &clock, "running"))
         goto out;
     printf("experiment %s (%s): %d variant(s) x %d seed(s), kernels %s, %d thread(s), metrics by %s; %s %s\n",
            e.name, e.path, e.variant_count, s.rounds, ctx->kernels->isa, threads, o.classifier,
@@ -378,7 +412,7 @@ out:;
             fprintf(stderr, "ddim-lab: %s\n", err);
             exit_status = exit_status ? exit_status : 1;
         }
-        if (write_meta(&s, argc, argv, threads, started, start, word))
+        if (write_meta(&s, argc, argv, threads, &clock, word))
             exit_status = exit_status ? exit_status : 1;
     }
     if (status >= 0 && status != RUN_VARIANT_INTERRUPTED)

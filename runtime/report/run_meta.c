@@ -39,7 +39,7 @@ static void put_field(FILE *f, const char *key, const char *value)
 int write_run_meta(const char *dir, const struct experiment *e, const struct kernels *k, const struct run_meta *m,
                    char *err, size_t errlen)
 {
-    char *json = NULL, path[1024], libraries[256], cpu[256], features[256], started[32];
+    char *json = NULL, path[1024], libraries[256], cpu[256], features[256], started[32], session[32];
     char config_hash[SHA256_HEX_SIZE];
     unsigned char digest[SHA256_DIGEST_SIZE];
     size_t length = 0;
@@ -52,6 +52,7 @@ int write_run_meta(const char *dir, const struct experiment *e, const struct ker
     info_cpu_model(cpu, sizeof cpu);
     kernels_cpu_features(features, sizeof features);
     strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&m->started));
+    strftime(session, sizeof session, "%Y-%m-%dT%H:%M:%SZ", gmtime(&m->session_started));
 
     FILE *f = open_memstream(&json, &length);
     if (!f) {
@@ -85,6 +86,8 @@ int write_run_meta(const char *dir, const struct experiment *e, const struct ker
     else
         fprintf(f, "  \"classifier_test_accuracy\": %.4f,\n", m->classifier_test_accuracy);
     put_field(f, "started_utc", started);
+    if (m->session_started)
+        put_field(f, "resumed_utc", session);
     fprintf(f, "  \"data_files\": [");
     for (int i = 0; i < MNIST_FILE_COUNT; i++) {
         fprintf(f, "%s\n    {\"file\": ", i ? "," : "");
@@ -94,8 +97,9 @@ int write_run_meta(const char *dir, const struct experiment *e, const struct ker
         fprintf(f, ", \"verified\": %s}", m->data_digests[i].verified ? "true" : "false");
     }
     fprintf(f, "\n  ],\n");
-    fprintf(f, "  \"threads\": %d,\n  \"wall_seconds\": %.1f,\n  \"runs_done\": %d,\n  \"runs_total\": %d,\n"
-               "  \"seeds\": [", m->threads, m->wall_seconds, m->runs_done, m->runs_total);
+    fprintf(f, "  \"threads\": %d,\n  \"wall_seconds\": %.1f,\n  \"sessions\": %d,\n  \"runs_done\": %d,\n"
+               "  \"runs_total\": %d,\n  \"seeds\": [", m->threads, m->wall_seconds, m->sessions > 0 ? m->sessions : 1,
+            m->runs_done, m->runs_total);
     for (int i = 0; i < e->seed_count; i++)
         fprintf(f, "%s%llu", i ? ", " : "", (unsigned long long)e->seeds[i]);
     for (int i = 0; !e->seed_count && i < e->variant_count; i++) { /* no seeds list: each variant's own */
@@ -163,6 +167,39 @@ int run_meta_arguments(char *json, char **args, int capacity, int *count)
             at += 2;
     }
     return *at == ']' && *count > 0 ? 0 : -1;
+}
+
+/* Days from 1970-01-01 to the proleptic Gregorian date y-m-d (the civil
+ * calendar's day count; Hinnant's "days_from_civil"), so that a UTC time
+ * reads back without the non-standard timegm. */
+static long days_from_civil(long y, long m, long d)
+{
+    y -= m <= 2;
+    const long era = (y >= 0 ? y : y - 399) / 400;
+    const long year_of_era = y - era * 400;
+    const long day_of_year = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const long day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    return era * 146097 + day_of_era - 719468;
+}
+
+int run_meta_sessions(const char *json, time_t *started, double *wall_seconds, int *sessions)
+{
+    const char *at = strstr(json, "\"started_utc\": \"");
+    const char *wall = strstr(json, "\"wall_seconds\": ");
+    const char *count = strstr(json, "\"sessions\": ");
+    int year, month, day, hour, minute, second;
+    if (!at || !wall ||
+        sscanf(at, "\"started_utc\": \"%4d-%2d-%2dT%2d:%2d:%2dZ\"", &year, &month, &day, &hour, &minute, &second) != 6)
+        return -1;
+    char *end;
+    *wall_seconds = strtod(wall + strlen("\"wall_seconds\": "), &end);
+    if (end == wall + strlen("\"wall_seconds\": ") || !(*wall_seconds >= 0))
+        return -1;
+    *started = (time_t)(days_from_civil(year, month, day) * 86400L + hour * 3600L + minute * 60L + second);
+    *sessions = count ? atoi(count + strlen("\"sessions\": ")) : 1;
+    if (*sessions < 1)
+        *sessions = 1;
+    return 0;
 }
 
 double run_meta_classifier_accuracy(const char *json)

@@ -18,8 +18,10 @@ struct run_meta {
     const char *command_line;   /* the command's arguments, e.g. "ddim-lab experiments/seed_extras.lua --quick" */
     const char *data_dir;       /* where the MNIST files were read (--data, $DDIM_DATA or data/mnist) */
     int threads;
-    time_t started;
-    double wall_seconds;
+    time_t started;             /* of the run's first session (a resume keeps it) */
+    time_t session_started;     /* of this session, when it is a resume (else 0) */
+    double wall_seconds;        /* over all its sessions */
+    int sessions;               /* 1, plus one a resume */
     int runs_done, runs_total;  /* (variant, seed) runs finished, of all */
     const char *classifier;     /* the file that scored the samples, and its SHA-256 */
     const char *classifier_sha256;
@@ -39,6 +41,13 @@ int write_run_meta(const char *dir, const struct experiment *e, const struct ker
  * changed). Returns 0, or -1 when there is no such list or it is not as
  * write_run_meta writes it. */
 int run_meta_arguments(char *json, char **args, int capacity, int *count);
+
+/* What a resume carries over from the run's meta.json text json: when its
+ * first session started, the wall seconds of its sessions and how many
+ * there were (1 for a meta.json from before the "sessions" field). Returns
+ * 0, or -1 when json has no "started_utc" or "wall_seconds" as
+ * write_run_meta writes them. */
+int run_meta_sessions(const char *json, time_t *started, double *wall_seconds, int *sessions);
 
 /* meta.json's "classifier_test_accuracy", or NAN when it has none (a run
  * from before the field). */
