@@ -75,7 +75,7 @@ all: $(BUILD)/ddim-lab
 
 help:
 	@echo "make            build build/ddim-lab"
-	@echo "make quick      the main job: the seed's two networks beside the digits-in-minutes recipe, --quick, seed 1 (first time: the classifier too)"
+	@echo "make quick      the main job: the seed's two networks beside the digits-in-minutes recipe, --quick, seed 1"
 	@echo "make deps       install missing Debian packages (apt-get; sudo when not root)"
 	@echo "make data       fetch and verify MNIST into data/mnist/"
 	@echo "make test       all tests, every ISA this CPU runs"
@@ -202,7 +202,11 @@ bench: $(BUILD)/bench-kernels $(BUILD)/ddim-lab
 quick: data $(BUILD)/ddim-lab models/mnist_classifier_v2.ddim
 	$(BUILD)/ddim-lab experiments/skip_vs_noskip.lua --quick --seed 1
 
-# The classifier that scores samples, trained once (about 3 minutes on 2 cores).
+# The classifier that scores samples is in the repository, so that every
+# machine's FID and recognisable % come from the same one (as FID's
+# Inception weights are fixed); this retrains it when it is missing (about
+# 3 to 5 minutes on 2 cores). tests/test_classifier.c checks the committed
+# one: trained from experiments/lib/classifier.lua as it is, 99% or more.
 models/mnist_classifier_v2.ddim: | data $(BUILD)/ddim-lab
 	$(BUILD)/ddim-lab classifier --out $@
 

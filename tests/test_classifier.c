@@ -8,6 +8,7 @@
 #include "runtime/base/checkpoint.h"
 #include "runtime/scoring/classifier.h"
 #include "runtime/base/mnist.h"
+#include "runtime/scoring/sample_scorer.h"
 #include "test_util.h"
 #include "test_program.h"
 
@@ -239,6 +240,36 @@ static void test_classifier_network_contract(void **state)
     }
 }
 
+/* The classifier in the repository (models/mnist_classifier_v2.ddim, the
+ * one every run scores with unless told otherwise): its network is
+ * experiments/lib/classifier.lua's as committed, and it gets at least 99%
+ * of the 10,000 test digits right as a run measures it at load. */
+static void test_committed_classifier_is_the_sources_and_accurate(void **state)
+{
+    (void)state;
+    const char *path = "models/mnist_classifier_v2.ddim";
+    size_t source_size;
+    unsigned char *source = read_whole(SOURCE, &source_size);
+    struct checkpoint c;
+    char err[1024];
+    if (checkpoint_read(path, &c, err, sizeof err))
+        fail_msg("%s", err);
+    const struct checkpoint_section *saved = checkpoint_find(&c, "source");
+    assert_non_null(saved);
+    if (saved->size != source_size || memcmp(saved->data, source, source_size) != 0)
+        fail_msg("%s was trained from another %s than the committed one: retrain it with `ddim-lab classifier`",
+                 path, SOURCE);
+    checkpoint_free(&c);
+    free(source);
+    struct sample_scorer scorer = { 0 };
+    const char *data_dir = getenv("DDIM_DATA") && *getenv("DDIM_DATA") ? getenv("DDIM_DATA") : "data/mnist";
+    if (sample_scorer_load(&scorer, path, best_kernels(), data_dir, err, sizeof err))
+        fail_msg("%s", err);
+    if (scorer.test_accuracy < 0.99)
+        fail_msg("%s gets %.2f%% of the test digits right, below 99%%", path, 100 * scorer.test_accuracy);
+    sample_scorer_free(&scorer);
+}
+
 static void test_classifier_command_rejects_bad_options(void **state)
 {
     (void)state;
@@ -260,6 +291,7 @@ size_t classifier_tests(struct CMUnitTest *out)
                                         remove_scratch),
         cmocka_unit_test_setup_teardown(test_classifier_load_refuses_bad_files, make_scratch, remove_scratch),
         cmocka_unit_test(test_classifier_network_contract),
+        cmocka_unit_test(test_committed_classifier_is_the_sources_and_accurate),
         cmocka_unit_test(test_classifier_command_rejects_bad_options),
     };
     if (out)

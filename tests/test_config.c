@@ -250,10 +250,11 @@ static void test_config_quick(void **state)
     struct experiment e;
     load_ok(&options, &e);
     assert_int_equal(e.variants[0].train.epochs, 1);
-    assert_int_equal(e.variants[1].train.max_images, 50000);
+    assert_int_equal(e.variants[1].train.max_images, 20000);
     assert_int_equal(e.variants[1].train.batch_size, 64);
     assert_int_equal(e.variants[2].train.epochs, 1); /* quick comes after the variant's own 3 */
     assert_int_equal(e.variants[2].diffusion.guide_epoch, 0);
+    assert_int_equal(e.variants[2].train.max_images, 60000); /* its own quick after the file's */
     experiment_free(&e);
     /* The command line comes after quick. */
     char *overrides[] = { "train.epochs=2" };
@@ -261,7 +262,7 @@ static void test_config_quick(void **state)
     options.overrides = overrides;
     load_ok(&options, &e);
     assert_int_equal(e.variants[0].train.epochs, 2);
-    assert_int_equal(e.variants[0].train.max_images, 50000);
+    assert_int_equal(e.variants[0].train.max_images, 20000);
     experiment_free(&e);
 }
 
@@ -467,6 +468,12 @@ static void test_config_bad_variants(void **state)
                     8, "variants[2] ('b'): it shares its model with variant 'a'");
     assert_fails_at(TINY_MODEL "return { variants = { { name = 'a', model = tiny() } } }\n", 0,
                     "the script must return ddim.experiment{...}, got table");
+    assert_fails_at(TINY_MODEL "return ddim.experiment { variants = { { name = 'a', model = tiny(), quick = 3 } } }\n",
+                    7, "variants[1] ('a'): quick must be a table { train = {...}, ... }, got number");
+    assert_fails_at(TINY_MODEL
+                    "return ddim.experiment { variants = { { name = 'a', model = tiny(),\n"   /* 7 */
+                    "  quick = { train = { epochs = 0 } } } } }\n",
+                    7, "variants[1] ('a') with quick: ");
 }
 
 static void test_config_layer_that_does_not_fit(void **state)

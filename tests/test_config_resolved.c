@@ -40,7 +40,8 @@ static void test_config_resolved_is_an_experiment(void **state)
     char err[1024];
     if (experiment_load(SEED_EXPERIMENT, &options, &e, err, sizeof err))
         fail_msg("%s", err);
-    assert_contains(e.resolved, "max_images = 50000");
+    assert_contains(e.resolved, "max_images = 20000");
+    assert_contains(e.resolved, "max_images = 60000");
     assert_contains(e.resolved, "gradient_trick = true");
     assert_contains(e.resolved, "learning_rate = 0.0003,");
     assert_contains(e.resolved, "3132881 parameters");

@@ -34,7 +34,7 @@ int run_config(const struct context *ctx, int argc, char **argv)
            "rewrite it with `build/ddim-lab config --list > docs/config.md`).\n\n"
            "A variant's fields are set, in order, by their defaults; the experiment file's `train = {...}`,\n"
            "`diffusion = {...}` and `sample = {...}` tables, then the variant's own; the file's `quick` table\n"
-           "(with `--quick`); `key.path=value` on the command line; and `--seed` or `--seeds` for `train.seed`.\n"
+           "and then the variant's own (with `--quick`); `key.path=value` on the command line; and `--seed` or `--seeds` for `train.seed`.\n"
            "`ddim-lab sample` and `ddim-lab eval` set `diffusion.steps`, `diffusion.eta`, `diffusion.guidance`\n"
            "and `diffusion.guide_epoch` with `--steps`, `--eta`, `--guidance` and `--guide-epoch`. Each value\n"
            "is checked against its field wherever it comes from, then the variant as a whole (for instance\n"

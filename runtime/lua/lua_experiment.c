@@ -10,13 +10,14 @@
  *     quick = { train = { epochs = 1 } },       -- what --quick changes
  *     variants = {
  *       { name = "first", model = nets.first() },
- *       { name = "mse", model = nets.skip(), train = { loss = "mse" } },
+ *       { name = "mse", model = nets.skip(), train = { loss = "mse" },
+ *         quick = { train = { max_images = 4096 } } },  -- this variant's own, after the file's
  *     },
  *   }
  *
  * A variant's settings are, in order: the defaults (config_defaults), the
- * experiment's sections, the variant's own sections, `quick` (with --quick),
- * the command-line overrides "train.epochs=3", and --seed.
+ * experiment's sections, the variant's own sections, the file's `quick` and
+ * then the variant's own `quick` (with --quick), the command-line overrides "train.epochs=3", and --seed.
  *
  * The call walks the table once. Each variant is checked as the file gives
  * it and with `quick` applied (whether or not --quick is given, so that a
@@ -39,7 +40,7 @@
 
 /* Keys of the tables besides the settings sections. */
 static const char *const experiment_keys[] = { "name", "quick", "variants", "seeds", NULL };
-static const char *const variant_keys[] = { "name", "model", "reference", "changes", NULL };
+static const char *const variant_keys[] = { "name", "model", "reference", "changes", "quick", NULL };
 static const char *const no_keys[] = { NULL };
 
 /* What --quick changes when the file has no `quick` table: a smoke run. */
@@ -101,14 +102,22 @@ static void read_variant(struct reader *r, int index, int i, const struct varian
     lua_pop(L, 3);                                      /* ... */
     settings_apply(r, index, "the variant", v, variant_keys);
     settings_check_variant(r, v);
-    if (quick) {
+    lua_getfield(L, index, "quick");                    /* ... own_quick */
+    const int own_quick = lua_isnil(L, -1) ? 0 : lua_gettop(L);
+    if (own_quick && !lua_istable(L, own_quick))
+        settings_error(r, "quick must be a table { train = {...}, ... }, got %s", luaL_typename(L, own_quick));
+    if (quick || own_quick) {
         struct variant quick_variant = *v;
         snprintf(r->context, sizeof r->context, "variants[%d] ('%s') with quick: ", i, v->name);
-        settings_apply(r, quick, "quick", &quick_variant, no_keys);
+        if (quick)
+            settings_apply(r, quick, "quick", &quick_variant, no_keys);
+        if (own_quick)
+            settings_apply(r, own_quick, "its quick", &quick_variant, no_keys);
         settings_check_variant(r, &quick_variant);
         if (use_quick)
             *v = quick_variant;
     }
+    lua_pop(L, 1);                                      /* ... */
 }
 
 /* Raises unless the models of variants first to first + count - 1 (the
