@@ -70,7 +70,7 @@ KERNEL_OBJ := $(call obj,$(KERNEL_SRC))
 RUNTIME_OBJ := $(call obj,$(RUNTIME_SRC))
 
 .PHONY: all install quick deps deps-neon data test test-kernels test-neon test-sanitize test-layers test-sizes test-docs check \
-        bench clean help fuzz fuzz-seeds test-valgrind
+        bench bench-torch clean help fuzz fuzz-seeds test-valgrind
 all: $(BUILD)/ddim-lab
 
 help:
@@ -89,6 +89,8 @@ help:
 	@echo "make fuzz-seeds rewrite the fuzz targets' seeds in fuzz/corpus/ with the project's writers"
 	@echo "make test-valgrind  a tiny experiment run under valgrind's memcheck: no errors, no leaks"
 	@echo "make bench      kernel benchmarks against the measured FMA peak and OpenBLAS, then the training step's"
+	@echo "make bench-torch  the networks' training step and sampling in PyTorch (NCHW, channels_last; 1, 2 threads)"
+	@echo "                 beside ddim-lab bench's; skipped when python3-torch is absent (BENCH_TORCH_FLAGS=--quick)"
 
 # Installing packages is order-only: it never makes anything out of date.
 $(BUILD)/.deps-native: scripts/deps.sh
@@ -196,6 +198,20 @@ $(BUILD)/bench-kernels: $(BUILD)/bench/bench_kernels.o $(KERNEL_OBJ)
 bench: $(BUILD)/bench-kernels $(BUILD)/ddim-lab
 	OMP_NUM_THREADS=1 $(BUILD)/bench-kernels $(BENCH_FLAGS) --benchmark_out=$(BUILD)/bench.json --benchmark_out_format=json
 	$(BUILD)/ddim-lab bench experiments/skip_vs_noskip.lua
+
+# Optional: the same networks, batch and step in PyTorch, ratios beside
+# ddim-lab's (bench/bench_torch.py). Any python3 on PATH that imports torch,
+# else Debian's /usr/bin/python3 (a pyenv or venv python3 does not see
+# python3-torch); neither: one line saying so, and success.
+BENCH_TORCH_FLAGS ?=
+bench-torch: $(BUILD)/ddim-lab
+	@py=; for p in python3 /usr/bin/python3; do \
+	  if $$p -c 'import torch' 2>/dev/null; then py=$$p; break; fi; done; \
+	if [ -z "$$py" ]; then \
+	  echo "make bench-torch: skipped: python3-torch is not installed (apt-get install python3-torch)"; \
+	else \
+	  $$py bench/bench_torch.py --ddim-lab $(BUILD)/ddim-lab $(BENCH_TORCH_FLAGS); \
+	fi
 
 # The main job, a smoke test of a few minutes: one seed, so that a first run
 # shows the contrast (the seed's networks draw noise, the recipe digits) soon.
