@@ -226,7 +226,7 @@ static void restore_entry_states(struct experiment_run *s, const struct experime
             const uint64_t seed = e->seed_count ? e->seeds[round] : e->variants[i].train.seed;
             char dir[1100];
             enum run_phase phase;
-            snprintf(dir, sizeof dir, "%s/%s/seed%llu", s->dir, e->variants[i].name, (unsigned long long)seed);
+            run_seed_directory(s, e->variants[i].name, seed, dir, sizeof dir);
             if (run_state_phase(dir, &phase) && phase != RUN_TRAINING)
                 s->entries[round * e->variant_count + i].state =
                     phase == RUN_FINISHED ? RUN_COMPLETE : RUN_DIVERGED_STATE;
@@ -289,8 +289,6 @@ static int open_run_directory(struct experiment_run *s, char *err, size_t errlen
     return written || write_variants(s, err, errlen) || write_results(s, err, errlen) ? -1 : 0;
 }
 
-/* meta.json as the run stands: status running, complete, diverged,
- * interrupted or failed. */
 /* When the run started: its first session's time and the wall seconds of
  * the sessions before this one (a resume's, from meta.json), and this
  * session's start. */
@@ -320,6 +318,8 @@ static void carry_on_clock(const char *dir, struct run_clock *clock)
     free(json);
 }
 
+/* meta.json as the run stands: status running, complete, diverged,
+ * interrupted or failed. */
 static int write_meta(struct experiment_run *s, int argc, char **argv, int threads, const struct run_clock *clock,
                       const char *status)
 {
@@ -336,9 +336,10 @@ static int write_meta(struct experiment_run *s, int argc, char **argv, int threa
     text_append(&command, "ddim-lab");
     for (int i = 0; i < argc; i++)
         text_append(&command, " %s", argv[i]);
+    const double wall_seconds = clock->earlier_seconds + progress_clock() - clock->start;
     const struct run_meta meta = { command.text, s->ctx->data_dir, threads, clock->first_started,
-                                   clock->sessions > 1 ? clock->session_started : 0,
-                                   clock->earlier_seconds + progress_clock() - clock->start, clock->sessions, done, s->rounds * s->e->variant_count, s->options->classifier,
+                                   clock->sessions > 1 ? clock->session_started : 0, wall_seconds, clock->sessions,
+                                   done, s->rounds * s->e->variant_count, s->options->classifier,
                                    s->scorer.classifier_sha256, s->scorer.test_accuracy, s->data_digests, status,
                                    kept, arguments };
     const int failed = write_run_meta(s->dir, s->e, s->ctx->kernels, &meta, err, sizeof err);

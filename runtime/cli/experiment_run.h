@@ -59,6 +59,9 @@ struct experiment_run {
  * the fields that differ. Returns 0, or -1 with ONE line in err. */
 int check_resumed_config(const char *dir, const char *config, char *err, size_t errlen);
 
+/* The directory of one (variant, seed) run: <run>/<variant>/seed<N>. */
+void run_seed_directory(const struct experiment_run *s, const char *variant, uint64_t seed, char *out, size_t size);
+
 /* Trains variant v (entries[entry]) at its train.seed, going on from its
  * state.ddim when an earlier run of this directory saved one, then samples
  * and scores it; a finished or diverged run's state gives its rows back

@@ -271,11 +271,16 @@ static int sample_and_score(struct seed_run *r, char *err, size_t errlen)
 }
 
 /* The trainer and the buffers of r, for v at its seed. */
+void run_seed_directory(const struct experiment_run *s, const char *variant, uint64_t seed, char *out, size_t size)
+{
+    snprintf(out, size, "%s/%s/seed%llu", s->dir, variant, (unsigned long long)seed);
+}
+
 static int seed_run_create(struct seed_run *r, char *err, size_t errlen)
 {
     const struct variant *v = r->v;
     const struct mnist_dataset train_set = variant_training_set(v, &r->s->all);
-    snprintf(r->dir, sizeof r->dir, "%s/%s/seed%llu", r->s->dir, v->name, (unsigned long long)v->train.seed);
+    run_seed_directory(r->s, v->name, v->train.seed, r->dir, sizeof r->dir);
     r->kept_epochs = v->diffusion.guide_epoch > 0 ? v->train.epochs - 1 : 0;
     r->progress = (struct run_progress){ .phase = RUN_TRAINING, .best_loss = INFINITY };
     if (make_directories(r->dir, err, errlen) || trainer_create(&r->t, r->v, r->s->ctx->kernels, train_set.pixels,
