@@ -5,7 +5,8 @@
  *
  *   OUT/<experiment>/<UTC timestamp>/
  *     config.lua        the resolved config of every variant, an experiment file that reruns the run
- *     variants.csv      variant, reference, what it changes, parameters, MFLOP a sampling step
+ *     variants.csv      variant, reference, what it changes, parameters, MFLOP a sampling step, the
+ *                       variant whose training it samples from (itself, or one it trains as)
  *     results.csv       variant, seed, epoch, losses   } deterministic: same seeds,
  *     metrics.csv       variant, seed, FID, KID, ...   } same files
  *     timing.csv        variant, seed, epoch, seconds, images/s
@@ -147,7 +148,7 @@ static int make_run_directory(const char *out, const char *name, char *dir, size
 static int write_variants(struct experiment_run *s, char *err, size_t errlen)
 {
     struct text t = { 0 };
-    text_append(&t, "experiment,variant,reference,samples_from,parameters,changes,mflop_per_image\n");
+    text_append(&t, "experiment,variant,reference,samples_from,parameters,changes,mflop_per_image,trained_as\n");
     for (int i = 0; i < s->e->variant_count; i++) {
         const struct variant *v = &s->e->variants[i];
         double flops;
@@ -156,7 +157,7 @@ static int write_variants(struct experiment_run *s, char *err, size_t errlen)
         text_append(&t, "%s,%s,%s,%s,%zu,", s->e->name, v->name, v->reference, v->train.ema > 0 ? "ema" : "best",
                     v->graph.param_floats);
         append_csv_field(&t, v->changes);
-        text_append(&t, ",%.3f\n", flops * 1e-6);
+        text_append(&t, ",%.3f,%s\n", flops * 1e-6, s->e->variants[s->trained_as[i]].name);
     }
     int status = write_text(s->dir, "variants.csv", &t, err, errlen);
     text_free(&t);
@@ -385,10 +386,12 @@ int run_experiment(const struct context *ctx, int argc, char **argv)
     struct run_clock clock = { .first_started = now, .session_started = now, .sessions = 1, .start = progress_clock() };
     int exit_status = 1, status = -1;
     s.entries = calloc((size_t)s.rounds * (size_t)e.variant_count, sizeof *s.entries);
-    if (!s.entries || interrupt_install()) {
+    s.trained_as = calloc((size_t)e.variant_count, sizeof *s.trained_as);
+    if (!s.entries || !s.trained_as || interrupt_install()) {
         snprintf(err, sizeof err, "out of memory, or the signal handlers cannot be installed");
         goto out;
     }
+    find_shared_trainings(&s);
     if (prepare(&s, err, sizeof err) || open_run_directory(&s, err, sizeof err))
         goto out;
     if (o.resume) {
@@ -424,6 +427,7 @@ out:;
     text_free(&s.timing);
     text_free(&s.metrics);
     free(s.entries);
+    free(s.trained_as);
     experiment_free(&e);
     return exit_status;
 }

@@ -43,6 +43,7 @@ struct experiment_run {
     struct text results, timing, metrics;
     int rounds;                               /* seeds (1 without a seeds list) */
     struct run_entry *entries;                /* rounds x variants, in the order they run */
+    int *trained_as;    /* per variant: the variant whose training it samples from, itself or an earlier one */
 };
 
 /* What run_variant and run_all return besides 0 (finished) and -1 (an
@@ -62,10 +63,17 @@ int check_resumed_config(const char *dir, const char *config, char *err, size_t 
 /* The directory of one (variant, seed) run: <run>/<variant>/seed<N>. */
 void run_seed_directory(const struct experiment_run *s, const char *variant, uint64_t seed, char *out, size_t size);
 
+/* Fills s->trained_as: each variant samples from the training of the first
+ * earlier variant with the same network that trains alike
+ * (config_trains_alike), or from its own. */
+void find_shared_trainings(struct experiment_run *s);
+
 /* Trains variant v (entries[entry]) at its train.seed, going on from its
  * state.ddim when an earlier run of this directory saved one, then samples
  * and scores it; a finished or diverged run's state gives its rows back
- * without training. */
+ * without training. A variant that trains as an earlier one
+ * (s->trained_as) is not trained: it takes that run's rows and weights at
+ * this seed and samples from them its own way. */
 int run_variant(struct experiment_run *s, struct variant *v, int entry, char *err, size_t errlen);
 
 /* The data floor at seed: count training digits scored as samples are. */

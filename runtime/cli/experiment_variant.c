@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "runtime/base/checkpoint.h"
 #include "runtime/base/files.h"
 #include "runtime/base/finite.h"
 #include "runtime/base/interrupt.h"
 #include "runtime/base/progress.h"
 #include "runtime/base/rng.h"
 #include "runtime/cli/experiment_run.h"
+#include "runtime/config/config_fields.h"
 #include "runtime/diffusion/checkpoint_model.h"
 #include "runtime/diffusion/run_state.h"
 #include "runtime/diffusion/train.h"
@@ -270,6 +272,104 @@ static int sample_and_score(struct seed_run *r, char *err, size_t errlen)
     return save_state(r, err, errlen) || write_results(s, err, errlen) ? -1 : 0;
 }
 
+/* Appends rows (CSV lines starting "from,") to out as variant to's. */
+static void append_renamed_rows(struct text *out, const struct text *rows, const char *from, const char *to)
+{
+    const size_t skip = strlen(from) + 1;
+    for (const char *line = rows->text; line && *line;) {
+        const char *end = strchr(line, '\n');
+        const int length = end ? (int)(end - line + 1) : (int)strlen(line);
+        if ((size_t)length > skip && strncmp(line, from, skip - 1) == 0 && line[skip - 1] == ',')
+            text_append(out, "%s,%.*s", to, length - (int)skip, line + skip);
+        line += length;
+    }
+}
+
+/* The weights of the finished run in dir (its checkpoint.ddim) into r, as
+ * r's own training would have left them: the last, best and EMA weights,
+ * the kept epochs' and the counters. */
+static int take_trained_weights(struct seed_run *r, const char *dir, char *err, size_t errlen)
+{
+    char path[1100], name[CHECKPOINT_NAME_SIZE] = "counters";
+    snprintf(path, sizeof path, "%s/checkpoint.ddim", dir);
+    struct checkpoint c;
+    if (checkpoint_read(path, &c, err, errlen))
+        return -1;
+    const size_t bytes = r->t.param_floats * sizeof(float);
+    float *const targets[3] = { r->t.params, r->best, r->t.ema }; /* no EMA: t.ema is NULL */
+    static const char *const names[3] = { "params", "params_best", "params_ema" };
+    const struct checkpoint_section *counters = checkpoint_find(&c, "counters");
+    int missing = !counters || counters->size != 4 * sizeof(double);
+    for (int i = 0; i < 3 + r->kept_epochs && !missing; i++) {
+        float *target = i < 3 ? targets[i] : r->epoch_weights + (size_t)(i - 3) * r->t.param_floats;
+        if (i < 3)
+            snprintf(name, sizeof name, "%s", names[i]);
+        else
+            snprintf(name, sizeof name, "params_epoch_%d", i - 2);
+        const struct checkpoint_section *section = target ? checkpoint_find(&c, name) : NULL;
+        missing = target && (!section || section->size != bytes);
+        if (target && !missing)
+            memcpy(target, section->data, bytes);
+    }
+    double n[4];
+    if (!missing)
+        memcpy(n, counters->data, sizeof n);
+    checkpoint_free(&c);
+    if (missing)
+        return path_error(err, errlen, path, "cannot sample %s from it: its %s is missing or of another size",
+                          r->v->name, name);
+    r->t.step = (long)n[0];
+    r->progress = (struct run_progress){ .phase = RUN_TRAINING, .step = (long)n[0], .epochs = (int)n[1],
+                                         .best_epoch = (int)n[2], .best_loss = n[3] };
+    return 0;
+}
+
+/* r's run when its variant trains as `source` does: that run's rows at
+ * this seed, renamed, and its weights; then r's own sampling and scoring. */
+static int sample_from_training_of(struct seed_run *r, const struct variant *source, char *err, size_t errlen)
+{
+    struct experiment_run *s = r->s;
+    const unsigned long long seed = (unsigned long long)r->v->train.seed;
+    char dir[1024];
+    struct run_progress done;
+    struct run_rows rows = { 0 };
+    run_seed_directory(s, source->name, r->v->train.seed, dir, sizeof dir);
+    const int loaded = run_state_load(dir, s->e->resolved, &done, &rows, &r->t, r->best, NULL, 0, err, errlen);
+    if (loaded == 0 || (loaded > 0 && done.phase == RUN_TRAINING))
+        snprintf(err, errlen, "%s: variant %s samples from %s's training at seed %llu, which has not finished",
+                 dir, r->v->name, source->name, seed);
+    if (loaded <= 0 || done.phase == RUN_TRAINING)
+        return run_rows_free(&rows), -1;
+    append_renamed_rows(&r->rows.results, &rows.results, source->name, r->v->name);
+    append_renamed_rows(&r->rows.timing, &rows.timing, source->name, r->v->name);
+    text_append(&s->results, "%s", r->rows.results.text ? r->rows.results.text : "");
+    text_append(&s->timing, "%s", r->rows.timing.text ? r->rows.timing.text : "");
+    run_rows_free(&rows);
+    if (done.phase == RUN_DIVERGED)
+        return stop_diverged(r, err, errlen, "variant %s seed %llu trains as %s, whose training diverged",
+                             r->v->name, seed, source->name);
+    if (take_trained_weights(r, dir, err, errlen))
+        return -1;
+    printf("%s, seed %llu: trains as %s does (they differ only in how they sample), so it samples from %s's "
+           "training\n", r->v->name, seed, source->name, source->name);
+    return sample_and_score(r, err, errlen);
+}
+
+void find_shared_trainings(struct experiment_run *s)
+{
+    const struct experiment *e = s->e;
+    for (int i = 0; i < e->variant_count; i++) {
+        const struct variant *v = &e->variants[i];
+        s->trained_as[i] = i;
+        for (int j = 0; j < i && s->trained_as[i] == i; j++) {
+            const struct variant *u = &e->variants[j];
+            if (s->trained_as[j] == j && u->output == v->output && graph_same_model(&u->graph, &v->graph) &&
+                config_trains_alike(u, v, e->seed_count > 0))
+                s->trained_as[i] = j;
+        }
+    }
+}
+
 /* The trainer and the buffers of r, for v at its seed. */
 void run_seed_directory(const struct experiment_run *s, const char *variant, uint64_t seed, char *out, size_t size)
 {
@@ -339,12 +439,17 @@ int run_variant(struct experiment_run *s, struct variant *v, int entry, char *er
         status = -1;
         goto done;
     }
-    if (loaded)
-        printf("%s, seed %llu: going on from epoch %d, step %ld\n", v->name, (unsigned long long)v->train.seed,
-               r.progress.epochs + 1, r.progress.epoch.steps + 1);
-    status = train_epochs(&r, err, errlen);
-    if (status == 0)
-        status = sample_and_score(&r, err, errlen);
+    const int source = s->trained_as[entry % s->e->variant_count];
+    if (!loaded && source != entry % s->e->variant_count) {
+        status = sample_from_training_of(&r, &s->e->variants[source], err, errlen);
+    } else {
+        if (loaded)
+            printf("%s, seed %llu: going on from epoch %d, step %ld\n", v->name, (unsigned long long)v->train.seed,
+                   r.progress.epochs + 1, r.progress.epoch.steps + 1);
+        status = train_epochs(&r, err, errlen);
+        if (status == 0)
+            status = sample_and_score(&r, err, errlen);
+    }
     r.entry->state = status == 0                         ? RUN_COMPLETE
                      : status == RUN_VARIANT_DIVERGED    ? RUN_DIVERGED_STATE
                      : status == RUN_VARIANT_INTERRUPTED ? RUN_INTERRUPTED

@@ -34,6 +34,7 @@ struct config_field {
     const char *const *choices;   /* names, in enum order, NULL-terminated */
     const char *zero_means;       /* what 0 switches off ("no EMA"), or NULL */
     const char *description;      /* one line for docs/config.md */
+    enum field_role role;         /* what the field changes (config_fields.h); ROLE_TRAINING when omitted */
 };
 
 static const char *const loss_names[] = { "mae", "mse", NULL };
@@ -51,65 +52,75 @@ const char *const config_sections[] = { "train", "diffusion", "sample", NULL };
 #define CHOICES(names) 0, 0, 0, 0, names, NULL
 static const struct config_field fields[] = {
     { "train", "epochs", FIELD_INT, AT(train.epochs), "3", '[', 1, INT_MAX, ']', NULL, NULL,
-      "passes over the training images" },
+      "passes over the training images", ROLE_TRAINING },
     { "train", "batch_size", FIELD_INT, AT(train.batch_size), "64", '[', 1, INT_MAX, ']', NULL, NULL,
-      "images per optimizer step" },
+      "images per optimizer step", ROLE_TRAINING },
     { "train", "learning_rate", FIELD_NUMBER, AT(train.learning_rate), "1e-3", '(', 0, HUGE_VAL, ')', NULL, NULL,
-      "AdamW's learning rate (with train.cosine_decay, the rate it starts from)" },
+      "AdamW's learning rate (with train.cosine_decay, the rate it starts from)", ROLE_TRAINING },
     { "train", "weight_decay", FIELD_NUMBER, AT(train.weight_decay), "0.004", '[', 0, HUGE_VAL, ')', NULL, NULL,
-      "AdamW's decoupled weight decay (the Keras default)" },
+      "AdamW's decoupled weight decay (the Keras default)", ROLE_TRAINING },
     { "train", "loss", FIELD_LOSS, AT(train.loss), "mae", CHOICES(loss_names),
-      "the noise prediction's loss: mean absolute or mean squared error" },
+      "the noise prediction's loss: mean absolute or mean squared error", ROLE_TRAINING },
     { "train", "seed", FIELD_SEED, AT(train.seed), "1", '[', 0, INTEGER_LIMIT, ')', NULL, NULL,
-      "seeds the initial weights, the batches and the noise; the experiment's `seeds` set it run by run" },
+      "seeds the initial weights, the batches and the noise; the experiment's `seeds` set it run by run",
+      ROLE_TRAINING },
     { "train", "dataset", FIELD_DATASET, AT(train.dataset), "train", CHOICES(dataset_names),
-      "the images trained on: all 70,000 MNIST digits, the 60,000 training or the 10,000 test digits" },
+      "the images trained on: all 70,000 MNIST digits, the 60,000 training or the 10,000 test digits", ROLE_TRAINING },
     { "train", "ema", FIELD_NUMBER, AT(train.ema), "0", '[', 0, 1, ')', NULL, "no EMA",
-      "decay of an exponential moving average of the weights; the samples then come from it" },
+      "decay of an exponential moving average of the weights; the samples then come from it", ROLE_KEPT },
     { "train", "max_images", FIELD_LONG, AT(train.max_images), "0", '[', 0, INTEGER_LIMIT, ')', NULL, "all",
-      "train on the first max_images images of the data set only" },
+      "train on the first max_images images of the data set only", ROLE_TRAINING },
     { "train", "normalize", FIELD_BOOLEAN, AT(train.normalize), "false", NO_RANGE, NULL, NULL,
-      "standardise the images by the training data's mean and variance, and invert it on the samples" },
+      "standardise the images by the training data's mean and variance, and invert it on the samples", ROLE_TRAINING },
     { "train", "ema_warmup", FIELD_BOOLEAN, AT(train.ema_warmup), "false", NO_RANGE, NULL, NULL,
-      "the EMA decay at step n is min(ema, (1 + n) / (10 + n)), not ema from the first step" },
+      "the EMA decay at step n is min(ema, (1 + n) / (10 + n)), not ema from the first step", ROLE_KEPT },
     { "train", "image_loss", FIELD_BOOLEAN, AT(train.image_loss), "false", NO_RANGE, NULL, NULL,
-      "train on noise loss + image loss (through the gradient trick's second derivative when it is on)" },
+      "train on noise loss + image loss (through the gradient trick's second derivative when it is on)",
+      ROLE_TRAINING },
     { "train", "cosine_decay", FIELD_BOOLEAN, AT(train.cosine_decay), "false", NO_RANGE, NULL, NULL,
-      "the learning rate falls along half a cosine to 0 over the run's steps; off: constant" },
+      "the learning rate falls along half a cosine to 0 over the run's steps; off: constant", ROLE_TRAINING },
     { "train", "p2_gamma", FIELD_NUMBER, AT(train.p2_gamma), "0", '[', 0, 4, ']', NULL, "every noise level alike",
-      "P2 weighting (Choi et al. 2022): each image's noise loss weighted by (1 + SNR)^-gamma" },
+      "P2 weighting (Choi et al. 2022): each image's noise loss weighted by (1 + SNR)^-gamma", ROLE_TRAINING },
     { "train", "p2_sampling", FIELD_BOOLEAN, AT(train.p2_sampling), "false", NO_RANGE, NULL, NULL,
-      "with train.p2_gamma: draw the diffusion times in proportion to the P2 weight, the loss unweighted" },
+      "with train.p2_gamma: draw the diffusion times in proportion to the P2 weight, the loss unweighted",
+      ROLE_TRAINING },
     { "train", "checkpoint_every", FIELD_LONG, AT(train.checkpoint_every), "500", '[', 0, INTEGER_LIMIT, ')', NULL,
-      "epoch ends only", "optimizer steps between saves of the run's state (state.ddim, for --resume), besides epoch ends" },
+      "epoch ends only", "optimizer steps between saves of the run's state (state.ddim, for --resume), besides epoch ends",
+      ROLE_TRAINING },
     { "train", "max_weight", FIELD_NUMBER, AT(train.max_weight), "1e4", '(', 0, HUGE_VAL, ')', NULL, NULL,
-      "a weight of larger magnitude, or a NaN or infinite one, stops the variant's run as diverged" },
+      "a weight of larger magnitude, or a NaN or infinite one, stops the variant's run as diverged", ROLE_TRAINING },
     { "diffusion", "steps", FIELD_INT, AT(diffusion.steps), "20", '[', 1, INT_MAX, ']', NULL, NULL,
-      "sampling steps (sample and eval take --steps)" },
+      "sampling steps (sample and eval take --steps)", ROLE_SAMPLING },
     { "diffusion", "min_signal_rate", FIELD_NUMBER, AT(diffusion.min_signal_rate), "0.02", '(', 0, 1, ')', NULL,
-      NULL, "the signal rate at the noisiest time, t = 1 (below diffusion.max_signal_rate)" },
+      NULL, "the signal rate at the noisiest time, t = 1 (below diffusion.max_signal_rate)", ROLE_TRAINING },
     { "diffusion", "max_signal_rate", FIELD_NUMBER, AT(diffusion.max_signal_rate), "0.95", '(', 0, 1, ']', NULL,
-      NULL, "the signal rate at the cleanest time, t = 0" },
+      NULL, "the signal rate at the cleanest time, t = 0", ROLE_TRAINING },
     { "diffusion", "schedule", FIELD_SCHEDULE, AT(diffusion.schedule), "cosine", CHOICES(schedule_names),
-      "none: the seed's noisy = image + noise; cosine: the Keras example's offset cosine; linear: signal linear in t" },
+      "none: the seed's noisy = image + noise; cosine: the Keras example's offset cosine; linear: signal linear in t",
+      ROLE_TRAINING },
     { "diffusion", "gradient_trick", FIELD_BOOLEAN, AT(diffusion.gradient_trick), "false", NO_RANGE, NULL, NULL,
-      "the seed's pred_image = noisy - pred_noise - d(sum pred_noise)/d(noisy)" },
+      "the seed's pred_image = noisy - pred_noise - d(sum pred_noise)/d(noisy)", ROLE_TRAINING },
     { "diffusion", "eta", FIELD_NUMBER, AT(diffusion.eta), "0", '[', 0, 1, ']', NULL, NULL,
-      "the sampler's fresh noise: 0 deterministic DDIM, 1 DDPM-like; above 0 needs cosine or linear (--eta)" },
+      "the sampler's fresh noise: 0 deterministic DDIM, 1 DDPM-like; above 0 needs cosine or linear (--eta)",
+      ROLE_SAMPLING },
     { "diffusion", "clip_denoised", FIELD_BOOLEAN, AT(diffusion.clip_denoised), "false", NO_RANGE, NULL, NULL,
-      "each sampling step clips the predicted image to [0, 1] and re-derives the predicted noise from it" },
+      "each sampling step clips the predicted image to [0, 1] and re-derives the predicted noise from it",
+      ROLE_SAMPLING },
     { "diffusion", "prediction", FIELD_PREDICTION, AT(diffusion.prediction), "noise", CHOICES(prediction_names),
-      "the network's output: the noise, or v = signal noise - noise_rate image (cosine or linear, no gradient trick)" },
+      "the network's output: the noise, or v = signal noise - noise_rate image (cosine or linear, no gradient trick)",
+      ROLE_TRAINING },
     { "diffusion", "guidance", FIELD_NUMBER, AT(diffusion.guidance), "1", '[', 0, 10, ']', NULL, NULL,
-      "autoguidance (Karras et al. 2024): predictions are guide + guidance (model - guide); 1: unguided (--guidance)" },
+      "autoguidance (Karras et al. 2024): predictions are guide + guidance (model - guide); 1: unguided (--guidance)",
+      ROLE_SAMPLING },
     { "diffusion", "guide_epoch", FIELD_INT, AT(diffusion.guide_epoch), "0", '[', 0, INT_MAX, ']', NULL, "no guide",
-      "the guide: the weights of this epoch, before the last; the run keeps every earlier epoch's (--guide-epoch)" },
+      "the guide: the weights of this epoch, before the last; the run keeps every earlier epoch's (--guide-epoch)",
+      ROLE_KEPT },
     { "sample", "grid", FIELD_INT, AT(sample.grid), "8", '[', 1, 64, ']', NULL, NULL,
-      "samples per side of the sample grids (epoch_NN.png, samples.png; at most 64 samples)" },
+      "samples per side of the sample grids (epoch_NN.png, samples.png; at most 64 samples)", ROLE_SAMPLING },
     { "sample", "scale", FIELD_INT, AT(sample.scale), "3", '[', 1, 32, ']', NULL, NULL,
-      "pixels per MNIST pixel in the PNGs" },
+      "pixels per MNIST pixel in the PNGs", ROLE_SAMPLING },
     { "sample", "metric_samples", FIELD_INT, AT(sample.metric_samples), "2000", '[', 2, 1000000, ']', NULL, NULL,
-      "samples scored by the classifier (FID, KID, recognisable, classes) per variant and seed" },
+      "samples scored by the classifier (FID, KID, recognisable, classes) per variant and seed", ROLE_SAMPLING },
 };
 #define FIELD_COUNT (int)(sizeof fields / sizeof fields[0])
 
@@ -403,6 +414,30 @@ int config_check_variant(const struct variant *v, char *err, size_t errlen)
     return 0;
 }
 
+/* Whether v has no use for kept field f (config_trains_alike). */
+static int kept_unused(const struct config_field *f, const struct variant *v)
+{
+    if (strcmp(f->section, "train") == 0) /* the EMA's fields: the guide's epoch weights are the EMA's too */
+        return v->train.ema == 0 && v->diffusion.guide_epoch == 0;
+    return v->diffusion.guide_epoch == 0;
+}
+
+int config_trains_alike(const struct variant *trained, const struct variant *v, int ignore_seed)
+{
+    for (int i = 0; i < FIELD_COUNT; i++) {
+        const struct config_field *f = &fields[i];
+        char a[64], b[64];
+        if (f->role == ROLE_SAMPLING || (f->role == ROLE_KEPT && kept_unused(f, v)) ||
+            (ignore_seed && f->offset == AT(train.seed)))
+            continue;
+        config_field_format(f, trained, a, sizeof a);
+        config_field_format(f, v, b, sizeof b);
+        if (strcmp(a, b) != 0)
+            return 0;
+    }
+    return 1;
+}
+
 /* The shortest %g that reads back as the same double: 0.001, not 0.0010000000000000000208. */
 static void format_number(double x, char *out, size_t size)
 {
@@ -437,6 +472,11 @@ const char *config_field_default(const struct config_field *f)
 const char *config_field_description(const struct config_field *f)
 {
     return f->description;
+}
+
+enum field_role config_field_role(const struct config_field *f)
+{
+    return f->role;
 }
 
 const char *config_field_type_name(const struct config_field *f)

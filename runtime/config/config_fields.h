@@ -12,6 +12,15 @@
 
 struct config_field;
 
+/* What a field changes. A variant whose fields differ from an earlier
+ * variant's only in ROLE_SAMPLING fields, and in ROLE_KEPT fields it does
+ * not use, samples from that variant's training (config_trains_alike). */
+enum field_role { /* ORDER ROLE: command_config.c names them */
+    ROLE_TRAINING = 0,  /* the trained weights */
+    ROLE_SAMPLING,      /* only how the samples are drawn, scored or shown */
+    ROLE_KEPT,          /* what training keeps besides the weights: the EMA, the guide's epoch weights */
+};
+
 /* A value as the file or the command line wrote it, before it is checked
  * against a field. */
 struct setting_value {
@@ -58,6 +67,14 @@ int config_check_variant(const struct variant *v, char *err, size_t errlen);
 /* f's value in v as Lua source: 3, 0.001, "mae", true. */
 void config_field_format(const struct config_field *f, const struct variant *v, char *out, size_t size);
 
+/* Whether v's samples can come from the run that trains `trained`: every
+ * ROLE_TRAINING field equal (train.seed too, unless ignore_seed: the
+ * experiment's seeds set it), and the ROLE_KEPT fields equal unless v has
+ * no use for them (train.ema and train.ema_warmup when v keeps neither an
+ * EMA nor a guide, whose epoch weights are the EMA's; diffusion.guide_epoch
+ * when v has no guide). The networks are the caller's to compare. */
+int config_trains_alike(const struct variant *trained, const struct variant *v, int ignore_seed);
+
 /* Iteration over the fields of a section in order: i = 0, 1, ... until NULL. */
 const struct config_field *config_field_at(const char *section, int i);
 const char *config_field_name(const struct config_field *f);
@@ -69,6 +86,7 @@ void config_field_accepted(const struct config_field *f, char *out, size_t size)
 const char *config_field_default(const struct config_field *f);
 /* One line saying what the field does. */
 const char *config_field_description(const struct config_field *f);
+enum field_role config_field_role(const struct config_field *f);
 /* "integer", "number", "boolean" or "string" (the named choices). */
 const char *config_field_type_name(const struct config_field *f);
 

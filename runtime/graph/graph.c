@@ -112,6 +112,26 @@ int shape_equal(const struct shape *a, const struct shape *b)
     return 1;
 }
 
+/* Everything of a node but where it was written. */
+static int node_equal(const struct node *a, const struct node *b)
+{
+    return a->op == b->op && memcmp(a->inputs, b->inputs, sizeof a->inputs) == 0 &&
+           shape_equal(&a->shape, &b->shape) && a->layout == b->layout && a->stride == b->stride &&
+           a->kernel == b->kernel && a->offset == b->offset && a->channels == b->channels && a->alpha == b->alpha &&
+           a->beta == b->beta && a->param_offset == b->param_offset && a->init == b->init && a->state == b->state &&
+           a->fan_in == b->fan_in && a->fan_out == b->fan_out && strcmp(a->name, b->name) == 0;
+}
+
+int graph_same_model(const struct graph *a, const struct graph *b)
+{
+    if (a->count != b->count || a->param_floats != b->param_floats)
+        return 0;
+    for (int i = 0; i < a->count; i++)
+        if (!node_equal(&a->nodes[i], &b->nodes[i]))
+            return 0;
+    return 1;
+}
+
 struct shape make_shape(int batched, int rank, const int *dims)
 {
     struct shape s = { .rank = rank, .batched = batched };

@@ -88,6 +88,9 @@ void graph_free(struct graph *g);
 void graph_truncate(struct graph *g, int count);
 size_t shape_size(const struct shape *s);   /* elements per sample (or in all, unbatched) */
 int shape_equal(const struct shape *a, const struct shape *b); /* rank, dims and batchedness */
+/* Whether a and b are the same network: the same nodes, shapes, attributes,
+ * parameter layout and initialization (not where their layers were written). */
+int graph_same_model(const struct graph *a, const struct graph *b);
 
 /* Sets the source location stamped on the nodes created from now on. */
 void graph_set_location(struct graph *g, const char *location);

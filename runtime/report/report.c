@@ -367,14 +367,17 @@ int report_write(const char *dir, const struct report_data *d, char *err, size_t
     write_class_table(&out, d);
     text_append(&out, "\n## Loss curves\n\n![noise loss per epoch](loss_curves.png)\n\n## Samples\n\n");
     for (int v = 0; v < d->variant_count; v++) {
+        const struct report_variant *rv = &d->variants[v];
         uint64_t first_seed;
+        char trained[128] = "";
+        if (strcmp(rv->trained_as, rv->name) != 0)
+            snprintf(trained, sizeof trained, " of `%s`'s training (they train alike)", rv->trained_as);
         if (first_seed_of(d, v, &first_seed))
-            text_append(&out, "### %s\n\nSeed %llu, from %s (left: clipped to [0, 1]; right: each image "
+            text_append(&out, "### %s\n\nSeed %llu, from %s%s (left: clipped to [0, 1]; right: each image "
                               "scaled to its own min..max):\n\n![%s samples](%s/seed%llu/samples.png)\n\n",
-                        d->variants[v].name, (unsigned long long)first_seed,
-                        strcmp(d->variants[v].samples_from, "ema") == 0 ? "the EMA of the weights"
-                                                                       : "the best epoch's weights",
-                        d->variants[v].name, d->variants[v].name, (unsigned long long)first_seed);
+                        rv->name, (unsigned long long)first_seed,
+                        strcmp(rv->samples_from, "ema") == 0 ? "the EMA of the weights" : "the best epoch's weights",
+                        trained, rv->name, rv->name, (unsigned long long)first_seed);
     }
     char path[1024];
     snprintf(path, sizeof path, "%s/report.md", dir);

@@ -1,7 +1,8 @@
 /* report.h: a run directory's report, built from its saved results alone,
  * so that `ddim-lab report RUN_DIR` rebuilds exactly what the run wrote:
  *
- *   variants.csv   experiment, variant, reference, samples_from, parameters, changes
+ *   variants.csv   experiment, variant, reference, samples_from, parameters, changes, mflop_per_image,
+ *                  trained_as
  *   results.csv    variant, seed, epoch, noise_loss, image_loss, best_noise_loss
  *   timing.csv     variant, seed, epoch, seconds, images_per_second
  *   metrics.csv    variant, seed, samples, sampling_steps, classifier, classifier_sha256, fid, kid,
@@ -24,6 +25,7 @@
 
 struct report_variant {
     char name[64], reference[64], samples_from[16];
+    char trained_as[64];            /* the variant whose training it samples from: its own name, or an earlier's */
     char changes[160];
     long parameters;
     double mflop_per_image;         /* MFLOP of one sampling step of one image; NAN when not recorded */

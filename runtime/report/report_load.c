@@ -148,19 +148,24 @@ static struct report_run *find_run(struct report_data *d, int variant, uint64_t 
     return r;
 }
 
-/* variants.csv; a run from before its last column (MFLOP a sampling step)
- * reads as NAN there. */
+/* variants.csv, in any of its versions: a run from before MFLOP a sampling
+ * step was recorded reads as NAN there; from before trained_as, each
+ * variant trained itself. */
 static int read_variants(const char *dir, struct report_data *d, char *err, size_t errlen)
 {
-    static const char header[] = "experiment,variant,reference,samples_from,parameters,changes,mflop_per_image";
+    static const char *const headers[] = { /* newest first */
+        "experiment,variant,reference,samples_from,parameters,changes,mflop_per_image,trained_as",
+        "experiment,variant,reference,samples_from,parameters,changes,mflop_per_image",
+        "experiment,variant,reference,samples_from,parameters,changes",
+    };
     struct csv c;
-    const int has_flops = csv_read(dir, "variants.csv", header, &c, err, errlen) == 0;
-    if (!has_flops) {
+    char older_err[1]; /* the newest header's message is the one to give */
+    int columns = 8;
+    for (int h = 0; csv_read(dir, "variants.csv", headers[h], &c, h ? older_err : err, h ? 1 : errlen) != 0;
+         h++, columns--) {
         csv_free(&c);
-        char old_err[1]; /* the new header's message is the one to give */
-        if (csv_read(dir, "variants.csv", "experiment,variant,reference,samples_from,parameters,changes", &c,
-                     old_err, sizeof old_err))
-            return csv_free(&c), -1;
+        if (h == 2)
+            return -1;
     }
     d->variants = calloc((size_t)c.rows + 1, sizeof *d->variants);
     if (!d->variants)
@@ -176,9 +181,10 @@ static int read_variants(const char *dir, struct report_data *d, char *err, size
         snprintf(v->reference, sizeof v->reference, "%s", f[2]);
         snprintf(v->samples_from, sizeof v->samples_from, "%s", f[3]);
         snprintf(v->changes, sizeof v->changes, "%s", f[5]);
+        snprintf(v->trained_as, sizeof v->trained_as, "%s", columns == 8 ? f[7] : f[1]);
         v->parameters = (long)parameters;
         v->mflop_per_image = NAN;
-        if (has_flops && number(&c, row, 6, &v->mflop_per_image, err, errlen))
+        if (columns >= 7 && number(&c, row, 6, &v->mflop_per_image, err, errlen))
             return csv_free(&c), -1;
     }
     csv_free(&c);
