@@ -62,8 +62,8 @@ KERNEL_TEST_SRC := tests/test_main.c tests/test_util.c $(wildcard tests/test_ker
 RUNTIME_TEST_SRC := $(filter-out $(KERNEL_TEST_SRC),$(wildcard tests/*.c))
 
 KERNEL_LIBS = $(shell $(PKG_CONFIG) --libs sleef) -lm
-RUNTIME_LIBS = $(shell $(PKG_CONFIG) --libs lua5.4 libpng zlib lapacke)
-RUNTIME_CFLAGS = $(shell $(PKG_CONFIG) --cflags lua5.4 libpng zlib lapacke)
+RUNTIME_LIBS = $(shell $(PKG_CONFIG) --libs lua5.4 libpng zlib lapacke nettle)
+RUNTIME_CFLAGS = $(shell $(PKG_CONFIG) --cflags lua5.4 libpng zlib lapacke nettle)
 
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 KERNEL_OBJ := $(call obj,$(KERNEL_SRC))

@@ -2,7 +2,8 @@
 # Installs the Debian packages a build needs that are missing.
 # Usage: scripts/deps.sh native|neon|fuzz
 # native: compiler, libraries, test framework, benchmark library, OpenBLAS,
-#         LAPACKE (the eigendecomposition behind FID), valgrind (make test-valgrind).
+#         LAPACKE (the eigendecomposition behind FID), nettle (SHA-256), valgrind
+#         (make test-valgrind).
 # neon: the AArch64 cross compiler, qemu-user and the arm64 libraries the NEON
 #       kernel tests link (multiarch, via dpkg --add-architecture arm64);
 #       libc6:arm64 is the runtime qemu loads them with (QEMU_LD_PREFIX=/).
@@ -15,7 +16,7 @@ case "${1:-}" in
 native)
     packages="gcc g++ make pkg-config curl ca-certificates liblua5.4-dev libpng-dev zlib1g-dev
               libsleef-dev libcmocka-dev libbenchmark-dev libopenblas-dev
-              liblapacke-dev valgrind" ;;
+              liblapacke-dev nettle-dev valgrind" ;;
 neon)
     packages="pkg-config gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
               libc6:arm64 libsleef-dev:arm64 libcmocka-dev:arm64" ;;

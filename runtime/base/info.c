@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <lua.h>
+#include <nettle/version.h>
 #include <png.h>
 #include <sleef.h>
 #include <zlib.h>
@@ -44,8 +45,9 @@ const char *info_compiler(void)
 
 void info_libraries(char *buf, size_t size)
 {
-    snprintf(buf, size, "%s, libpng %s, zlib %s, SLEEF %d.%d.%d", LUA_RELEASE, png_get_libpng_ver(NULL),
-             zlibVersion(), SLEEF_VERSION_MAJOR, SLEEF_VERSION_MINOR, SLEEF_VERSION_PATCHLEVEL);
+    snprintf(buf, size, "%s, libpng %s, zlib %s, SLEEF %d.%d.%d, nettle %d.%d", LUA_RELEASE,
+             png_get_libpng_ver(NULL), zlibVersion(), SLEEF_VERSION_MAJOR, SLEEF_VERSION_MINOR,
+             SLEEF_VERSION_PATCHLEVEL, nettle_version_major(), nettle_version_minor());
 }
 
 void info_cpu_model(char *buf, size_t size)

@@ -321,7 +321,7 @@ int mnist_content_sha256(const char *path, char hex[SHA256_HEX_SIZE], char *err,
     gzFile gz;
     if (open_gz(path, &gz, err, errlen))
         return -1;
-    struct sha256 hash;
+    struct sha256_ctx hash;
     sha256_init(&hash);
     unsigned char buf[1 << 16];
     size_t got;
@@ -330,13 +330,11 @@ int mnist_content_sha256(const char *path, char hex[SHA256_HEX_SIZE], char *err,
             gzclose(gz);
             return -1;
         }
-        sha256_update(&hash, buf, got);
+        sha256_update(&hash, got, buf);
     } while (got == sizeof buf);
     gzclose(gz);
 
-    unsigned char digest[SHA256_DIGEST_SIZE];
-    sha256_final(&hash, digest);
-    sha256_hex(digest, hex);
+    sha256_final_hex(&hash, hex);
     return 0;
 }
 

@@ -1,27 +1,20 @@
-/* sha256.h: SHA-256 (FIPS 180-4), streaming: init, update any number of
- * times, final. Used to check that the MNIST files are the canonical ones. */
+/* sha256.h: SHA-256 digests as lowercase hex, as sha256sum prints them,
+ * computed by nettle (Debian's nettle-dev): a stream goes through nettle's
+ * sha256_init, sha256_update(&ctx, size, data) and then sha256_final_hex
+ * here; one buffer through sha256_hex_of. They check that the MNIST files
+ * are the canonical ones and name a run's config and classifier. */
 #ifndef DDIM_SHA256_H
 #define DDIM_SHA256_H
 
 #include <stddef.h>
-#include <stdint.h>
+#include <nettle/sha2.h>
 
-#define SHA256_DIGEST_SIZE 32 /* bytes */
-#define SHA256_HEX_SIZE 65    /* 64 hex digits and the terminating NUL */
+#define SHA256_HEX_SIZE 65 /* 64 hex digits and the terminating NUL (SHA256_DIGEST_SIZE is nettle's: 32) */
 
-struct sha256 {
-    uint32_t state[8];        /* the hash value H0..H7 so far */
-    uint64_t length;          /* message bytes consumed so far */
-    unsigned char block[64];  /* the 512-bit block being filled */
-    size_t block_used;        /* bytes of block filled, 0..63 */
-};
+/* The digest of what ctx was fed, as hex; ctx is reset for a new message. */
+void sha256_final_hex(struct sha256_ctx *ctx, char hex[SHA256_HEX_SIZE]);
 
-void sha256_init(struct sha256 *hash);
-void sha256_update(struct sha256 *hash, const void *data, size_t size);
-/* Pads the message, writes the digest; hash must be re-initialized to reuse it. */
-void sha256_final(struct sha256 *hash, unsigned char digest[SHA256_DIGEST_SIZE]);
-
-/* The digest as 64 lowercase hex digits, as sha256sum prints it. */
-void sha256_hex(const unsigned char digest[SHA256_DIGEST_SIZE], char hex[SHA256_HEX_SIZE]);
+/* The digest of size bytes at data, as hex. */
+void sha256_hex_of(const void *data, size_t size, char hex[SHA256_HEX_SIZE]);
 
 #endif

@@ -41,13 +41,8 @@ int write_run_meta(const char *dir, const struct experiment *e, const struct ker
 {
     char *json = NULL, path[1024], libraries[256], cpu[256], features[256], started[32], session[32];
     char config_hash[SHA256_HEX_SIZE];
-    unsigned char digest[SHA256_DIGEST_SIZE];
     size_t length = 0;
-    struct sha256 hash;
-    sha256_init(&hash);
-    sha256_update(&hash, e->resolved, strlen(e->resolved));
-    sha256_final(&hash, digest);
-    sha256_hex(digest, config_hash);
+    sha256_hex_of(e->resolved, strlen(e->resolved), config_hash);
     info_libraries(libraries, sizeof libraries);
     info_cpu_model(cpu, sizeof cpu);
     kernels_cpu_features(features, sizeof features);

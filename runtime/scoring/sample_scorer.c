@@ -16,12 +16,7 @@ static int file_sha256(const char *path, char hex[SHA256_HEX_SIZE], char *err, s
     size_t size;
     if (read_text_file(path, &bytes, &size, err, errlen))
         return -1;
-    struct sha256 hash;
-    unsigned char digest[SHA256_DIGEST_SIZE];
-    sha256_init(&hash);
-    sha256_update(&hash, bytes, size);
-    sha256_final(&hash, digest);
-    sha256_hex(digest, hex);
+    sha256_hex_of(bytes, size, hex);
     free(bytes);
     return 0;
 }
