@@ -129,8 +129,9 @@ static void write_summary(struct text *out, const struct report_data *d)
         const int fid_moved = excludes_zero(&fid), recognisable_moved = excludes_zero(&recognisable);
         const char *what = d->variants[v].changes[0] ? d->variants[v].changes : d->variants[v].name;
         if (!fid_moved && !recognisable_moved) {
-            text_append(out, "- %s (`%s` against `%s`): no significant change in FID or recognisability "
-                             "(n = %d seeds).\n", what, d->variants[v].name, d->variants[reference].name, fid.count);
+            text_append(out, "- %s (`%s` against `%s`): an effect on FID or recognisability not shown (both "
+                             "intervals include zero; n = %d seeds).\n", what, d->variants[v].name,
+                        d->variants[reference].name, fid.count);
         } else {
             text_append(out, "- %s (`%s` against `%s`):", what, d->variants[v].name, d->variants[reference].name);
             if (fid_moved)
