@@ -36,14 +36,15 @@ static void test_which_fields_keep_a_training(void **state)
     set(&v, "diffusion.steps", "7");
     set(&v, "sample.metric_samples", "100");
     assert_true(config_trains_alike(&trained, &v, 0));
-    /* Kept fields v goes without: no guide, then no EMA either. */
+    /* Kept fields v goes without: no EMA (the training keeps its raw epoch
+     * weights for the guide too), then no guide either. */
+    set(&v, "train.ema", "0");
+    assert_true(config_trains_alike(&trained, &v, 0));
     set(&v, "diffusion.guide_epoch", "0");
     set(&v, "diffusion.guidance", "1");
     assert_true(config_trains_alike(&trained, &v, 0));
-    set(&v, "train.ema", "0");
-    assert_true(config_trains_alike(&trained, &v, 0));
     assert_false(config_trains_alike(&v, &trained, 0)); /* a training without an EMA keeps none to give */
-    /* A guide's epoch weights are the EMA's: with a guide, the EMA must match. */
+    /* Kept fields v uses must be the training's. */
     struct variant guided = trained;
     set(&guided, "train.ema", "0.99");
     assert_false(config_trains_alike(&trained, &guided, 0));
@@ -61,8 +62,9 @@ static void test_which_fields_keep_a_training(void **state)
 }
 
 /* a trains with an EMA and a guide (the recipe's); b samples otherwise
- * (no EMA, no guide, deterministic), so trains as a (test_which_fields_
- * keep_a_training has the variants that do not). */
+ * (without the EMA, so from the best epoch's weights guided by epoch 1's
+ * raw weights; deterministic), so trains as a (test_which_fields_keep_a_
+ * training has the variants that do not). */
 static const char experiment[] =
     "local ddim = require \"ddim\"\n"
     "local recipe = require \"lib.recipe\"\n"
@@ -73,7 +75,7 @@ static const char experiment[] =
     "  variants = {\n"
     "    { name = \"a\", model = recipe.network() },\n"
     "    { name = \"b\", model = recipe.network(), train = { ema = 0, ema_warmup = false },\n"
-    "      diffusion = { eta = 0, guide_epoch = 0, guidance = 1 } },\n"
+    "      diffusion = { eta = 0 } },\n"
     "  },\n"
     "}\n";
 

@@ -88,12 +88,12 @@ static int write_grid(const char *dir, const char *file, const struct variant *v
                                     v->sample.scale, err, errlen);
 }
 
-/* The guide's weights among the kept epochs' (param_floats each, from
- * epoch 1), or NULL when v has no diffusion.guide_epoch. */
-static const float *guide_weights(const struct variant *v, const float *epoch_weights, size_t param_floats)
+/* The guide's weights among the kept epochs' (checkpoint_model.h: the
+ * sampled ones of its epoch), or NULL when v has no diffusion.guide_epoch. */
+static const float *guide_weights(const struct variant *v, const struct trainer *t, const float *epoch_weights)
 {
     const int epoch = v->diffusion.guide_epoch;
-    return epoch > 0 ? epoch_weights + (size_t)(epoch - 1) * param_floats : NULL;
+    return epoch > 0 ? epoch_weights + (size_t)(epoch - 1) * kept_per_epoch(t) * t->param_floats : NULL;
 }
 
 /* A variant's run at one seed while it goes: its trainer, its buffers and
@@ -155,12 +155,16 @@ static int end_epoch(struct seed_run *r, struct progress *progress, char *err, s
     add_row(&r->s->timing, &r->rows.timing, "%s,%llu,%d,%.3f,%.1f\n", r->v->name, seed, epoch + 1, er.seconds,
             er.seconds > 0 ? (double)er.images / er.seconds : 0.0);
     const float *sampled = t->ema ? t->ema : t->params;
-    if (epoch < r->kept_epochs)
-        memcpy(r->epoch_weights + (size_t)epoch * t->param_floats, sampled, t->param_floats * sizeof(float));
+    if (epoch < r->kept_epochs) { /* the sampled weights, then with an EMA the weights themselves */
+        float *kept = r->epoch_weights + (size_t)epoch * kept_per_epoch(t) * t->param_floats;
+        memcpy(kept, sampled, t->param_floats * sizeof(float));
+        if (t->ema)
+            memcpy(kept + t->param_floats, t->params, t->param_floats * sizeof(float));
+    }
     r->progress.epochs = epoch + 1;
     r->progress.epoch = (struct epoch_progress){ 0 };
     const float *guide = r->progress.epochs > r->v->diffusion.guide_epoch
-                             ? guide_weights(r->v, r->epoch_weights, t->param_floats)
+                             ? guide_weights(r->v, t, r->epoch_weights)
                              : NULL;
     char name[32], caption[64];
     snprintf(name, sizeof name, "epoch_%02d.png", epoch + 1);
@@ -236,7 +240,7 @@ static int sample_and_score(struct seed_run *r, char *err, size_t errlen)
     printf("%s, seed %llu: sampling %ld digits (%d steps%s) and scoring them\n", v->name,
            (unsigned long long)v->train.seed, scored, v->diffusion.steps, v->diffusion.guidance != 1 ? ", guided" : "");
     fflush(stdout);
-    if (draw_samples(t, t->ema ? t->ema : r->best, guide_weights(v, r->epoch_weights, t->param_floats), scored,
+    if (draw_samples(t, t->ema ? t->ema : r->best, guide_weights(v, t, r->epoch_weights), scored,
                      r->samples, r->batch)) {
         snprintf(r->entry->detail, sizeof r->entry->detail, "interrupted while sampling");
         return RUN_VARIANT_INTERRUPTED; /* the state of the last epoch's end is saved */
@@ -285,10 +289,12 @@ static void append_renamed_rows(struct text *out, const struct text *rows, const
     }
 }
 
-/* The weights of the finished run in dir (its checkpoint.ddim) into r, as
- * r's own training would have left them: the last, best and EMA weights,
- * the kept epochs' and the counters. */
-static int take_trained_weights(struct seed_run *r, const char *dir, char *err, size_t errlen)
+/* The weights of source's finished run in dir (its checkpoint.ddim) into
+ * r, as r's own training would have left them: the last, best and EMA
+ * weights, the kept epochs' (without an EMA, the raw ones of a source with
+ * one) and the counters. */
+static int take_trained_weights(struct seed_run *r, const struct variant *source, const char *dir, char *err,
+                                size_t errlen)
 {
     char path[1100], name[CHECKPOINT_NAME_SIZE] = "counters";
     snprintf(path, sizeof path, "%s/checkpoint.ddim", dir);
@@ -300,12 +306,13 @@ static int take_trained_weights(struct seed_run *r, const char *dir, char *err, 
     static const char *const names[3] = { "params", "params_best", "params_ema" };
     const struct checkpoint_section *counters = checkpoint_find(&c, "counters");
     int missing = !counters || counters->size != 4 * sizeof(double);
-    for (int i = 0; i < 3 + r->kept_epochs && !missing; i++) {
+    const int per_epoch = kept_per_epoch(&r->t), raw_only = !r->t.ema && source->train.ema > 0;
+    for (int i = 0; i < 3 + r->kept_epochs * per_epoch && !missing; i++) {
         float *target = i < 3 ? targets[i] : r->epoch_weights + (size_t)(i - 3) * r->t.param_floats;
         if (i < 3)
             snprintf(name, sizeof name, "%s", names[i]);
-        else
-            snprintf(name, sizeof name, "params_epoch_%d", i - 2);
+        else /* set i - 3 of r's, from the source's sets of 2 a kept epoch when raw_only */
+            kept_weights_name(raw_only ? 2 * (i - 3) + 1 : i - 3, raw_only ? 2 : per_epoch, name);
         const struct checkpoint_section *section = target ? checkpoint_find(&c, name) : NULL;
         missing = target && (!section || section->size != bytes);
         if (target && !missing)
@@ -348,7 +355,7 @@ static int sample_from_training_of(struct seed_run *r, const struct variant *sou
     if (done.phase == RUN_DIVERGED)
         return stop_diverged(r, err, errlen, "variant %s seed %llu trains as %s, whose training diverged",
                              r->v->name, seed, source->name);
-    if (take_trained_weights(r, dir, err, errlen))
+    if (take_trained_weights(r, source, dir, err, errlen))
         return -1;
     printf("%s, seed %llu: trains as %s does (they differ only in how they sample), so it samples from %s's "
            "training\n", r->v->name, seed, source->name, source->name);
@@ -390,7 +397,7 @@ static int seed_run_create(struct seed_run *r, char *err, size_t errlen)
     r->best = malloc(bytes);
     r->samples = malloc((size_t)v->sample.metric_samples * MNIST_IMAGE_PIXELS * sizeof(float));
     r->batch = malloc((size_t)SAMPLE_BATCH * MNIST_IMAGE_PIXELS * sizeof(float));
-    r->epoch_weights = r->kept_epochs ? malloc((size_t)r->kept_epochs * bytes) : NULL;
+    r->epoch_weights = r->kept_epochs ? malloc((size_t)r->kept_epochs * kept_per_epoch(&r->t) * bytes) : NULL;
     if (!r->best || !r->samples || !r->batch || (r->kept_epochs && !r->epoch_weights)) {
         snprintf(err, errlen, "out of memory");
         return -1;

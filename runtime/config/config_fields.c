@@ -417,8 +417,8 @@ int config_check_variant(const struct variant *v, char *err, size_t errlen)
 /* Whether v has no use for kept field f (config_trains_alike). */
 static int kept_unused(const struct config_field *f, const struct variant *v)
 {
-    if (strcmp(f->section, "train") == 0) /* the EMA's fields: the guide's epoch weights are the EMA's too */
-        return v->train.ema == 0 && v->diffusion.guide_epoch == 0;
+    if (strcmp(f->section, "train") == 0) /* the EMA's: a run with one keeps raw epoch weights for guides too */
+        return v->train.ema == 0;
     return v->diffusion.guide_epoch == 0;
 }
 

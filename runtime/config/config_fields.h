@@ -70,9 +70,10 @@ void config_field_format(const struct config_field *f, const struct variant *v, 
 /* Whether v's samples can come from the run that trains `trained`: every
  * ROLE_TRAINING field equal (train.seed too, unless ignore_seed: the
  * experiment's seeds set it), and the ROLE_KEPT fields equal unless v has
- * no use for them (train.ema and train.ema_warmup when v keeps neither an
- * EMA nor a guide, whose epoch weights are the EMA's; diffusion.guide_epoch
- * when v has no guide). The networks are the caller's to compare. */
+ * no use for them (train.ema and train.ema_warmup when v keeps no EMA: a
+ * run with one keeps its raw epoch weights too, for a guide without it;
+ * diffusion.guide_epoch when v has no guide). The networks are the
+ * caller's to compare. */
 int config_trains_alike(const struct variant *trained, const struct variant *v, int ignore_seed);
 
 /* Iteration over the fields of a section in order: i = 0, 1, ... until NULL. */

@@ -11,6 +11,12 @@
 #include "runtime/base/interrupt.h"
 #include "runtime/base/text.h"
 
+void kept_weights_name(int set, int per_epoch, char name[CHECKPOINT_NAME_SIZE])
+{
+    snprintf(name, CHECKPOINT_NAME_SIZE, set % per_epoch ? "params_raw_epoch_%d" : "params_epoch_%d",
+             set / per_epoch + 1);
+}
+
 int save_run_checkpoint(const char *dir, const struct experiment *e, const struct experiment_options *o,
                         const struct trainer *t, const float *best, const float *epoch_weights, int kept_epochs,
                         const double counters[4], char *err, size_t errlen)
@@ -27,7 +33,8 @@ int save_run_checkpoint(const char *dir, const struct experiment *e, const struc
     /* The weights sample and eval choose from (best, last, EMA, the guide's
      * epochs), not the optimizer's moments: a finished run does not train
      * on, and an unfinished one resumes from its state.ddim. */
-    struct checkpoint_section *sections = calloc(9 + (size_t)kept_epochs, sizeof *sections);
+    const int kept_sets = kept_epochs * kept_per_epoch(t);
+    struct checkpoint_section *sections = calloc(9 + (size_t)kept_sets, sizeof *sections);
     if (!sections)
         return path_error(err, errlen, path, "out of memory");
     const struct checkpoint_section fixed[9] = {
@@ -43,14 +50,14 @@ int save_run_checkpoint(const char *dir, const struct experiment *e, const struc
     };
     const int count = t->ema ? 9 : 8;
     memcpy(sections, fixed, (size_t)count * sizeof *sections);
-    for (int epoch = 1; epoch <= kept_epochs; epoch++) {
-        struct checkpoint_section *s = &sections[count + epoch - 1];
-        snprintf(s->name, sizeof s->name, "params_epoch_%d", epoch);
-        s->data = epoch_weights + (size_t)(epoch - 1) * t->param_floats;
+    for (int set = 0; set < kept_sets; set++) {
+        struct checkpoint_section *s = &sections[count + set];
+        kept_weights_name(set, kept_per_epoch(t), s->name);
+        s->data = epoch_weights + (size_t)set * t->param_floats;
         s->size = bytes;
     }
     int status = options.failed ? path_error(err, errlen, path, "out of memory")
-                                : checkpoint_write(path, sections, count + kept_epochs, err, errlen);
+                                : checkpoint_write(path, sections, count + kept_sets, err, errlen);
     text_free(&options);
     free(sections);
     return status;

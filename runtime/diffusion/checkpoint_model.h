@@ -15,6 +15,8 @@
  *   params_ema    the EMA of the weights, what the run sampled (only with train.ema > 0)
  *   params_epoch_N  the weights the run sampled at the end of epoch N, for N from 1 to
  *                 train.epochs - 1 (only with diffusion.guide_epoch: the guide is one of them)
+ *   params_raw_epoch_N  with an EMA too, epoch N's weights themselves: the guide of a variant
+ *                 without the EMA that samples from this training (config_trains_alike)
  * No optimizer state: a finished run does not train on, and an unfinished
  * one resumes from its state.ddim (run_state.h); checkpoints saved before
  * this hold AdamW's moments too, as adam_m and adam_v, read by nothing.
@@ -34,10 +36,22 @@
 
 #define SAMPLE_BATCH 64   /* images per trainer_sample: the samples' noise set b is batch b */
 
+/* The weights kept at each epoch's end with diffusion.guide_epoch, epoch by
+ * epoch: the sampled ones (the EMA's when the run keeps one), then with an
+ * EMA the weights themselves. So set s of a run's kept weights is
+ * epoch s / kept_per_epoch + 1, and its name (params_epoch_N or
+ * params_raw_epoch_N) is kept_weights_name's. */
+static inline int kept_per_epoch(const struct trainer *t)
+{
+    return t->ema ? 2 : 1;
+}
+void kept_weights_name(int set, int per_epoch, char name[CHECKPOINT_NAME_SIZE]);
+
 /* Writes dir/checkpoint.ddim, the checkpoint of variant t->variant of
  * experiment e, which the options o changed: t's state, best (the best
- * epoch's weights), the first kept_epochs epochs' weights (epoch_weights,
- * kept_epochs x t->param_floats) and counters (see above). Returns 0, or -1
+ * epoch's weights), the first kept_epochs epochs' kept weights
+ * (epoch_weights, kept_epochs x kept_per_epoch(t) x t->param_floats) and
+ * counters (see above). Returns 0, or -1
  * with ONE line in err. */
 int save_run_checkpoint(const char *dir, const struct experiment *e, const struct experiment_options *o,
                         const struct trainer *t, const float *best, const float *epoch_weights, int kept_epochs,

@@ -6,9 +6,10 @@
 #include <sys/stat.h>
 #include "runtime/base/checkpoint.h"
 #include "runtime/base/files.h"
+#include "runtime/diffusion/checkpoint_model.h"
 #include "runtime/diffusion/run_state.h"
 
-#define FIXED_SECTIONS 11 /* besides one params_epoch_N per kept epoch */
+#define FIXED_SECTIONS 11 /* besides the kept weights (kept_weights_name) */
 
 static void pack_progress(const struct run_progress *p, double out[RUN_PROGRESS_FIELDS])
 {
@@ -37,9 +38,10 @@ static void add(struct checkpoint_section *sections, int *count, const char *nam
     s->size = data ? size : 0;
 }
 
-static int kept_so_far(const struct run_progress *p, int kept)
+/* The kept weight sets the epochs done so far have filled. */
+static int kept_so_far(const struct run_progress *p, int kept, const struct trainer *t)
 {
-    return p->epochs < kept ? p->epochs : kept;
+    return (p->epochs < kept ? p->epochs : kept) * kept_per_epoch(t);
 }
 
 int run_state_save(const char *dir, const char *config, const struct run_progress *p, const struct run_rows *rows,
@@ -52,8 +54,8 @@ int run_state_save(const char *dir, const char *config, const struct run_progres
         return path_error(err, errlen, path, "out of memory for the run's rows");
     double progress[RUN_PROGRESS_FIELDS];
     pack_progress(p, progress);
-    const int epochs_kept = p->phase == RUN_TRAINING ? kept_so_far(p, kept) : 0;
-    struct checkpoint_section *sections = calloc(FIXED_SECTIONS + (size_t)epochs_kept, sizeof *sections);
+    const int sets_kept = p->phase == RUN_TRAINING ? kept_so_far(p, kept, t) : 0;
+    struct checkpoint_section *sections = calloc(FIXED_SECTIONS + (size_t)sets_kept, sizeof *sections);
     if (!sections)
         return path_error(err, errlen, path, "out of memory");
     int count = 0;
@@ -72,10 +74,10 @@ int run_state_save(const char *dir, const char *config, const struct run_progres
         if (t->ema)
             add(sections, &count, "params_ema", t->ema, bytes);
         add(sections, &count, "params_best", best, bytes);
-        for (int e = 0; e < epochs_kept; e++) { /* add() copies the name */
+        for (int set = 0; set < sets_kept; set++) { /* add() copies the name */
             char name[CHECKPOINT_NAME_SIZE];
-            snprintf(name, sizeof name, "params_epoch_%d", e + 1);
-            add(sections, &count, name, epoch_weights + (size_t)e * t->param_floats, bytes);
+            kept_weights_name(set, kept_per_epoch(t), name);
+            add(sections, &count, name, epoch_weights + (size_t)set * t->param_floats, bytes);
         }
     }
     const int status = checkpoint_write(path, sections, count, err, errlen);
@@ -123,10 +125,10 @@ static int read_training(const struct checkpoint *c, const struct run_progress *
         *problem = "its weights are missing or of another network's size";
         return -1;
     }
-    for (int e = 0; e < kept_so_far(p, kept); e++) {
+    for (int set = 0; set < kept_so_far(p, kept, t); set++) {
         char name[CHECKPOINT_NAME_SIZE];
-        snprintf(name, sizeof name, "params_epoch_%d", e + 1);
-        if (read_section(c, name, epoch_weights + (size_t)e * t->param_floats, bytes)) {
+        kept_weights_name(set, kept_per_epoch(t), name);
+        if (read_section(c, name, epoch_weights + (size_t)set * t->param_floats, bytes)) {
             *problem = "an epoch's kept weights are missing";
             return -1;
         }

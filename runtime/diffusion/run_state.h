@@ -16,7 +16,8 @@
  *   diverged      the divergence's message (a diverged run only)
  *   while the run is unfinished, its training state:
  *   params, adam_m, adam_v, params_ema (train.ema > 0), params_best, params_epoch_N (the
- *   weights sampled at the end of epoch N, with diffusion.guide_epoch, for the epochs done)
+ *   weights sampled at the end of epoch N, with diffusion.guide_epoch, for the epochs done) and,
+ *   with an EMA, params_raw_epoch_N (the weights themselves; checkpoint_model.h)
  * The batches' order and every random number are keyed by the seed, the
  * epoch and the optimizer step (train.h), so the counters are the rest. */
 #ifndef DDIM_RUN_STATE_H
@@ -53,8 +54,8 @@ struct run_rows {
 
 /* Saves dir/state.ddim: the progress p, the rows, the resolved config and,
  * when p->phase is RUN_TRAINING, t's weights, moments and EMA, best (the
- * best epoch's weights) and the first kept epochs' weights (epoch_weights,
- * kept x t->param_floats). Returns 0, or -1 with ONE line in err. */
+ * best epoch's weights) and the weights kept at the end of the first kept
+ * epochs (epoch_weights, kept x kept_per_epoch(t) x t->param_floats). Returns 0, or -1 with ONE line in err. */
 int run_state_save(const char *dir, const char *config, const struct run_progress *p, const struct run_rows *rows,
                    const struct trainer *t, const float *best, const float *epoch_weights, int kept,
                    char *err, size_t errlen);

@@ -17,8 +17,10 @@ size_t variant_training_count(const struct variant *v)
 double train_memory_estimate(const struct variant *v, int sample_batch, struct train_memory *out)
 {
     memset(out, 0, sizeof *out);
-    /* weights, gradients, AdamW's m and v, the sampler's weights, the best epoch's */
-    out->copies = 6 + (v->train.ema > 0) + (v->diffusion.guide_epoch > 0 ? v->train.epochs - 1 : 0);
+    /* weights, gradients, AdamW's m and v, the sampler's weights, the best epoch's; the
+     * EMA; the epochs' kept weights (with an EMA also the weights themselves) */
+    const int kept_per_epoch = v->train.ema > 0 ? 2 : 1;
+    out->copies = 6 + (v->train.ema > 0) + (v->diffusion.guide_epoch > 0 ? (v->train.epochs - 1) * kept_per_epoch : 0);
     out->parameter_bytes = (double)v->graph.param_floats * sizeof(float) * out->copies;
     double floats_per_image = 0;
     for (int id = 0; id < v->graph.count; id++) {
