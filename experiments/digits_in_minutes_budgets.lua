@@ -3,7 +3,7 @@
 -- on change (the learning rate still decays to 0 over the run; the guide is
 -- still the epoch-1 weights); the 5-minute recipe itself is
 -- digits_in_minutes.lua. The minutes are at its rate on 2 cores of a Zen 3
--- (about 510 images a second of training); what they measured:
+-- (about 510 images a second of training); its results are to go in
 -- docs/digits_in_minutes.md.
 local ddim = require "ddim"
 local recipe = require "lib.recipe"
